@@ -1,0 +1,111 @@
+//! The application: store, services, schema and HTTP server, built from a [`Config`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, StoreConfig};
+use crate::domain::{Node, NodeKind};
+use crate::service::Services;
+use crate::store::embedded::EmbeddedStore;
+use crate::store::{Change, GraphStore, ListQuery};
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+/// Opens the configured store.
+pub fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphStore>> {
+    match config {
+        StoreConfig::Embedded { data_dir } => {
+            let store = EmbeddedStore::open(data_dir)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("opening the embedded store in {}", data_dir.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// Writes the demo network into the store unless it already holds regions; returns the
+/// number of nodes written.
+pub async fn seed_demo(services: &Services, scale: crate::demo::Scale, seed: u64) -> anyhow::Result<usize> {
+    let existing = services
+        .list(&ListQuery { kind: Some(NodeKind::Region), first: 1, ..Default::default() })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if !existing.nodes.is_empty() {
+        tracing::info!("store already holds a network; demo data not loaded");
+        return Ok(0);
+    }
+    let written = create_nodes(services, crate::demo::generate(scale, seed)).await?;
+    tracing::info!(nodes = written, "demo network loaded");
+    Ok(written)
+}
+
+/// Creates nodes given in dependency order, all in one atomic write.
+pub async fn create_nodes(services: &Services, nodes: Vec<Node>) -> anyhow::Result<usize> {
+    let count = nodes.len();
+    services
+        .apply(nodes.into_iter().map(Change::Create).collect())
+        .await
+        .map_err(|e| anyhow::anyhow!("writing {count} nodes: {e:?}"))?;
+    Ok(count)
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let services = Services::new(open_store(&config.store)?);
+        if let Some((scale, seed)) = config.demo {
+            seed_demo(&services, scale.scale(), seed).await?;
+        }
+        let schema = crate::graphql::build_schema(Some(services.clone()));
+        let router = crate::http::router(schema, services, config.max_body_bytes);
+        let address = SocketAddr::new(config.bind, config.port);
+        let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
+        Ok(Self { listener, router })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then finishes the requests in flight.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(stop).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,68 @@
+//! Error policy of the API, in one place.
+//!
+//! Every error a client sees carries `extensions.code`:
+//!
+//! | code | when |
+//! |---|---|
+//! | `BAD_USER_INPUT` | an argument breaks a rule (invalid AGS, empty name, `first` over 100, unknown referenced id); `extensions.field` names the argument |
+//! | `NOT_FOUND` | the node the operation is about does not exist |
+//! | `CONFLICT` | the input is valid but clashes with stored state (duplicate id or AGS, node still referenced, request no longer pending) |
+//! | `SERVICE_UNAVAILABLE` | the store cannot be reached; retry later |
+//! | `INTERNAL` | anything else; the details are logged, the client sees only a generic message |
+//!
+//! `UNAUTHENTICATED` and `FORBIDDEN` are reserved for authentication and authorization.
+//! A failed mutation writes nothing: stores apply a mutation's changes all or nothing.
+
+use async_graphql::{Error, ErrorExtensions};
+
+use crate::domain::DomainError;
+use crate::service::ServiceError;
+use crate::store::StoreError;
+
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+pub const NOT_FOUND: &str = "NOT_FOUND";
+pub const CONFLICT: &str = "CONFLICT";
+pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+pub const INTERNAL: &str = "INTERNAL";
+
+/// An error with a code, for messages raised in the API layer itself.
+pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
+    Error::new(message).extend_with(|_, e| e.set("code", code))
+}
+
+/// A `BAD_USER_INPUT` error naming the offending field.
+pub fn bad_input(field: &str, reason: impl std::fmt::Display) -> Error {
+    let field = field.to_owned();
+    Error::new(format!("{field}: {reason}")).extend_with(move |_, e| {
+        e.set("code", BAD_USER_INPUT);
+        e.set("field", field.as_str());
+    })
+}
+
+/// The one conversion from a use case's failure to a client's error. `ServiceError` is not
+/// `Display`, so `?` in a resolver always goes through here, never through async-graphql's
+/// blanket conversion that would drop the code.
+impl From<ServiceError> for Error {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(DomainError::Invalid { field, reason }) => bad_input(&field, reason),
+            ServiceError::State(message) => coded(CONFLICT, message),
+            ServiceError::Missing(message) => coded(NOT_FOUND, message),
+            ServiceError::Store(error) => match error {
+                StoreError::NotFound { .. } => coded(NOT_FOUND, error.to_string()),
+                StoreError::UnknownReference { field, expected, ref id } => {
+                    bad_input(field, format!("no {expected} with id '{id}'"))
+                }
+                StoreError::Conflict(message) => coded(CONFLICT, message),
+                StoreError::Unavailable(detail) => {
+                    tracing::warn!(%detail, "store unavailable");
+                    coded(SERVICE_UNAVAILABLE, "the data store is unavailable; try again later")
+                }
+                StoreError::Internal(detail) => {
+                    tracing::error!(%detail, "internal store error");
+                    coded(INTERNAL, "internal error")
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! GraphQL object types, queries and mutations, one file per area.
+
+pub mod connections;
+pub mod geography;
+pub mod people;
+pub mod projects;
+pub mod recommendations;
+pub mod topics;
+
+pub use connections::ConnectionRequestObject;
+pub use geography::{DistrictObject, MunicipalityObject, RegionObject};
+pub use people::{ExpertObject, LotseObject};
+pub use projects::ProjectObject;
+pub use topics::{OrganizationObject, TopicObject};

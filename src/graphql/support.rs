@@ -1,0 +1,312 @@
+//! Shared resolver plumbing: DataLoaders, id parsing, cursor pagination, writes.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Error, ID, MaybeUndefined, OutputType, Result, SimpleObject};
+
+use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
+use crate::service::{ServiceError, Services};
+use crate::store::{Change, ListFilter, ListQuery, Rel};
+
+use super::errors::bad_input;
+
+/// Largest page a client may ask for.
+pub const MAX_FIRST: i32 = 100;
+pub const DEFAULT_FIRST: i32 = 20;
+
+/// Batches node reads of one request: many `(kind, id)` keys, one store call per kind.
+pub struct NodeLoader(pub Services);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeKey(pub NodeKind, pub Id);
+
+impl Loader<NodeKey> for NodeLoader {
+    type Value = Node;
+    type Error = Error;
+
+    async fn load(&self, keys: &[NodeKey]) -> Result<HashMap<NodeKey, Node>, Error> {
+        let mut by_kind: HashMap<NodeKind, Vec<Id>> = HashMap::new();
+        for NodeKey(kind, id) in keys {
+            by_kind.entry(*kind).or_default().push(id.clone());
+        }
+        let mut found = HashMap::with_capacity(keys.len());
+        for (kind, ids) in by_kind {
+            for node in self.0.get(kind, &ids).await? {
+                found.insert(NodeKey(kind, node.id().clone()), node);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Batches reverse-edge reads ("the Lotsen of these municipalities") of one request.
+pub struct IncomingLoader(pub Services);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IncomingKey(pub NodeKind, pub Rel, pub Id);
+
+impl Loader<IncomingKey> for IncomingLoader {
+    type Value = Vec<Id>;
+    type Error = Error;
+
+    async fn load(&self, keys: &[IncomingKey]) -> Result<HashMap<IncomingKey, Vec<Id>>, Error> {
+        let mut groups: HashMap<(NodeKind, Rel), Vec<Id>> = HashMap::new();
+        for IncomingKey(kind, rel, target) in keys {
+            groups.entry((*kind, *rel)).or_default().push(target.clone());
+        }
+        let mut found = HashMap::with_capacity(keys.len());
+        for ((kind, rel), targets) in groups {
+            for (target, ids) in self.0.incoming(kind, rel, &targets).await? {
+                found.insert(IncomingKey(kind, rel, target), ids);
+            }
+        }
+        Ok(found)
+    }
+}
+
+pub fn services<'a>(ctx: &Context<'a>) -> Result<&'a Services> {
+    ctx.data::<Services>()
+}
+
+/// Parses a client-supplied id, naming `field` in the error.
+pub fn parse_id(field: &str, id: &ID) -> Result<Id> {
+    Id::parse_field(field, id.as_str()).map_err(invalid)
+}
+
+pub fn parse_ids(field: &str, ids: &[ID]) -> Result<Vec<Id>> {
+    let mut parsed: Vec<Id> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = parse_id(field, id)?;
+        if parsed.contains(&id) {
+            return Err(bad_input(field, format!("'{id}' is listed twice")));
+        }
+        parsed.push(id);
+    }
+    Ok(parsed)
+}
+
+/// A domain rule broken by an argument, as a coded error.
+pub fn invalid(error: DomainError) -> Error {
+    ServiceError::from(error).into()
+}
+
+/// The id for a new node: the client's, or a fresh random one.
+pub fn new_id(kind: NodeKind, id: Option<&ID>) -> Result<Id> {
+    match id {
+        Some(id) => parse_id("id", id),
+        None => {
+            let fresh = format!("{}-{}", kind.as_str().replace('_', "-"), uuid::Uuid::new_v4().simple());
+            Id::parse_field("id", &fresh).map_err(invalid)
+        }
+    }
+}
+
+pub async fn load<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<Option<E>> {
+    let loader = ctx.data::<DataLoader<NodeLoader>>()?;
+    let node = loader.load_one(NodeKey(E::KIND, id.clone())).await?;
+    Ok(node.and_then(|n| E::try_from(n).ok()))
+}
+
+/// Loads nodes in the order of `ids`, leaving out missing ones.
+pub async fn load_many<E: Entity>(ctx: &Context<'_>, ids: &[Id]) -> Result<Vec<E>> {
+    let loader = ctx.data::<DataLoader<NodeLoader>>()?;
+    let mut found = loader.load_many(ids.iter().map(|id| NodeKey(E::KIND, id.clone()))).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.remove(&NodeKey(E::KIND, id.clone())))
+        .filter_map(|n| E::try_from(n).ok())
+        .collect())
+}
+
+/// Loads a node that an edge points to; a dangling edge is an internal error.
+pub async fn load_required<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
+    load::<E>(ctx, id).await?.ok_or_else(|| {
+        tracing::error!(kind = %E::KIND, %id, "edge points to a missing node");
+        super::errors::coded(super::errors::INTERNAL, "internal error")
+    })
+}
+
+/// Ids of the nodes of `kind` with an edge `rel` to `target`, in id order.
+pub async fn load_incoming(ctx: &Context<'_>, kind: NodeKind, rel: Rel, target: &Id) -> Result<Vec<Id>> {
+    let loader = ctx.data::<DataLoader<IncomingLoader>>()?;
+    Ok(loader.load_one(IncomingKey(kind, rel, target.clone())).await?.unwrap_or_default())
+}
+
+/// Checked `first` and `after` arguments of a connection field.
+pub struct PageArgs {
+    pub first: usize,
+    pub after: Option<Id>,
+}
+
+impl PageArgs {
+    pub fn parse(first: Option<i32>, after: Option<String>) -> Result<Self> {
+        let first = first.unwrap_or(DEFAULT_FIRST);
+        if !(0..=MAX_FIRST).contains(&first) {
+            return Err(bad_input("first", format!("must be between 0 and {MAX_FIRST}")));
+        }
+        let after =
+            after.map(|a| Id::parse_field("after", &a).map_err(|_| bad_input("after", "is not a valid cursor")));
+        Ok(Self { first: first as usize, after: after.transpose()? })
+    }
+}
+
+/// Where a page lies in its list.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    /// Whether nodes come before this page.
+    pub has_previous_page: bool,
+    /// Whether nodes follow this page; fetch them with `after: endCursor`.
+    pub has_next_page: bool,
+    /// Cursor of the first node of this page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last node of this page.
+    pub end_cursor: Option<String>,
+}
+
+/// A node with its cursor.
+#[derive(SimpleObject)]
+#[graphql(
+    concrete(name = "RegionEdge", params(super::objects::RegionObject)),
+    concrete(name = "DistrictEdge", params(super::objects::DistrictObject)),
+    concrete(name = "MunicipalityEdge", params(super::objects::MunicipalityObject)),
+    concrete(name = "TopicEdge", params(super::objects::TopicObject)),
+    concrete(name = "OrganizationEdge", params(super::objects::OrganizationObject)),
+    concrete(name = "LotseEdge", params(super::objects::LotseObject)),
+    concrete(name = "ExpertEdge", params(super::objects::ExpertObject)),
+    concrete(name = "ProjectEdge", params(super::objects::ProjectObject)),
+    concrete(name = "ConnectionRequestEdge", params(super::objects::ConnectionRequestObject))
+)]
+pub struct Edge<T: OutputType> {
+    /// Opaque cursor; pass it as `after` to continue after this node.
+    pub cursor: String,
+    /// The node.
+    pub node: T,
+}
+
+/// A page of a list in id order (a Relay cursor connection, forward only).
+#[derive(SimpleObject)]
+#[graphql(
+    concrete(name = "RegionConnection", params(super::objects::RegionObject)),
+    concrete(name = "DistrictConnection", params(super::objects::DistrictObject)),
+    concrete(name = "MunicipalityConnection", params(super::objects::MunicipalityObject)),
+    concrete(name = "TopicConnection", params(super::objects::TopicObject)),
+    concrete(name = "OrganizationConnection", params(super::objects::OrganizationObject)),
+    concrete(name = "LotseConnection", params(super::objects::LotseObject)),
+    concrete(name = "ExpertConnection", params(super::objects::ExpertObject)),
+    concrete(name = "ProjectConnection", params(super::objects::ProjectObject)),
+    concrete(name = "ConnectionRequestConnection", params(super::objects::ConnectionRequestObject))
+)]
+pub struct IdConnection<T: OutputType>
+where
+    Edge<T>: OutputType,
+{
+    /// The nodes of this page with their cursors.
+    pub edges: Vec<Edge<T>>,
+    /// Where this page lies in the list.
+    pub page_info: PageInfo,
+}
+
+fn connection<T: OutputType>(items: Vec<(Id, T)>, has_previous: bool, has_next: bool) -> IdConnection<T>
+where
+    Edge<T>: OutputType,
+{
+    let edges: Vec<Edge<T>> = items.into_iter().map(|(id, node)| Edge { cursor: id.to_string(), node }).collect();
+    let page_info = PageInfo {
+        has_previous_page: has_previous,
+        has_next_page: has_next,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    IdConnection { edges, page_info }
+}
+
+/// A page of a top-level list from the store.
+pub async fn list<E, O>(
+    ctx: &Context<'_>,
+    filter: ListFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<IdConnection<O>>
+where
+    E: Entity,
+    O: From<E> + OutputType,
+    Edge<O>: OutputType,
+{
+    let args = PageArgs::parse(first, after)?;
+    let has_previous = args.after.is_some();
+    let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
+    let page = services(ctx)?.list(&query).await?;
+    let items =
+        page.nodes.into_iter().filter_map(|n| E::try_from(n).ok()).map(|e| (e.id().clone(), O::from(e))).collect();
+    Ok(connection(items, has_previous, page.has_next_page))
+}
+
+/// A page of a nested list whose ids are known, in id order.
+pub async fn paginate<E, O>(
+    ctx: &Context<'_>,
+    mut ids: Vec<Id>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<IdConnection<O>>
+where
+    E: Entity,
+    O: From<E> + OutputType,
+    Edge<O>: OutputType,
+{
+    let args = PageArgs::parse(first, after)?;
+    ids.sort();
+    ids.dedup();
+    let start = args.after.as_ref().map_or(0, |a| ids.partition_point(|id| id <= a));
+    let end = (start + args.first).min(ids.len());
+    let nodes = load_many::<E>(ctx, &ids[start..end]).await?;
+    let items = nodes.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
+    Ok(connection(items, start > 0, end < ids.len()))
+}
+
+/// Applies the changes of one mutation, all or nothing.
+pub async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<()> {
+    Ok(services(ctx)?.apply(changes).await?)
+}
+
+/// The current version of a node a mutation is about to change.
+pub async fn current<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
+    let node = services(ctx)?.require(E::KIND, id).await?;
+    E::try_from(node).map_err(|_| ServiceError::from(crate::store::StoreError::not_found(E::KIND, id)).into())
+}
+
+/// Checks a `first` argument of a recommendation list.
+pub fn recommendation_count(first: Option<i32>) -> Result<usize> {
+    Ok(PageArgs::parse(first.or(Some(10)), None)?.first)
+}
+
+/// The area of a `within` filter.
+pub fn within(area: Option<&ID>) -> Result<Option<Id>> {
+    area.map(|a| parse_id("within", a)).transpose()
+}
+
+pub fn name(field: &str, raw: &str) -> Result<Name> {
+    Name::parse_field(field, raw).map_err(invalid)
+}
+
+pub fn optional_id(field: &str, id: Option<&ID>) -> Result<Option<Id>> {
+    id.map(|i| parse_id(field, i)).transpose()
+}
+
+/// Applies a `MaybeUndefined` update to an optional field.
+pub fn patch<T>(field: &mut Option<T>, update: MaybeUndefined<T>) {
+    match update {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *field = None,
+        MaybeUndefined::Value(v) => *field = Some(v),
+    }
+}
+
+/// A `MaybeUndefined` input converted with a fallible parser.
+pub fn parse_patch<R, T>(update: MaybeUndefined<R>, parse: impl FnOnce(R) -> Result<T>) -> Result<MaybeUndefined<T>> {
+    Ok(match update {
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Value(v) => MaybeUndefined::Value(parse(v)?),
+    })
+}

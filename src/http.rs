@@ -1,0 +1,90 @@
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::{self, LotsennetzSchema};
+use crate::service::Services;
+
+#[derive(Clone)]
+struct AppState {
+    schema: LotsennetzSchema,
+    services: Services,
+}
+
+pub fn router(schema: LotsennetzSchema, services: Services, max_body_bytes: usize) -> Router {
+    let state = AppState { schema, services };
+    Router::new()
+        .route("/graphql", get(get_graphql).post(post_graphql))
+        .route("/health", get(get_health))
+        .route("/ready", get(get_ready))
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn post_graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+    let request = graphql::prepare(request.into_inner(), &state.services);
+    state.schema.execute(request).await.into()
+}
+
+/// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
+/// Mutations over GET are refused (405), as GraphQL over HTTP requires.
+async fn get_graphql(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let Some(raw) = raw.filter(|q| !q.is_empty()) else {
+        return Html(GraphiQLSource::build().endpoint("/graphql").title("Lotsennetz GraphiQL").finish())
+            .into_response();
+    };
+    let request = match async_graphql::http::parse_query_string(&raw) {
+        Ok(request) => request,
+        Err(error) => {
+            let body = json!({ "errors": [{ "message": error.to_string(), "extensions": { "code": "BAD_REQUEST" } }] });
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        }
+    };
+    if is_mutation(&request) {
+        let body = json!({ "errors": [{ "message": "mutations must be sent with POST", "extensions": { "code": "BAD_REQUEST" } }] });
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(body)).into_response();
+    }
+    let request = graphql::prepare(request, &state.services);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+/// Whether the operation a request selects is a mutation; unparsable requests are left to
+/// the executor, which reports the syntax error.
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let mut operations = document.operations.iter();
+    let selected = match &request.operation_name {
+        Some(name) => operations.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => operations.next(),
+    };
+    selected.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation)
+}
+
+/// Liveness: the process answers.
+async fn get_health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Readiness: the store answers a real query.
+async fn get_ready(State(state): State<AppState>) -> Response {
+    match state.services.ready().await {
+        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Err(error) => {
+            tracing::warn!(?error, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Lotsennetz: the matchmaking and networking service of the Kommunale Digitallotsen.
+//!
+//! Layers, outside in: [`http`] (axum) → [`graphql`] (async-graphql schema) → [`service`]
+//! (use cases) → [`matching`] (ranking) and [`store`] (the `GraphStore` trait and its backends).
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod matching;
+pub mod service;
+pub mod store;
+
+pub use app::Application;
+pub use config::Config;

@@ -1,0 +1,131 @@
+//! Raw features produced by candidate generation (stage 1), identical for every store.
+
+use crate::domain::{Id, ProjectStatus};
+
+/// An id with the name people read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    pub id: Id,
+    pub name: String,
+}
+
+/// A topic two sides share, with its rarity `ln(1 + projects / projects about the topic)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedTopic {
+    pub topic: Labelled,
+    pub rarity: f64,
+}
+
+/// One of my projects, one of theirs, and the cosine similarity of their topic vectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectPair {
+    pub mine: Labelled,
+    pub theirs: Labelled,
+    pub similarity: f64,
+}
+
+/// Candidate filters of `recommendPeers`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeerFilter {
+    /// Region or district the peer's municipality lies in.
+    pub within: Option<Id>,
+    pub max_distance_km: Option<f64>,
+    pub population_min: Option<u32>,
+    pub population_max: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerQuery {
+    pub lotse: Id,
+    pub filter: PeerFilter,
+}
+
+/// Number of most similar project pairs kept per peer.
+pub const PROJECT_PAIRS_KEPT: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerFeatures {
+    pub lotse: Labelled,
+    pub municipality: Labelled,
+    pub population: Option<u32>,
+    pub distance_km: Option<f64>,
+    /// Topics of both profiles (project topics and competences), rarest first.
+    pub shared_topics: Vec<SharedTopic>,
+    /// Rarity-weighted Jaccard overlap of the two topic profiles.
+    pub topic_overlap: f64,
+    /// The most similar pairs of distinct projects, most similar first.
+    pub project_pairs: Vec<ProjectPair>,
+    /// Lotsen connected to both.
+    pub mutual_contacts: Vec<Labelled>,
+    /// Lotsen who share a project with both.
+    pub mutual_collaborators: Vec<Labelled>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerCandidates {
+    pub population: Option<u32>,
+    pub candidates: Vec<PeerFeatures>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectFeatures {
+    pub project: Labelled,
+    pub municipality: Labelled,
+    pub status: ProjectStatus,
+    pub population: Option<u32>,
+    pub distance_km: Option<f64>,
+    pub similarity: f64,
+    pub shared_topics: Vec<SharedTopic>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectCandidates {
+    pub population: Option<u32>,
+    pub candidates: Vec<ProjectFeatures>,
+}
+
+/// A topic of the expert's on which a municipality runs projects without local competence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicGap {
+    pub topic: Labelled,
+    pub projects: Vec<Labelled>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdviceFeatures {
+    pub municipality: Labelled,
+    pub population: Option<u32>,
+    pub lotse_count: usize,
+    /// The expert's topics the municipality's projects touch with no competent local Lotse.
+    pub gaps: Vec<TopicGap>,
+    /// The expert's topics the municipality's projects touch and a local Lotse knows.
+    pub covered: Vec<Labelled>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdviceCandidates {
+    pub candidates: Vec<AdviceFeatures>,
+}
+
+/// Whom `expertsFor` looks for experts for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpertTarget {
+    Municipality(Id),
+    Project(Id),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertFeatures {
+    pub expert: Labelled,
+    pub organization: Option<Labelled>,
+    pub shared_topics: Vec<SharedTopic>,
+    /// The expert serves the target's district or one of its regions.
+    pub serves_target: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertCandidates {
+    /// Sum of the rarities of every topic the target needs.
+    pub needed_rarity: f64,
+    pub candidates: Vec<ExpertFeatures>,
+}

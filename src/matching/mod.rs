@@ -1,0 +1,71 @@
+//! Stage 2 of matchmaking: one pure ranking function per question, shared by every store.
+//!
+//! A store's candidate generation (stage 1) returns raw features; the functions here turn
+//! them into a score in [0, 1], the score's components and an explanation (reason codes with
+//! their data plus a German sentence). The weights below are the whole ranking formula.
+//! Ties are broken by id, so rankings are deterministic.
+
+mod explain;
+mod features;
+mod rank;
+
+pub use explain::{Explanation, Reason, ReasonCode};
+pub use features::*;
+pub use rank::{rank_advice, rank_experts, rank_peers, rank_projects};
+
+/// Weights of the peer score: project similarity, network proximity, context.
+pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];
+/// Weights of the similar-project score: topic similarity, reusability, context.
+pub const PROJECT_WEIGHTS: [f64; 3] = [0.7, 0.15, 0.15];
+/// Weights of the advice score: unmet need, share of uncovered topics, no Lotse at all.
+pub const ADVICE_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];
+/// Weights of the expert score: topic coverage, serves the place.
+pub const EXPERT_WEIGHTS: [f64; 2] = [0.75, 0.25];
+
+/// One named part of a score: `contribution = weight * value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub name: &'static str,
+    pub weight: f64,
+    pub value: f64,
+}
+
+impl Component {
+    pub fn contribution(&self) -> f64 {
+        self.weight * self.value
+    }
+}
+
+/// A ranked candidate with everything needed to show why it ranks where it does.
+#[derive(Debug, Clone)]
+pub struct Ranked<F> {
+    pub score: f64,
+    pub components: Vec<Component>,
+    pub explanation: Explanation,
+    pub features: F,
+}
+
+fn score_of(components: &[Component]) -> f64 {
+    components.iter().map(Component::contribution).sum()
+}
+
+/// Similarity of two municipality sizes in [0, 1]: 1 when equal, 0 at a factor of 100.
+pub fn size_similarity(a: Option<u32>, b: Option<u32>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if a > 0 && b > 0 => {
+            let ratio = (f64::from(a).ln() - f64::from(b).ln()).abs() / 100f64.ln();
+            Some(1.0 - ratio.min(1.0))
+        }
+        _ => None,
+    }
+}
+
+/// Closeness in [0, 1]: 1 next door, about 0.37 at 50 km.
+pub fn proximity(distance_km: Option<f64>) -> Option<f64> {
+    distance_km.map(|d| (-d / 50.0).exp())
+}
+
+/// Context in [0, 1]: half size similarity, half proximity; unknown parts count 0.5.
+fn context(population: (Option<u32>, Option<u32>), distance_km: Option<f64>) -> f64 {
+    0.5 * size_similarity(population.0, population.1).unwrap_or(0.5) + 0.5 * proximity(distance_km).unwrap_or(0.5)
+}

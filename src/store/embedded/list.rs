@@ -1,0 +1,90 @@
+//! Filtered, id-ordered pages of nodes.
+
+use crate::domain::{Municipality, Node, NodeKind};
+use crate::store::edges::out_edges;
+use crate::store::{ListFilter, ListQuery, Page};
+
+use super::graph::{Graph, node_name};
+
+pub fn list(graph: &Graph, query: &ListQuery) -> Page {
+    let Some(kind) = query.kind else {
+        return Page { nodes: Vec::new(), has_next_page: false };
+    };
+    let filter = &query.filter;
+    let mut nodes = Vec::with_capacity(query.first.min(128) + 1);
+    let mut push = |node: &Node| {
+        if matches(graph, node, filter) {
+            nodes.push(node.clone());
+        }
+        nodes.len() > query.first
+    };
+    // Start from the smallest fitting index: the sources of the first edge condition.
+    if let Some((rel, target)) = filter.edges.first() {
+        let sources = graph.incoming(*rel, target).iter().filter(|(k, _)| *k == kind);
+        for (_, id) in sources.skip_while(|(_, id)| query.after.as_ref().is_some_and(|a| id <= a)) {
+            if let Some(node) = graph.node(kind, id) {
+                if push(node) {
+                    break;
+                }
+            }
+        }
+    } else {
+        for node in graph.all(kind).skip_while(|n| query.after.as_ref().is_some_and(|a| n.id() <= a)) {
+            if push(node) {
+                break;
+            }
+        }
+    }
+    let has_next_page = nodes.len() > query.first;
+    nodes.truncate(query.first);
+    Page { nodes, has_next_page }
+}
+
+fn matches(graph: &Graph, node: &Node, filter: &ListFilter) -> bool {
+    let edges = out_edges(node);
+    if !filter.edges.iter().all(|(rel, target)| edges.iter().any(|(r, t)| r == rel && *t == target)) {
+        return false;
+    }
+    if let Some(text) = &filter.text {
+        if !node_name(node).to_lowercase().contains(&text.to_lowercase()) {
+            return false;
+        }
+    }
+    if let Some(status) = filter.status {
+        if !matches!(node, Node::Project(p) if p.status == status) {
+            return false;
+        }
+    }
+    let municipality = located_in(graph, node);
+    if filter.population_min.is_some() || filter.population_max.is_some() {
+        let population = municipality.and_then(|m| m.population);
+        let fits = population.is_some_and(|p| {
+            filter.population_min.is_none_or(|min| p >= min) && filter.population_max.is_none_or(|max| p <= max)
+        });
+        if !fits {
+            return false;
+        }
+    }
+    if let Some(area) = &filter.within {
+        let inside = match node {
+            Node::District(d) => &d.id == area || graph.regions_of_district(&d.id).contains(&area),
+            Node::Region(r) => graph.ancestors(NodeKind::Region, &r.id, crate::store::Rel::InRegion).contains(area),
+            Node::Expert(e) => e.serves.contains(area),
+            _ => municipality.is_some_and(|m| graph.municipality_within(m, area)),
+        };
+        if !inside {
+            return false;
+        }
+    }
+    true
+}
+
+/// The municipality a node belongs to, for location and population filters.
+fn located_in<'g>(graph: &'g Graph, node: &'g Node) -> Option<&'g Municipality> {
+    match node {
+        Node::Municipality(m) => Some(m),
+        Node::Lotse(l) => graph.get(&l.municipality),
+        Node::Project(p) => graph.get(&p.municipality),
+        _ => None,
+    }
+}

@@ -1,0 +1,127 @@
+//! The embedded store: SQLite on disk for durability, the whole graph in memory for reads
+//! and traversals, rebuilt from disk at start.
+
+mod candidates;
+mod graph;
+mod list;
+mod sqlite;
+mod write;
+
+use std::path::Path;
+use std::sync::{Mutex, RwLock};
+
+use async_trait::async_trait;
+
+use crate::domain::{Id, Node, NodeKind};
+use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
+
+use graph::Graph;
+use sqlite::Database;
+
+pub struct EmbeddedStore {
+    graph: RwLock<Graph>,
+    /// Held for the whole of a write, so writes apply one at a time.
+    database: Mutex<Database>,
+}
+
+fn poisoned<T>(_: T) -> StoreError {
+    StoreError::Internal("a previous write panicked; restart the service".into())
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store in `dir` and loads the graph into memory.
+    #[tracing::instrument(skip_all, fields(dir = %dir.display()))]
+    pub fn open(dir: &Path) -> StoreResult<Self> {
+        let database = Database::open(dir)?;
+        let mut graph = Graph::default();
+        let nodes = database.load()?;
+        tracing::info!(nodes = nodes.len(), "loaded graph");
+        for node in nodes {
+            graph.insert(node);
+        }
+        Ok(Self { graph: RwLock::new(graph), database: Mutex::new(database) })
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Graph) -> StoreResult<T>) -> StoreResult<T> {
+        let graph = self.graph.read().map_err(poisoned)?;
+        f(&graph)
+    }
+
+    fn apply_blocking(&self, changes: Vec<Change>) -> StoreResult<()> {
+        let mut database = self.database.lock().map_err(poisoned)?;
+        let mut graph = self.graph.write().map_err(poisoned)?;
+        match write::apply(&mut graph, changes) {
+            Ok(undo) => {
+                if let Err(error) = database.write(undo.touched(&graph)) {
+                    undo.rollback(&mut graph);
+                    return Err(error);
+                }
+                Ok(())
+            }
+            Err((error, undo)) => {
+                undo.rollback(&mut graph);
+                Err(error)
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl GraphStore for EmbeddedStore {
+    async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
+        self.read(|g| Ok(ids.iter().filter_map(|id| g.node(kind, id).cloned()).collect()))
+    }
+
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
+        self.read(|g| Ok(list::list(g, query)))
+    }
+
+    async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {
+        self.read(|g| {
+            Ok(targets
+                .iter()
+                .map(|target| {
+                    let ids = g.incoming(rel, target).iter().filter(|(k, _)| *k == kind).map(|(_, id)| id.clone());
+                    (target.clone(), ids.collect())
+                })
+                .collect())
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(changes = changes.len()))]
+    async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
+        // The write waits for the disk; on a multi-threaded runtime let other tasks move on.
+        let multi_threaded = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi_threaded {
+            tokio::task::block_in_place(|| self.apply_blocking(changes))
+        } else {
+            self.apply_blocking(changes)
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
+    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+        self.read(|g| candidates::peers(g, query))
+    }
+
+    #[tracing::instrument(skip_all, fields(project = %project))]
+    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
+        self.read(|g| candidates::projects(g, project))
+    }
+
+    #[tracing::instrument(skip_all, fields(expert = %expert))]
+    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
+        self.read(|g| candidates::advice(g, expert))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
+        self.read(|g| candidates::experts(g, target))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.database.lock().map_err(poisoned)?.ping()
+    }
+}

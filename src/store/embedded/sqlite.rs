@@ -1,0 +1,83 @@
+//! Durable storage of the embedded store: one SQLite table of nodes as JSON, written in
+//! WAL mode with full sync, so an acknowledged write survives a crash.
+
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+
+use crate::domain::{Id, Node, NodeKind};
+use crate::store::{StoreError, StoreResult};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS nodes (
+    kind TEXT NOT NULL,
+    id   TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+";
+
+pub struct Database {
+    conn: Connection,
+}
+
+fn internal(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(error.to_string())
+}
+
+impl Database {
+    pub fn open(dir: &Path) -> StoreResult<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| internal(format!("cannot create data dir {}: {e}", dir.display())))?;
+        let conn = Connection::open(dir.join("lotsennetz.sqlite3")).map_err(internal)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(internal)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(internal)?;
+        conn.execute_batch(SCHEMA).map_err(internal)?;
+        Ok(Self { conn })
+    }
+
+    /// Every stored node.
+    pub fn load(&self) -> StoreResult<Vec<Node>> {
+        let mut statement = self.conn.prepare("SELECT kind, id, data FROM nodes").map_err(internal)?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))
+            .map_err(internal)?;
+        let mut nodes = Vec::new();
+        for row in rows {
+            let (kind, id, data) = row.map_err(internal)?;
+            let node: Node = serde_json::from_str(&data)
+                .map_err(|e| internal(format!("stored {kind} '{id}' cannot be read: {e}")))?;
+            nodes.push(node);
+        }
+        Ok(nodes)
+    }
+
+    /// Writes the new state of every touched node in one transaction.
+    pub fn write<'a>(
+        &mut self,
+        nodes: impl IntoIterator<Item = ((NodeKind, Id), Option<&'a Node>)>,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction().map_err(internal)?;
+        {
+            let mut upsert = tx
+                .prepare_cached("INSERT INTO nodes (kind, id, data) VALUES (?1, ?2, ?3) ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data")
+                .map_err(internal)?;
+            let mut delete = tx.prepare_cached("DELETE FROM nodes WHERE kind = ?1 AND id = ?2").map_err(internal)?;
+            for ((kind, id), node) in nodes {
+                match node {
+                    Some(node) => {
+                        let data = serde_json::to_string(node).map_err(internal)?;
+                        upsert.execute(params![kind.as_str(), id.as_str(), data]).map_err(internal)?;
+                    }
+                    None => {
+                        delete.execute(params![kind.as_str(), id.as_str()]).map_err(internal)?;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(internal)
+    }
+
+    pub fn ping(&self) -> StoreResult<()> {
+        self.conn.query_row("SELECT 1", [], |_| Ok(())).map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+}

@@ -1,0 +1,114 @@
+//! Storage behind one trait, so the embedded store and Neo4j answer alike.
+//!
+//! Writes arrive as a batch of [`Change`]s that a store applies atomically after checking
+//! every reference; reads are batched by id for the GraphQL loaders; the `*_candidates`
+//! methods are stage 1 of matchmaking (candidate generation with raw features, see
+//! [`crate::matching`]).
+
+mod edges;
+pub mod embedded;
+
+use async_trait::async_trait;
+
+use crate::domain::{Id, Node, NodeKind, ProjectRole, ProjectStatus};
+use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+
+pub use edges::Rel;
+
+/// One write; a batch of them is applied all or nothing.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Adds a node; fails with [`StoreError::Conflict`] when the id is taken.
+    Create(Node),
+    /// Replaces an existing node; fails with [`StoreError::NotFound`] when it is missing.
+    Update(Node),
+    /// Removes a node with the edges it owns; refused while other nodes depend on it.
+    Delete(NodeKind, Id),
+    /// Adds a Lotse to a project or changes their role.
+    SetMember { project: Id, lotse: Id, role: ProjectRole },
+    /// Removes a Lotse from a project.
+    RemoveMember { project: Id, lotse: Id },
+}
+
+/// Which nodes a list returns. Every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// The node has an edge of this kind to this node (e.g. `About` a topic).
+    pub edges: Vec<(Rel, Id)>,
+    /// The node lies in this district or region (transitively through parent regions).
+    pub within: Option<Id>,
+    /// Case-insensitive part of the name or title.
+    pub text: Option<String>,
+    pub status: Option<ProjectStatus>,
+    pub population_min: Option<u32>,
+    pub population_max: Option<u32>,
+}
+
+/// A page of a list ordered by id.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub kind: Option<NodeKind>,
+    pub filter: ListFilter,
+    /// Return only ids greater than this one.
+    pub after: Option<Id>,
+    pub first: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub nodes: Vec<Node>,
+    pub has_next_page: bool,
+}
+
+/// Why a store refused or failed. The first three are the caller's doing.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{kind} '{id}' does not exist")]
+    NotFound { kind: NodeKind, id: Id },
+    #[error("{field}: no {expected} with id '{id}'")]
+    UnknownReference { field: &'static str, expected: &'static str, id: Id },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error("store failure: {0}")]
+    Internal(String),
+}
+
+impl StoreError {
+    pub fn not_found(kind: NodeKind, id: &Id) -> Self {
+        Self::NotFound { kind, id: id.clone() }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait GraphStore: Send + Sync {
+    /// The nodes of `kind` with these ids; missing ids are left out.
+    async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>>;
+
+    /// Nodes of a kind in id order.
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page>;
+
+    /// Ids of nodes of `kind` with an edge `rel` to any of `targets`, per target, in id order.
+    async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>>;
+
+    /// Applies all changes or none.
+    async fn apply(&self, changes: Vec<Change>) -> StoreResult<()>;
+
+    /// Lotsen who could be peers of `query.lotse`, with their features.
+    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates>;
+
+    /// Projects in other municipalities that resemble `project`.
+    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates>;
+
+    /// Municipalities an expert serves, with their needs in the expert's topics.
+    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates>;
+
+    /// Experts whose topics meet the needs of a municipality or project.
+    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates>;
+
+    /// Succeeds when the store can serve requests.
+    async fn ping(&self) -> StoreResult<()>;
+}

@@ -1,0 +1,80 @@
+//! Nested fields are batched: a page of projects with their municipalities and topics costs
+//! a few store calls, not one per edge.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use lotsennetz::domain::{Id, Node, NodeKind};
+use lotsennetz::matching::*;
+use lotsennetz::service::Services;
+use lotsennetz::store::embedded::EmbeddedStore;
+use lotsennetz::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
+
+/// The real embedded store, counting the calls that reach it.
+struct Counted {
+    inner: EmbeddedStore,
+    calls: AtomicUsize,
+}
+
+impl Counted {
+    fn tick(&self) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl GraphStore for Counted {
+    async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
+        self.tick();
+        self.inner.get(kind, ids).await
+    }
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
+        self.tick();
+        self.inner.list(query).await
+    }
+    async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {
+        self.tick();
+        self.inner.incoming(kind, rel, targets).await
+    }
+    async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
+        self.inner.apply(changes).await
+    }
+    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+        self.inner.peer_candidates(query).await
+    }
+    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
+        self.inner.project_candidates(project).await
+    }
+    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
+        self.inner.advice_candidates(expert).await
+    }
+    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
+        self.inner.expert_candidates(target).await
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        self.inner.ping().await
+    }
+}
+
+#[tokio::test]
+async fn a_page_of_100_projects_with_nested_fields_costs_a_handful_of_store_calls() {
+    // Arrange: the demo network in a store that counts calls.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Counted { inner: EmbeddedStore::open(dir.path()).unwrap(), calls: AtomicUsize::new(0) });
+    let services = Services::new(store.clone());
+    lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 7).await.unwrap();
+    let schema = lotsennetz::graphql::build_schema(Some(services.clone()));
+    store.calls.store(0, Ordering::SeqCst);
+
+    // Act
+    let query = "{ projects(first: 100) { edges { node { id municipality { name district { name } } topics { name } members { lotse { name } } } } } }";
+    let response = schema.execute(lotsennetz::graphql::prepare(query.into(), &services)).await;
+
+    // Assert
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    assert_eq!(data["projects"]["edges"].as_array().unwrap().len(), 100);
+    let calls = store.calls.load(Ordering::SeqCst);
+    assert!(calls <= 8, "{calls} store calls for 100 projects");
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real application on a free port, GraphQL over real HTTP.
+
+mod helpers;
+
+mod cli;
+mod crud;
+mod http;
+mod invalid_input;
+mod loaders;
+mod matching;
+mod persistence;

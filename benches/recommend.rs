@@ -44,6 +44,7 @@ fn bench_recommendations(c: &mut Criterion) {
     let full_run = std::env::args().any(|a| a == "--bench");
     let scales: &[(&str, Scale)] =
         if full_run { &[("bw", Scale::BW), ("de", Scale::DE)] } else { &[("bw", Scale::BW)] };
+    let admin = lotsennetz::auth::Viewer::Admin { subject: "benchmark".into() };
     let mut group = c.benchmark_group("embedded");
     for (name, scale) in scales {
         let network = network(&runtime, *scale);
@@ -55,7 +56,7 @@ fn bench_recommendations(c: &mut Criterion) {
             b.iter(|| {
                 i += 1;
                 let query = PeerQuery { lotse: lotsen[i % lotsen.len()].clone(), filter: PeerFilter::default() };
-                black_box(runtime.block_on(network.services.recommend_peers(&query, 10)).expect("answers"))
+                black_box(runtime.block_on(network.services.recommend_peers(&admin, &query, 10)).expect("answers"))
             })
         });
         group.bench_function(BenchmarkId::new("similarProjects", name), |b| {
@@ -73,7 +74,7 @@ fn bench_recommendations(c: &mut Criterion) {
                 i += 1;
                 black_box(
                     runtime
-                        .block_on(network.services.municipalities_to_advise(&experts[i % experts.len()], 10))
+                        .block_on(network.services.municipalities_to_advise(&admin, &experts[i % experts.len()], 10))
                         .expect("answers"),
                 )
             })

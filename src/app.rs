@@ -7,24 +7,35 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
+use crate::auth::{AuthArgs, Role, Verifier};
 use crate::config::{Config, StoreConfig};
 use crate::domain::{Node, NodeKind};
 use crate::service::Services;
 use crate::store::embedded::EmbeddedStore;
+use crate::store::neo4j::Neo4jStore;
 use crate::store::{Change, GraphStore, ListQuery};
 
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    services: Services,
+    auth: AuthArgs,
 }
 
 /// Opens the configured store.
-pub fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphStore>> {
+pub async fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphStore>> {
     match config {
         StoreConfig::Embedded { data_dir } => {
             let store = EmbeddedStore::open(data_dir)
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("opening the embedded store in {}", data_dir.display()))?;
+            Ok(Arc::new(store))
+        }
+        StoreConfig::Neo4j(neo4j) => {
+            let store = Neo4jStore::open(neo4j)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("opening the Neo4j store at {}", neo4j.uri))?;
             Ok(Arc::new(store))
         }
     }
@@ -50,7 +61,7 @@ pub async fn seed_demo(services: &Services, scale: crate::demo::Scale, seed: u64
 pub async fn create_nodes(services: &Services, nodes: Vec<Node>) -> anyhow::Result<usize> {
     let count = nodes.len();
     services
-        .apply(nodes.into_iter().map(Change::Create).collect())
+        .apply_as_operator(nodes.into_iter().map(Change::Create).collect())
         .await
         .map_err(|e| anyhow::anyhow!("writing {count} nodes: {e:?}"))?;
     Ok(count)
@@ -58,15 +69,36 @@ pub async fn create_nodes(services: &Services, nodes: Vec<Node>) -> anyhow::Resu
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let services = Services::new(open_store(&config.store)?);
+        let services = Services::new(open_store(&config.store).await?);
         if let Some((scale, seed)) = config.demo {
             seed_demo(&services, scale.scale(), seed).await?;
         }
+        let verifier = Arc::new(Verifier::from_args(&config.auth)?);
         let schema = crate::graphql::build_schema(Some(services.clone()));
-        let router = crate::http::router(schema, services, config.max_body_bytes);
+        let router = crate::http::router(schema, services.clone(), verifier, config.max_body_bytes);
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
-        Ok(Self { listener, router })
+        Ok(Self { listener, router, services, auth: config.auth })
+    }
+
+    /// Ready-to-use HS256 tokens for the first Lotse, the first expert and an admin of the
+    /// stored network, each as (who, token); valid for a day.
+    pub async fn demo_tokens(&self) -> anyhow::Result<Vec<(String, String)>> {
+        const DAY: u64 = 24 * 60 * 60;
+        let mut tokens = Vec::new();
+        for (kind, role) in [(NodeKind::Lotse, Role::Lotse), (NodeKind::Expert, Role::Expert)] {
+            let page = self
+                .services
+                .list(&ListQuery { kind: Some(kind), first: 1, ..Default::default() })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            if let Some(node) = page.nodes.first() {
+                let label = format!("{kind} {}", node.id());
+                tokens.push((label, crate::auth::mint(&self.auth, node.id().as_str(), role, None, DAY)?));
+            }
+        }
+        tokens.push(("admin".to_owned(), crate::auth::mint(&self.auth, "admin", Role::Admin, None, DAY)?));
+        Ok(tokens)
     }
 
     pub fn port(&self) -> u16 {

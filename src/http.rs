@@ -1,10 +1,12 @@
 //! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
 
+use std::sync::Arc;
+
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,6 +14,7 @@ use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{Verifier, Viewer};
 use crate::graphql::{self, LotsennetzSchema};
 use crate::service::Services;
 
@@ -19,10 +22,11 @@ use crate::service::Services;
 struct AppState {
     schema: LotsennetzSchema,
     services: Services,
+    verifier: Arc<Verifier>,
 }
 
-pub fn router(schema: LotsennetzSchema, services: Services, max_body_bytes: usize) -> Router {
-    let state = AppState { schema, services };
+pub fn router(schema: LotsennetzSchema, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+    let state = AppState { schema, services, verifier };
     Router::new()
         .route("/graphql", get(get_graphql).post(post_graphql))
         .route("/health", get(get_health))
@@ -32,14 +36,28 @@ pub fn router(schema: LotsennetzSchema, services: Services, max_body_bytes: usiz
         .with_state(state)
 }
 
-async fn post_graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let request = graphql::prepare(request.into_inner(), &state.services);
-    state.schema.execute(request).await.into()
+/// The caller named by the `Authorization` header; a bad token is answered with 401 at once.
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
+    state.verifier.viewer(authorization).map_err(|error| {
+        tracing::info!(%error, "token refused");
+        let body = json!({ "errors": [{ "message": "invalid bearer token", "extensions": { "code": "UNAUTHENTICATED" } }] });
+        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")], Json(body)).into_response()
+    })
+}
+
+async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let viewer = match caller(&state, &headers) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let request = graphql::prepare(request.into_inner(), &state.services, viewer);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
 /// Mutations over GET are refused (405), as GraphQL over HTTP requires.
-async fn get_graphql(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let Some(raw) = raw.filter(|q| !q.is_empty()) else {
         return Html(GraphiQLSource::build().endpoint("/graphql").title("Lotsennetz GraphiQL").finish())
             .into_response();
@@ -55,7 +73,11 @@ async fn get_graphql(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
         let body = json!({ "errors": [{ "message": "mutations must be sent with POST", "extensions": { "code": "BAD_REQUEST" } }] });
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(body)).into_response();
     }
-    let request = graphql::prepare(request, &state.services);
+    let viewer = match caller(&state, &headers) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let request = graphql::prepare(request, &state.services, viewer);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 

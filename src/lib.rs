@@ -4,6 +4,7 @@
 //! (use cases) → [`matching`] (ranking) and [`store`] (the `GraphStore` trait and its backends).
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod domain;

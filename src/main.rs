@@ -1,11 +1,12 @@
-//! The `lotsennetz` command: serve the API, print the schema, load the demo network.
+//! The `lotsennetz` command: serve the API, print the schema, mint tokens, load the demo network.
 
 use std::net::IpAddr;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use lotsennetz::Application;
-use lotsennetz::config::{Config, DEFAULT_MAX_BODY_BYTES, DemoScale, StoreArgs};
+use lotsennetz::auth::{mint, AuthArgs, Role};
+use lotsennetz::config::{Config, DEFAULT_MAX_BODY_BYTES, DemoScale, Secret, StoreArgs};
 use lotsennetz::service::Services;
 use tracing_subscriber::EnvFilter;
 
@@ -22,6 +23,8 @@ enum Command {
     Serve(ServeArgs),
     /// Prints the GraphQL schema (SDL) the server serves.
     Schema,
+    /// Prints a signed HS256 token for the configured secret, issuer and audience.
+    Token(TokenArgs),
     /// Loads the demo network into an empty store and exits.
     Demo {
         #[command(flatten)]
@@ -42,6 +45,24 @@ struct DemoArgs {
 }
 
 #[derive(clap::Args)]
+struct TokenArgs {
+    /// Subject: the Lotse or expert id, or a name for admins and integrations.
+    #[arg(long)]
+    sub: String,
+    /// Role the token grants.
+    #[arg(long, value_enum)]
+    role: Role,
+    /// Space-separated scopes of an integration: `read`, `import`.
+    #[arg(long)]
+    scope: Option<String>,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    ttl: u64,
+    #[command(flatten)]
+    auth: AuthArgs,
+}
+
+#[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "LOTSENNETZ_BIND", default_value = "127.0.0.1")]
@@ -59,6 +80,8 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "LOTSENNETZ_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    #[command(flatten)]
+    auth: AuthArgs,
 }
 
 #[tokio::main]
@@ -70,19 +93,36 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Schema => print!("{}", lotsennetz::graphql::sdl()),
         Command::Demo { store, demo } => {
-            let services = Services::new(lotsennetz::app::open_store(&store.config())?);
+            let services = Services::new(lotsennetz::app::open_store(&store.config()).await?);
             let written = lotsennetz::app::seed_demo(&services, demo.scale.scale(), demo.seed).await?;
-            eprintln!("{written} nodes written to {}", store.data_dir.display());
+            eprintln!("{written} nodes written to {}", store.location());
         }
-        Command::Serve(args) => {
+        Command::Token(args) => {
+            println!("{}", mint(&args.auth, &args.sub, args.role, args.scope.as_deref(), args.ttl)?);
+        }
+        Command::Serve(mut args) => {
+            if args.demo && args.auth.jwt_secret.is_none() {
+                // A demo needs tokens; without a configured secret they last until the restart.
+                let random = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+                args.auth.jwt_secret = Some(Secret::new(random));
+                tracing::warn!("no LOTSENNETZ_JWT_SECRET set: demo tokens are valid until the service stops");
+            }
+            let demo = args.demo;
             let config = Config {
                 bind: args.bind,
                 port: args.port,
                 store: args.store.config(),
                 demo: args.demo.then_some((args.demo_args.scale, args.demo_args.seed)),
                 max_body_bytes: args.max_body_bytes,
+                auth: args.auth,
             };
             let app = Application::build(config).await.context("starting the service")?;
+            if demo {
+                println!("Demo tokens (24 h); send one as the header `Authorization: Bearer <token>`:");
+                for (who, token) in app.demo_tokens().await? {
+                    println!("  {who}:\n    {token}");
+                }
+            }
             tracing::info!(address = %app.local_addr(), "GraphQL API and GraphiQL at http://{}/graphql", app.local_addr());
             app.run_until_stopped().await?;
         }

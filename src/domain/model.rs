@@ -80,6 +80,7 @@ kinds! {
     Expert => "expert",
     Project => "project",
     ConnectionRequest => "connection_request",
+    AuditEntry => "audit_entry",
 }
 
 impl std::fmt::Display for NodeKind {
@@ -322,4 +323,22 @@ impl ConnectionRequest {
     pub fn other(&self, lotse: &Id) -> &Id {
         if &self.from == lotse { &self.to } else { &self.from }
     }
+}
+
+/// One write by an admin or integration: who did what to which node, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: Id,
+    pub at: DateTime<Utc>,
+    /// Subject of the token that wrote.
+    pub actor: String,
+    /// Role of that token.
+    pub role: String,
+    /// `create`, `update`, `delete`, `set_member`, `remove_member` or `erase`.
+    pub action: String,
+    pub target_kind: NodeKind,
+    /// Id of the node written; replaced when the person it names is erased.
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }

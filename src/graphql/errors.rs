@@ -10,7 +10,8 @@
 //! | `SERVICE_UNAVAILABLE` | the store cannot be reached; retry later |
 //! | `INTERNAL` | anything else; the details are logged, the client sees only a generic message |
 //!
-//! `UNAUTHENTICATED` and `FORBIDDEN` are reserved for authentication and authorization.
+//! | `UNAUTHENTICATED` | no token, or a token that fails verification (HTTP 401) |
+//! | `FORBIDDEN` | the caller's role or relation to the data does not allow the operation |
 //! A failed mutation writes nothing: stores apply a mutation's changes all or nothing.
 
 use async_graphql::{Error, ErrorExtensions};
@@ -24,6 +25,8 @@ pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const CONFLICT: &str = "CONFLICT";
 pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 pub const INTERNAL: &str = "INTERNAL";
+pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+pub const FORBIDDEN: &str = "FORBIDDEN";
 
 /// An error with a code, for messages raised in the API layer itself.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
@@ -48,6 +51,8 @@ impl From<ServiceError> for Error {
             ServiceError::Invalid(DomainError::Invalid { field, reason }) => bad_input(&field, reason),
             ServiceError::State(message) => coded(CONFLICT, message),
             ServiceError::Missing(message) => coded(NOT_FOUND, message),
+            ServiceError::Unauthenticated => coded(UNAUTHENTICATED, "a bearer token is required"),
+            ServiceError::Forbidden(reason) => coded(FORBIDDEN, reason),
             ServiceError::Store(error) => match error {
                 StoreError::NotFound { .. } => coded(NOT_FOUND, error.to_string()),
                 StoreError::UnknownReference { field, expected, ref id } => {

@@ -1,14 +1,16 @@
 //! The GraphQL schema; knows nothing about HTTP.
 
 pub mod errors;
+mod guard;
 mod objects;
 mod support;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
 
+use crate::auth::Viewer;
 use crate::service::Services;
-use objects::{connections, geography, people, projects, recommendations, topics};
+use objects::{account, connections, geography, people, projects, recommendations, topics};
 
 /// Every query, by area.
 #[derive(MergedObject, Default)]
@@ -19,6 +21,7 @@ pub struct Query(
     projects::ProjectQuery,
     connections::ConnectionQuery,
     recommendations::MatchQuery,
+    account::AccountQuery,
 );
 
 /// Every mutation, by area.
@@ -29,6 +32,7 @@ pub struct Mutation(
     people::PeopleMutation,
     projects::ProjectMutation,
     connections::ConnectionMutation,
+    account::AccountMutation,
 );
 
 pub type LotsennetzSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -44,7 +48,8 @@ pub fn build_schema(services: Option<Services>) -> LotsennetzSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .limit_directives(MAX_DIRECTIVES);
+        .limit_directives(MAX_DIRECTIVES)
+        .extension(guard::RequireViewer);
     if let Some(services) = services {
         builder = builder.data(services);
     }
@@ -56,9 +61,11 @@ pub fn sdl() -> String {
     build_schema(None).sdl()
 }
 
-/// Adds what every request needs of its own: fresh DataLoaders (their caches live per request).
-pub fn prepare(request: Request, services: &Services) -> Request {
+/// Adds what every request needs of its own: the caller, and fresh DataLoaders (their caches
+/// live per request).
+pub fn prepare(request: Request, services: &Services, viewer: Viewer) -> Request {
     request
+        .data(support::Caller::new(viewer))
         .data(DataLoader::new(support::NodeLoader(services.clone()), tokio::spawn))
         .data(DataLoader::new(support::IncomingLoader(services.clone()), tokio::spawn))
 }

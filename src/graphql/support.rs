@@ -1,12 +1,13 @@
 //! Shared resolver plumbing: DataLoaders, id parsing, cursor pagination, writes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Error, ID, MaybeUndefined, OutputType, Result, SimpleObject};
 
 use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
-use crate::service::{ServiceError, Services};
+use crate::auth::Viewer;
+use crate::service::{policy, ServiceError, Services};
 use crate::store::{Change, ListFilter, ListQuery, Rel};
 
 use super::errors::bad_input;
@@ -69,6 +70,47 @@ pub fn services<'a>(ctx: &Context<'a>) -> Result<&'a Services> {
     ctx.data::<Services>()
 }
 
+/// The caller of a request, with what the privacy rules need to know about them.
+pub struct Caller {
+    pub viewer: Viewer,
+    contacts: tokio::sync::OnceCell<HashSet<Id>>,
+}
+
+impl Caller {
+    pub fn new(viewer: Viewer) -> Self {
+        Self { viewer, contacts: tokio::sync::OnceCell::new() }
+    }
+}
+
+pub fn viewer<'a>(ctx: &Context<'a>) -> Result<&'a Viewer> {
+    Ok(&ctx.data::<Caller>()?.viewer)
+}
+
+/// The caller's accepted contacts, looked up once per request.
+pub async fn contacts<'a>(ctx: &Context<'a>) -> Result<&'a HashSet<Id>> {
+    let caller = ctx.data::<Caller>()?;
+    let services = services(ctx)?;
+    caller
+        .contacts
+        .get_or_try_init(|| async {
+            match caller.viewer.lotse() {
+                Some(me) => services.contacts(me).await,
+                None => Ok(HashSet::new()),
+            }
+        })
+        .await
+        .map_err(Error::from)
+}
+
+/// Drops the nodes the caller may not see (see `service::policy`).
+async fn visible<E: Entity>(ctx: &Context<'_>, nodes: Vec<Node>) -> Result<Vec<E>> {
+    let viewer = viewer(ctx)?;
+    let needs_contacts = matches!(E::KIND, NodeKind::Lotse) && viewer.lotse().is_some();
+    let empty = HashSet::new();
+    let contacts = if needs_contacts { contacts(ctx).await? } else { &empty };
+    Ok(nodes.into_iter().filter(|n| policy::may_see(viewer, contacts, n)).filter_map(|n| E::try_from(n).ok()).collect())
+}
+
 /// Parses a client-supplied id, naming `field` in the error.
 pub fn parse_id(field: &str, id: &ID) -> Result<Id> {
     Id::parse_field(field, id.as_str()).map_err(invalid)
@@ -105,23 +147,23 @@ pub fn new_id(kind: NodeKind, id: Option<&ID>) -> Result<Id> {
 pub async fn load<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<Option<E>> {
     let loader = ctx.data::<DataLoader<NodeLoader>>()?;
     let node = loader.load_one(NodeKey(E::KIND, id.clone())).await?;
-    Ok(node.and_then(|n| E::try_from(n).ok()))
+    Ok(visible::<E>(ctx, node.into_iter().collect()).await?.pop())
 }
 
 /// Loads nodes in the order of `ids`, leaving out missing ones.
 pub async fn load_many<E: Entity>(ctx: &Context<'_>, ids: &[Id]) -> Result<Vec<E>> {
     let loader = ctx.data::<DataLoader<NodeLoader>>()?;
     let mut found = loader.load_many(ids.iter().map(|id| NodeKey(E::KIND, id.clone()))).await?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| found.remove(&NodeKey(E::KIND, id.clone())))
-        .filter_map(|n| E::try_from(n).ok())
-        .collect())
+    let nodes = ids.iter().filter_map(|id| found.remove(&NodeKey(E::KIND, id.clone()))).collect();
+    visible::<E>(ctx, nodes).await
 }
 
-/// Loads a node that an edge points to; a dangling edge is an internal error.
+/// Loads a node that an edge points to, whatever the caller may see of it otherwise (the edge
+/// itself was visible); a dangling edge is an internal error.
 pub async fn load_required<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
-    load::<E>(ctx, id).await?.ok_or_else(|| {
+    let loader = ctx.data::<DataLoader<NodeLoader>>()?;
+    let node = loader.load_one(NodeKey(E::KIND, id.clone())).await?;
+    node.and_then(|n| E::try_from(n).ok()).ok_or_else(|| {
         tracing::error!(kind = %E::KIND, %id, "edge points to a missing node");
         super::errors::coded(super::errors::INTERNAL, "internal error")
     })
@@ -175,7 +217,8 @@ pub struct PageInfo {
     concrete(name = "LotseEdge", params(super::objects::LotseObject)),
     concrete(name = "ExpertEdge", params(super::objects::ExpertObject)),
     concrete(name = "ProjectEdge", params(super::objects::ProjectObject)),
-    concrete(name = "ConnectionRequestEdge", params(super::objects::ConnectionRequestObject))
+    concrete(name = "ConnectionRequestEdge", params(super::objects::ConnectionRequestObject)),
+    concrete(name = "AuditEntryEdge", params(super::objects::account::AuditEntryObject))
 )]
 pub struct Edge<T: OutputType> {
     /// Opaque cursor; pass it as `after` to continue after this node.
@@ -195,7 +238,8 @@ pub struct Edge<T: OutputType> {
     concrete(name = "LotseConnection", params(super::objects::LotseObject)),
     concrete(name = "ExpertConnection", params(super::objects::ExpertObject)),
     concrete(name = "ProjectConnection", params(super::objects::ProjectObject)),
-    concrete(name = "ConnectionRequestConnection", params(super::objects::ConnectionRequestObject))
+    concrete(name = "ConnectionRequestConnection", params(super::objects::ConnectionRequestObject)),
+    concrete(name = "AuditEntryConnection", params(super::objects::account::AuditEntryObject))
 )]
 pub struct IdConnection<T: OutputType>
 where
@@ -237,8 +281,7 @@ where
     let has_previous = args.after.is_some();
     let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
     let page = services(ctx)?.list(&query).await?;
-    let items =
-        page.nodes.into_iter().filter_map(|n| E::try_from(n).ok()).map(|e| (e.id().clone(), O::from(e))).collect();
+    let items = visible::<E>(ctx, page.nodes).await?.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
     Ok(connection(items, has_previous, page.has_next_page))
 }
 
@@ -266,7 +309,7 @@ where
 
 /// Applies the changes of one mutation, all or nothing.
 pub async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<()> {
-    Ok(services(ctx)?.apply(changes).await?)
+    Ok(services(ctx)?.apply(viewer(ctx)?, changes).await?)
 }
 
 /// The current version of a node a mutation is about to change.

@@ -16,6 +16,19 @@ pub struct SharedTopic {
     pub rarity: f64,
 }
 
+/// Rarity of a topic: `ln(1 + projects / projects about the topic)`, each count taken as at
+/// least 1. Every store computes it here, so equal counts give equal bits.
+pub fn rarity(projects: usize, projects_about: usize) -> f64 {
+    let projects = projects.max(1) as f64;
+    let about = projects_about.max(1) as f64;
+    (1.0 + projects / about).ln()
+}
+
+/// Orders shared topics rarest first, then by id.
+pub fn sort_shared(shared: &mut [SharedTopic]) {
+    shared.sort_by(|a, b| b.rarity.total_cmp(&a.rarity).then_with(|| a.topic.id.cmp(&b.topic.id)));
+}
+
 /// One of my projects, one of theirs, and the cosine similarity of their topic vectors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectPair {

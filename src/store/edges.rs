@@ -114,6 +114,7 @@ pub fn out_edges(node: &Node) -> Vec<(Rel, &Id)> {
             edges.push((Rel::RequestFrom, &c.from));
             edges.push((Rel::RequestTo, &c.to));
         }
+        Node::AuditEntry(_) => {}
     }
     edges
 }

@@ -7,6 +7,7 @@
 
 mod edges;
 pub mod embedded;
+pub mod neo4j;
 
 use async_trait::async_trait;
 

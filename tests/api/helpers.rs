@@ -1,23 +1,39 @@
 //! `TestApp`: starts the application on port 0 with a fresh data directory.
 
-use std::path::PathBuf;
 
+use lotsennetz::auth::{AuthArgs, Role};
 use lotsennetz::{Application, Config};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// The HS256 secret of every test app.
+pub const SECRET: &str = "test-secret-of-at-least-32-bytes-length";
+
+/// A token for the test apps' secret, valid for an hour.
+pub fn token(sub: &str, role: Role) -> String {
+    lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), sub, role, None, 3600).expect("token minted")
+}
+
+/// An integration token with the given scopes.
+pub fn integration_token(scope: &str) -> String {
+    lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "dashboard", Role::Integration, Some(scope), 3600).expect("token minted")
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// Token sent by `gql`, `data` and `error_code`: an admin's unless changed.
+    pub token: String,
+    config: Config,
     data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-async fn start(dir: PathBuf) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
-    let app = Application::build(Config::embedded(dir)).await.expect("application starts");
+async fn start(config: Config) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
+    let app = Application::build(config).await.expect("application starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
@@ -28,9 +44,17 @@ async fn start(dir: PathBuf) -> (String, oneshot::Sender<()>, JoinHandle<std::io
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app with a configuration changed by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let (address, stop, server) = start(data_dir.path().to_path_buf()).await;
-        Self { address, client: reqwest::Client::new(), data_dir, stop: Some(stop), server: Some(server) }
+        let mut config = Config::embedded(data_dir.path().to_path_buf(), SECRET);
+        adjust(&mut config);
+        let (address, stop, server) = start(config.clone()).await;
+        let token = token("admin", Role::Admin);
+        Self { address, client: reqwest::Client::new(), token, config, data_dir, stop: Some(stop), server: Some(server) }
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -41,22 +65,30 @@ impl TestApp {
     pub async fn restart(&mut self) {
         self.stop.take().expect("running").send(()).expect("server listens for stop");
         self.server.take().expect("running").await.expect("server task").expect("server ran");
-        let (address, stop, server) = start(self.data_dir.path().to_path_buf()).await;
+        let (address, stop, server) = start(self.config.clone()).await;
         self.address = address;
         self.stop = Some(stop);
         self.server = Some(server);
     }
 
-    /// Posts a GraphQL request and returns the whole response body.
+    /// Posts a GraphQL request with the app's token and returns the whole response body.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent");
-        response.json().await.expect("JSON body")
+        self.gql_as(Some(&self.token), query, variables).await.1
+    }
+
+    /// Posts a GraphQL request with the given bearer token (or none); returns status and body.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        (response.status().as_u16(), response.json().await.expect("JSON body"))
+    }
+
+    /// The same app, sending another token.
+    pub fn as_user(&self, token: String) -> UserView<'_> {
+        UserView { app: self, token }
     }
 
     /// Posts a GraphQL request that must succeed and returns its `data`.
@@ -202,4 +234,29 @@ pub async fn connect(app: &TestApp, from: &str, to: &str) -> String {
 /// The ids in a list of objects under `key`.
 pub fn ids(list: &Value, key: &str) -> Vec<String> {
     list.as_array().expect("a list").iter().map(|item| item[key]["id"].as_str().expect("an id").to_owned()).collect()
+}
+
+/// Requests to a test app with one user's token.
+pub struct UserView<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl UserView<'_> {
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.app.gql_as(Some(&self.token), query, variables).await.1
+    }
+
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let body = self.gql(query, variables).await;
+        let code = &body["errors"][0]["extensions"]["code"];
+        assert!(code.is_string(), "expected an error with a code: {body:#}");
+        code.as_str().unwrap().to_owned()
+    }
 }

@@ -37,6 +37,7 @@ async fn queries_work_over_get_but_mutations_are_refused() {
         .client
         .get(format!("{}/graphql", app.address))
         .query(&[("query", r#"{ lotse(id: "anna") { name } }"#)])
+        .bearer_auth(&app.token)
         .send()
         .await
         .unwrap();
@@ -44,6 +45,7 @@ async fn queries_work_over_get_but_mutations_are_refused() {
         .client
         .get(format!("{}/graphql", app.address))
         .query(&[("query", r#"mutation { deleteProject(id: "p-emil") }"#)])
+        .bearer_auth(&app.token)
         .send()
         .await
         .unwrap();
@@ -62,6 +64,7 @@ async fn responses_use_the_graphql_response_media_type_when_asked() {
         .client
         .post(format!("{}/graphql", app.address))
         .header("accept", "application/graphql-response+json")
+        .bearer_auth(&app.token)
         .json(&json!({ "query": "{ topics { edges { cursor } } }" }))
         .send()
         .await

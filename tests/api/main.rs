@@ -2,7 +2,9 @@
 
 mod helpers;
 
+mod auth;
 mod cli;
+mod privacy;
 mod crud;
 mod http;
 mod invalid_input;

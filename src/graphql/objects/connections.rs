@@ -94,27 +94,21 @@ pub struct ConnectionMutation;
 
 impl ConnectionMutation {
     async fn respond(ctx: &Context<'_>, id: &ID, response: Response) -> Result<ConnectionRequestObject> {
-        let request = services(ctx)?.respond_to_request(&parse_id("id", id)?, response).await?;
+        let request = services(ctx)?.respond_to_request(viewer(ctx)?, &parse_id("id", id)?, response).await?;
         Ok(request.into())
     }
 }
 
 #[Object]
 impl ConnectionMutation {
-    /// Asks another Lotse to connect. Fails with CONFLICT while a pending or accepted
-    /// connection between the two exists.
-    async fn request_connection(
-        &self,
-        ctx: &Context<'_>,
-        from_lotse_id: ID,
-        to_lotse_id: ID,
-        message: Option<String>,
-    ) -> Result<ConnectionRequestObject> {
-        let from = parse_id("fromLotseId", &from_lotse_id)?;
+    /// Asks another Lotse to connect, as the calling Lotse (admins name the sender in
+    /// `fromLotseId`). Fails with CONFLICT while a pending or accepted connection between the
+    /// two exists.
+    async fn request_connection(&self, ctx: &Context<'_>, to_lotse_id: ID, message: Option<String>, from_lotse_id: Option<ID>) -> Result<ConnectionRequestObject> {
+        let from = optional_id("fromLotseId", from_lotse_id.as_ref())?;
         let to = parse_id("toLotseId", &to_lotse_id)?;
         let message = message.map(|m| Text::parse_field("message", &m).map_err(invalid)).transpose()?;
-        let id = new_id(NodeKind::ConnectionRequest, None)?;
-        let request = services(ctx)?.request_connection(id, from, to, message).await?;
+        let request = services(ctx)?.request_connection(viewer(ctx)?, from, to, message).await?;
         Ok(request.into())
     }
     /// Accepts a pending request: the two Lotsen become contacts.
@@ -129,11 +123,11 @@ impl ConnectionMutation {
     async fn withdraw_connection_request(&self, ctx: &Context<'_>, id: ID) -> Result<ConnectionRequestObject> {
         Self::respond(ctx, &id, Response::Withdraw).await
     }
-    /// Ends the connection between two Lotsen; returns true.
-    async fn remove_connection(&self, ctx: &Context<'_>, lotse_id: ID, other_lotse_id: ID) -> Result<bool> {
-        let lotse = parse_id("lotseId", &lotse_id)?;
+    /// Ends the calling Lotse's connection with another (admins name both); returns true.
+    async fn remove_connection(&self, ctx: &Context<'_>, other_lotse_id: ID, lotse_id: Option<ID>) -> Result<bool> {
+        let lotse = optional_id("lotseId", lotse_id.as_ref())?;
         let other = parse_id("otherLotseId", &other_lotse_id)?;
-        services(ctx)?.remove_connection(&lotse, &other).await?;
+        services(ctx)?.remove_connection(viewer(ctx)?, lotse, &other).await?;
         Ok(true)
     }
 }

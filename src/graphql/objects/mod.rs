@@ -1,5 +1,6 @@
 //! GraphQL object types, queries and mutations, one file per area.
 
+pub mod account;
 pub mod connections;
 pub mod geography;
 pub mod people;

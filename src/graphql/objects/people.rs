@@ -47,13 +47,13 @@ impl LotseObject {
     async fn position(&self) -> Option<&str> {
         self.0.position.as_ref().map(Name::as_str)
     }
-    /// E-mail address.
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_ref().map(Email::as_str)
+    /// E-mail address; only for the Lotse, their accepted contacts and admins, else null.
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(if may_see_contact_data(ctx, &self.0.id).await? { self.0.email.as_ref().map(Email::as_str) } else { None })
     }
-    /// Telephone number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_ref().map(Phone::as_str)
+    /// Telephone number; only for the Lotse, their accepted contacts and admins, else null.
+    async fn phone(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(if may_see_contact_data(ctx, &self.0.id).await? { self.0.phone.as_ref().map(Phone::as_str) } else { None })
     }
     /// Who may find this Lotse.
     async fn visibility(&self) -> Visibility {
@@ -79,14 +79,16 @@ impl LotseObject {
             })
             .collect())
     }
-    /// Lotsen with an accepted connection to this one.
+    /// Lotsen with an accepted connection to this one; for the Lotse and admins.
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<LotseObject>> {
+        own_data_only(ctx, &self.0.id)?;
         let requests = requests_of(ctx, &self.0.id).await?;
-        let ids: Vec<Id> = requests
+        let mut ids: Vec<Id> = requests
             .iter()
             .filter(|r| r.status == ConnectionStatus::Accepted)
             .map(|r| r.other(&self.0.id).clone())
             .collect();
+        ids.sort();
         Ok(load_many::<Lotse>(ctx, &ids).await?.into_iter().map(Into::into).collect())
     }
     /// Connection requests sent or received by this Lotse, optionally only those in one state.
@@ -97,6 +99,22 @@ impl LotseObject {
     ) -> Result<Vec<ConnectionRequestObject>> {
         let requests = requests_of(ctx, &self.0.id).await?;
         Ok(requests.into_iter().filter(|r| status.is_none_or(|s| r.status == s)).map(Into::into).collect())
+    }
+}
+
+async fn may_see_contact_data(ctx: &Context<'_>, lotse: &Id) -> Result<bool> {
+    let viewer = viewer(ctx)?;
+    let contacts = contacts(ctx).await?;
+    Ok(crate::service::policy::may_see_contact_data(viewer, contacts, lotse))
+}
+
+/// Refuses a Lotse's personal lists to anyone but the Lotse and admins.
+fn own_data_only(ctx: &Context<'_>, lotse: &Id) -> Result<()> {
+    let viewer = viewer(ctx)?;
+    if viewer.lotse() == Some(lotse) || viewer.is_admin() {
+        Ok(())
+    } else {
+        Err(crate::graphql::errors::coded(crate::graphql::errors::FORBIDDEN, "only the Lotse and admins see this"))
     }
 }
 

@@ -320,7 +320,7 @@ impl MatchQuery {
         let first = recommendation_count(first)?;
         let query =
             matching::PeerQuery { lotse: parse_id("lotseId", &lotse_id)?, filter: filter.unwrap_or_default().parse()? };
-        let ranked = services(ctx)?.recommend_peers(&query, first).await?;
+        let ranked = services(ctx)?.recommend_peers(viewer(ctx)?, &query, first).await?;
         Ok(ranked.into_iter().map(PeerRecommendation).collect())
     }
     /// Projects in other municipalities like this one: who already did this, can we reuse it?
@@ -344,7 +344,7 @@ impl MatchQuery {
         first: Option<i32>,
     ) -> Result<Vec<AdviceRecommendation>> {
         let first = recommendation_count(first)?;
-        let ranked = services(ctx)?.municipalities_to_advise(&parse_id("expertId", &expert_id)?, first).await?;
+        let ranked = services(ctx)?.municipalities_to_advise(viewer(ctx)?, &parse_id("expertId", &expert_id)?, first).await?;
         Ok(ranked.into_iter().map(AdviceRecommendation).collect())
     }
     /// Experts for a municipality's projects or for one project; give exactly one of the ids.

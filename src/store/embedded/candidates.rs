@@ -40,11 +40,6 @@ impl<'g> Rarity<'g> {
     }
 }
 
-/// Rarest first, then by id.
-pub fn sort_shared(shared: &mut [SharedTopic]) {
-    shared.sort_by(|a, b| b.rarity.total_cmp(&a.rarity).then_with(|| a.topic.id.cmp(&b.topic.id)));
-}
-
 fn label<E: crate::domain::Entity>(graph: &Graph, id: &Id) -> Labelled {
     Labelled { id: id.clone(), name: graph.label(E::KIND, id) }
 }

@@ -148,9 +148,7 @@ impl Graph {
 
     /// Rarity of a topic: `ln(1 + projects / projects about the topic)`.
     pub fn rarity(&self, topic: &Id) -> f64 {
-        let projects = self.count(NodeKind::Project).max(1) as f64;
-        let about = self.incoming(Rel::About, topic).len().max(1) as f64;
-        (1.0 + projects / about).ln()
+        crate::matching::rarity(self.count(NodeKind::Project), self.incoming(Rel::About, topic).len())
     }
 
     pub fn label(&self, kind: NodeKind, id: &Id) -> String {
@@ -189,5 +187,6 @@ pub fn node_name(node: &Node) -> &str {
         Node::Expert(n) => n.name.as_str(),
         Node::Project(n) => n.title.as_str(),
         Node::ConnectionRequest(n) => n.id.as_str(),
+        Node::AuditEntry(n) => n.action.as_str(),
     }
 }

@@ -2,10 +2,10 @@
 //! and traversals, rebuilt from disk at start.
 
 mod candidates;
-mod graph;
+pub(crate) mod graph;
 mod list;
 mod sqlite;
-mod write;
+pub(crate) mod write;
 
 use std::path::Path;
 use std::sync::{Mutex, RwLock};

@@ -31,6 +31,8 @@ impl Database {
         let conn = Connection::open(dir.join("lotsennetz.sqlite3")).map_err(internal)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(internal)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(internal)?;
+        // Erased personal data must not linger in free pages of the file.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(internal)?;
         conn.execute_batch(SCHEMA).map_err(internal)?;
         Ok(Self { conn })
     }

@@ -1,0 +1,129 @@
+//! The rights of a data subject (DSGVO): access to all data held (Art. 15) and erasure (Art. 17).
+
+use super::{forbidden, ServiceResult, Services};
+use crate::auth::Viewer;
+use crate::domain::{AuditEntry, ConnectionRequest, Expert, Id, Lotse, Node, NodeKind, Project};
+use crate::store::{Change, ListQuery};
+
+/// What replaces an erased person's id in the audit log.
+pub const ERASED: &str = "[erased]";
+
+/// Everything stored about one person.
+#[derive(Debug, Clone, Default)]
+pub struct MyData {
+    pub lotse: Option<Lotse>,
+    pub expert: Option<Expert>,
+    /// Projects the person works on.
+    pub projects: Vec<Project>,
+    /// Connection requests sent or received.
+    pub connection_requests: Vec<ConnectionRequest>,
+    /// Audit entries that name the person.
+    pub audit_entries: Vec<AuditEntry>,
+}
+
+impl MyData {
+    /// The same records as one JSON document, in the export format.
+    pub fn to_json(&self) -> serde_json::Value {
+        let nodes: Vec<Node> = self
+            .lotse
+            .iter()
+            .cloned()
+            .map(Node::from)
+            .chain(self.expert.iter().cloned().map(Node::from))
+            .chain(self.projects.iter().cloned().map(Node::from))
+            .chain(self.connection_requests.iter().cloned().map(Node::from))
+            .chain(self.audit_entries.iter().cloned().map(Node::from))
+            .collect();
+        serde_json::json!({ "records": nodes })
+    }
+}
+
+fn mentions(entry: &AuditEntry, id: &Id) -> bool {
+    entry.target == id.as_str() || entry.detail.as_deref().is_some_and(|d| d.split_whitespace().any(|w| w == id.as_str()))
+}
+
+impl Services {
+    /// Every audit entry, oldest first.
+    async fn audit_log(&self) -> ServiceResult<Vec<AuditEntry>> {
+        let mut entries = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.list(&ListQuery { kind: Some(NodeKind::AuditEntry), after, first: 1000, ..Default::default() }).await?;
+            after = page.nodes.last().map(|n| n.id().clone());
+            entries.extend(page.nodes.into_iter().filter_map(|n| AuditEntry::try_from(n).ok()));
+            if !page.has_next_page {
+                return Ok(entries);
+            }
+        }
+    }
+
+    /// Everything stored about the calling Lotse or expert.
+    pub async fn my_data(&self, viewer: &Viewer) -> ServiceResult<MyData> {
+        let mut data = MyData::default();
+        let id = match viewer {
+            Viewer::Lotse(id) => {
+                data.lotse = Some(self.require_as::<Lotse>(id).await?);
+                let projects = self.incoming(NodeKind::Project, crate::store::Rel::HasMember, std::slice::from_ref(id)).await?;
+                let ids: Vec<Id> = projects.into_iter().flat_map(|(_, ids)| ids).collect();
+                data.projects = self.get(NodeKind::Project, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect();
+                data.connection_requests = self.requests_of(id).await?;
+                id
+            }
+            Viewer::Expert(id) => {
+                data.expert = Some(self.require_as::<Expert>(id).await?);
+                id
+            }
+            _ => return forbidden("only Lotsen and experts have personal data here"),
+        };
+        data.audit_entries = self.audit_log().await?.into_iter().filter(|e| mentions(e, id)).collect();
+        Ok(data)
+    }
+
+    /// Erases the calling Lotse or expert.
+    pub async fn delete_my_account(&self, viewer: &Viewer) -> ServiceResult<Id> {
+        match viewer {
+            Viewer::Lotse(id) => self.erase(viewer, NodeKind::Lotse, id).await.map(|()| id.clone()),
+            Viewer::Expert(id) => self.erase(viewer, NodeKind::Expert, id).await.map(|()| id.clone()),
+            _ => forbidden("only Lotsen and experts have an account here"),
+        }
+    }
+
+    /// Erases a Lotse or expert completely: the node, every edge, and their id in the audit log.
+    pub async fn erase_person(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
+        if !viewer.is_admin() {
+            return forbidden("only admins erase other people");
+        }
+        self.erase(viewer, kind, id).await
+    }
+
+    async fn erase(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
+        self.require(kind, id).await?;
+        let mut changes = vec![Change::Delete(kind, id.clone())];
+        for mut entry in self.audit_log().await?.into_iter().filter(|e| mentions(e, id)) {
+            if entry.target == id.as_str() {
+                entry.target = ERASED.to_owned();
+            }
+            entry.detail = entry.detail.map(|d| d.replace(id.as_str(), ERASED));
+            if entry.actor == id.as_str() {
+                entry.actor = ERASED.to_owned();
+            }
+            changes.push(Change::Update(entry.into()));
+        }
+        // The erasure itself is audited without naming the person.
+        let mut changes_for_log = changes;
+        if viewer.is_admin() {
+            let entry = AuditEntry {
+                id: super::audit_id(),
+                at: chrono::Utc::now(),
+                actor: viewer.subject(),
+                role: viewer.role_name().to_owned(),
+                action: "erase".into(),
+                target_kind: kind,
+                target: ERASED.to_owned(),
+                detail: None,
+            };
+            changes_for_log.push(Change::Create(entry.into()));
+        }
+        Ok(self.store.apply(changes_for_log).await?)
+    }
+}

@@ -1,0 +1,110 @@
+//! Connection requests between Lotsen: sent, answered and ended only by the Lotsen involved.
+
+use chrono::Utc;
+
+use super::{forbidden, policy, ServiceError, ServiceResult, Services};
+use crate::auth::Viewer;
+use crate::domain::{ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, NodeKind, Text};
+use crate::store::{Change, StoreError};
+
+/// What a Lotse does with a connection request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    Accept,
+    Decline,
+    Withdraw,
+}
+
+impl Services {
+    /// The Lotse a connection operation acts for: the given one, which must be the caller
+    /// unless an admin acts, or the calling Lotse.
+    fn acting_lotse(viewer: &Viewer, given: Option<Id>, field: &str) -> ServiceResult<Id> {
+        match (given, viewer.lotse()) {
+            (Some(given), Some(me)) if &given != me => forbidden("Lotsen manage only their own connections"),
+            (Some(given), _) if viewer.lotse().is_some() || viewer.may_write_anything() => Ok(given),
+            (None, Some(me)) => Ok(me.clone()),
+            (None, None) => Err(DomainError::invalid(field, "is required unless a Lotse calls").into()),
+            _ => forbidden("only Lotsen and admins manage connections"),
+        }
+    }
+
+    /// Sends a connection request. A hidden Lotse who is not a contact cannot be found.
+    pub async fn request_connection(
+        &self,
+        viewer: &Viewer,
+        from: Option<Id>,
+        to: Id,
+        message: Option<Text>,
+    ) -> ServiceResult<ConnectionRequest> {
+        let from = Self::acting_lotse(viewer, from, "fromLotseId")?;
+        if from == to {
+            return Err(DomainError::invalid("toLotseId", "a Lotse cannot connect with themselves").into());
+        }
+        let contacts = match viewer.lotse() {
+            Some(me) => self.contacts(me).await?,
+            None => Default::default(),
+        };
+        let target = self.get_one(NodeKind::Lotse, &to).await?;
+        if !target.as_ref().is_some_and(|t| policy::may_see(viewer, &contacts, t)) {
+            return Err(StoreError::UnknownReference { field: "toLotseId", expected: "lotse", id: to }.into());
+        }
+        let request = ConnectionRequest {
+            id: new_request_id(),
+            from,
+            to,
+            status: ConnectionStatus::Pending,
+            message,
+            created_at: Utc::now(),
+            responded_at: None,
+        };
+        self.apply_audited(viewer, vec![Change::Create(request.clone().into())]).await?;
+        Ok(request)
+    }
+
+    /// Accepts or declines (as the addressee) or withdraws (as the sender) a pending request.
+    pub async fn respond_to_request(&self, viewer: &Viewer, id: &Id, response: Response) -> ServiceResult<ConnectionRequest> {
+        let mut request: ConnectionRequest = self.require_as(id).await?;
+        let party = match response {
+            Response::Accept | Response::Decline => &request.to,
+            Response::Withdraw => &request.from,
+        };
+        if !(viewer.lotse() == Some(party) || viewer.is_admin()) {
+            return forbidden(match response {
+                Response::Withdraw => "only the sender withdraws a request",
+                _ => "only the addressee answers a request",
+            });
+        }
+        if request.status != ConnectionStatus::Pending {
+            return Err(ServiceError::State(format!(
+                "connection request '{id}' is {:?}, only pending requests can be answered",
+                request.status
+            )));
+        }
+        request.status = match response {
+            Response::Accept => ConnectionStatus::Accepted,
+            Response::Decline => ConnectionStatus::Declined,
+            Response::Withdraw => ConnectionStatus::Withdrawn,
+        };
+        request.responded_at = Some(Utc::now());
+        self.apply_audited(viewer, vec![Change::Update(request.clone().into())]).await?;
+        Ok(request)
+    }
+
+    /// Ends an accepted connection between two Lotsen.
+    pub async fn remove_connection(&self, viewer: &Viewer, lotse: Option<Id>, other: &Id) -> ServiceResult<()> {
+        let lotse = Self::acting_lotse(viewer, lotse, "lotseId")?;
+        self.require_as::<Lotse>(&lotse).await?;
+        let accepted = self
+            .requests_of(&lotse)
+            .await?
+            .into_iter()
+            .find(|r| r.status == ConnectionStatus::Accepted && r.other(&lotse) == other)
+            .ok_or_else(|| ServiceError::Missing(format!("'{lotse}' and '{other}' are not connected")))?;
+        self.apply_audited(viewer, vec![Change::Delete(NodeKind::ConnectionRequest, accepted.id)]).await
+    }
+}
+
+fn new_request_id() -> Id {
+    let id = format!("conn-{}", uuid::Uuid::new_v4().simple());
+    Id::parse_field("id", &id).expect("uuid ids are valid")
+}

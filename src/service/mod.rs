@@ -1,0 +1,215 @@
+//! Use cases between the API and the store: who may do what (see [`policy`]), matchmaking,
+//! connection requests, personal data, writes with their audit trail.
+
+mod account;
+mod connections;
+pub mod policy;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::auth::Viewer;
+use crate::domain::{AuditEntry, ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, Node, NodeKind};
+use crate::matching::{self, *};
+use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError};
+
+pub use account::MyData;
+pub use connections::Response;
+
+/// Why a use case failed. Deliberately not `Display`: the API must map every case to a code
+/// explicitly (see `graphql::errors`), never through a blanket conversion.
+#[derive(Debug)]
+pub enum ServiceError {
+    /// Input breaks a domain rule.
+    Invalid(DomainError),
+    /// The store refused or failed.
+    Store(StoreError),
+    /// The request is valid but the current state forbids it (e.g. accepting a declined request).
+    State(String),
+    /// A relationship the request names does not exist (e.g. removing a connection that is none).
+    Missing(String),
+    /// The caller has no valid token.
+    Unauthenticated,
+    /// The caller may not do this.
+    Forbidden(String),
+}
+
+impl From<DomainError> for ServiceError {
+    fn from(e: DomainError) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+fn forbidden<T>(reason: impl Into<String>) -> ServiceResult<T> {
+    Err(ServiceError::Forbidden(reason.into()))
+}
+
+#[derive(Clone)]
+pub struct Services {
+    store: Arc<dyn GraphStore>,
+}
+
+impl Services {
+    pub fn new(store: Arc<dyn GraphStore>) -> Self {
+        Self { store }
+    }
+
+    pub async fn get(&self, kind: NodeKind, ids: &[Id]) -> ServiceResult<Vec<Node>> {
+        Ok(self.store.get(kind, ids).await?)
+    }
+
+    pub async fn get_one(&self, kind: NodeKind, id: &Id) -> ServiceResult<Option<Node>> {
+        Ok(self.store.get(kind, std::slice::from_ref(id)).await?.pop())
+    }
+
+    /// Like [`Self::get_one`], but a missing node is an error.
+    pub async fn require(&self, kind: NodeKind, id: &Id) -> ServiceResult<Node> {
+        self.get_one(kind, id).await?.ok_or_else(|| StoreError::not_found(kind, id).into())
+    }
+
+    async fn require_as<E: crate::domain::Entity>(&self, id: &Id) -> ServiceResult<E> {
+        let node = self.require(E::KIND, id).await?;
+        E::try_from(node).map_err(|_| StoreError::not_found(E::KIND, id).into())
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> ServiceResult<Page> {
+        Ok(self.store.list(query).await?)
+    }
+
+    pub async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> ServiceResult<Vec<(Id, Vec<Id>)>> {
+        Ok(self.store.incoming(kind, rel, targets).await?)
+    }
+
+    pub async fn ready(&self) -> ServiceResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Writes `changes` all or nothing, if the viewer may make every one of them; writes by
+    /// admins and integrations are recorded in the audit log in the same batch.
+    pub async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+        if viewer == &Viewer::Anonymous {
+            return Err(ServiceError::Unauthenticated);
+        }
+        if !viewer.may_write_anything() {
+            let actor = match viewer.lotse() {
+                Some(id) => Some(self.require_as::<Lotse>(id).await?),
+                None => None,
+            };
+            for change in &changes {
+                let current = match policy::subject_of(change) {
+                    Some((kind, id)) => self.get_one(kind, id).await?,
+                    None => None,
+                };
+                policy::authorize(viewer, actor.as_ref(), change, current.as_ref()).map_err(ServiceError::Forbidden)?;
+            }
+        }
+        self.apply_audited(viewer, changes).await
+    }
+
+    /// Writes changes with the operator's rights, without audit entries: for the command
+    /// line (demo data, imports), never reachable over the API.
+    pub async fn apply_as_operator(&self, changes: Vec<Change>) -> ServiceResult<()> {
+        Ok(self.store.apply(changes).await?)
+    }
+
+    /// Writes changes already authorized, with audit entries for admins and integrations.
+    async fn apply_audited(&self, viewer: &Viewer, mut changes: Vec<Change>) -> ServiceResult<()> {
+        if matches!(viewer, Viewer::Admin { .. } | Viewer::Integration { .. }) {
+            let entries: Vec<Change> = changes.iter().map(|c| Change::Create(audit_entry(viewer, c).into())).collect();
+            changes.extend(entries);
+        }
+        Ok(self.store.apply(changes).await?)
+    }
+
+    /// The Lotsen `lotse` has an accepted connection with.
+    pub async fn contacts(&self, lotse: &Id) -> ServiceResult<HashSet<Id>> {
+        Ok(self
+            .requests_of(lotse)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == ConnectionStatus::Accepted)
+            .map(|r| r.other(lotse).clone())
+            .collect())
+    }
+
+    /// Connection requests sent or received by `lotse`, in id order.
+    pub async fn requests_of(&self, lotse: &Id) -> ServiceResult<Vec<ConnectionRequest>> {
+        let mut ids = Vec::new();
+        for rel in [Rel::RequestFrom, Rel::RequestTo] {
+            let found = self.incoming(NodeKind::ConnectionRequest, rel, std::slice::from_ref(lotse)).await?;
+            ids.extend(found.into_iter().flat_map(|(_, ids)| ids));
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(self.get(NodeKind::ConnectionRequest, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect())
+    }
+
+    pub async fn recommend_peers(&self, viewer: &Viewer, query: &PeerQuery, first: usize) -> ServiceResult<Vec<Ranked<PeerFeatures>>> {
+        if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
+            return forbidden("Lotsen see only their own peer recommendations");
+        }
+        let mut ranked = matching::rank_peers(self.store.peer_candidates(query).await?);
+        ranked.truncate(first);
+        Ok(ranked)
+    }
+
+    pub async fn similar_projects(&self, project: &Id, first: usize) -> ServiceResult<Vec<Ranked<ProjectFeatures>>> {
+        let mut ranked = matching::rank_projects(self.store.project_candidates(project).await?);
+        ranked.truncate(first);
+        Ok(ranked)
+    }
+
+    pub async fn municipalities_to_advise(&self, viewer: &Viewer, expert: &Id, first: usize) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
+        if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
+            return forbidden("experts see only their own advice list");
+        }
+        let mut ranked = matching::rank_advice(self.store.advice_candidates(expert).await?);
+        ranked.truncate(first);
+        Ok(ranked)
+    }
+
+    pub async fn experts_for(&self, target: &ExpertTarget, first: usize) -> ServiceResult<Vec<Ranked<ExpertFeatures>>> {
+        let mut ranked = matching::rank_experts(self.store.expert_candidates(target).await?);
+        ranked.truncate(first);
+        Ok(ranked)
+    }
+}
+
+fn audit_entry(viewer: &Viewer, change: &Change) -> AuditEntry {
+    let (action, target_kind, target, detail) = match change {
+        Change::Create(n) => ("create", n.kind(), n.id().to_string(), None),
+        Change::Update(n) => ("update", n.kind(), n.id().to_string(), None),
+        Change::Delete(kind, id) => ("delete", *kind, id.to_string(), None),
+        Change::SetMember { project, lotse, role } => {
+            ("set_member", NodeKind::Project, project.to_string(), Some(format!("{lotse} as {role:?}")))
+        }
+        Change::RemoveMember { project, lotse } => ("remove_member", NodeKind::Project, project.to_string(), Some(lotse.to_string())),
+    };
+    AuditEntry {
+        id: audit_id(),
+        at: Utc::now(),
+        actor: viewer.subject(),
+        role: viewer.role_name().to_owned(),
+        action: action.to_owned(),
+        target_kind,
+        target,
+        detail,
+    }
+}
+
+/// Audit ids sort by time, so the log lists in order.
+fn audit_id() -> Id {
+    let now = Utc::now();
+    let id = format!("audit-{}-{}", now.format("%Y%m%dT%H%M%S%.6fZ"), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    Id::parse_field("id", &id).expect("audit ids are made of valid characters")
+}

@@ -1,0 +1,198 @@
+//! The connection pool, transactions, error classification and bounded retries.
+//!
+//! Error policy: a server that cannot be reached, a broken connection or a timeout becomes
+//! [`StoreError::Unavailable`] (the API answers `SERVICE_UNAVAILABLE`); failures the server
+//! marks as transient are retried first. Everything else is [`StoreError::Internal`], with
+//! the details logged here.
+
+use std::future::Future;
+use std::time::Duration;
+
+use neo4rs::{ConfigBuilder, Graph, Neo4jClientErrorKind, Neo4jErrorKind, Query, Txn};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::config::Neo4jConfig;
+use crate::store::{StoreError, StoreResult};
+
+/// Bound on connecting and on waiting for any single answer of the server. neo4rs applies it
+/// to every receive, so a connection left half-open by a server restart fails instead of
+/// hanging; real queries answer far sooner.
+const IO_TIMEOUT: Duration = Duration::from_secs(15);
+/// Keepalive probes find dead connections that sit idle in the pool.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+/// Longest wait for a free connection when the pool is exhausted.
+const POOL_WAIT: Duration = Duration::from_secs(30);
+/// Tries per operation, and the pause before the second one (doubled for each further try).
+const ATTEMPTS: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Why a database call failed, as far as trying again is concerned.
+#[derive(Debug)]
+pub enum DbError {
+    /// No connection, a broken one, or a timeout: another try may reach the server.
+    Unreachable(String),
+    /// The server refused us for good (e.g. wrong password): not retried, but still unavailable.
+    Refused(String),
+    /// The server rolled the transaction back and asks to try again (deadlock, restart).
+    Transient(String),
+    /// A rule of the store, or a failure no retry can fix.
+    Fatal(StoreError),
+}
+
+impl From<neo4rs::Error> for DbError {
+    fn from(error: neo4rs::Error) -> Self {
+        use neo4rs::Error as E;
+        match &error {
+            E::IOError { .. }
+            | E::ConnectionError
+            | E::ConnectionTimedOut
+            | E::IncompleteBoltExchange
+            | E::ServerUnavailableError(_)
+            | E::Ignored(_)
+            | E::RequestIgnoredError => DbError::Unreachable(error.to_string()),
+            E::AuthenticationError(_) => DbError::Refused(error.to_string()),
+            E::Neo4j(e) => match e.kind() {
+                Neo4jErrorKind::Transient => DbError::Transient(error.to_string()),
+                Neo4jErrorKind::Client(Neo4jClientErrorKind::Security(_)) => DbError::Refused(error.to_string()),
+                Neo4jErrorKind::Client(Neo4jClientErrorKind::FatalDiscovery) => {
+                    DbError::Unreachable(error.to_string())
+                }
+                _ if e.code().starts_with("Neo.TransientError") || e.code().contains("DatabaseUnavailable") => {
+                    DbError::Transient(error.to_string())
+                }
+                _ => DbError::Fatal(StoreError::Internal(error.to_string())),
+            },
+            _ => DbError::Fatal(StoreError::Internal(error.to_string())),
+        }
+    }
+}
+
+impl From<neo4rs::DeError> for DbError {
+    fn from(error: neo4rs::DeError) -> Self {
+        DbError::Fatal(StoreError::Internal(format!("unexpected result from Neo4j: {error}")))
+    }
+}
+
+impl From<StoreError> for DbError {
+    fn from(error: StoreError) -> Self {
+        DbError::Fatal(error)
+    }
+}
+
+impl DbError {
+    fn worth_retrying(&self) -> bool {
+        matches!(self, DbError::Unreachable(_) | DbError::Transient(_))
+    }
+
+    /// The error the caller sees; details of failures that are not the caller's are logged.
+    fn into_store_error(self, operation: &'static str) -> StoreError {
+        match self {
+            DbError::Unreachable(detail) | DbError::Refused(detail) | DbError::Transient(detail) => {
+                tracing::warn!(operation, %detail, "Neo4j unavailable");
+                StoreError::Unavailable(detail)
+            }
+            DbError::Fatal(StoreError::Internal(detail)) => {
+                tracing::error!(operation, %detail, "Neo4j operation failed");
+                StoreError::Internal(detail)
+            }
+            DbError::Fatal(error) => error,
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Opens the pool. No connection is made yet: neo4rs connects on first use.
+pub fn connect(config: &Neo4jConfig) -> StoreResult<Graph> {
+    let mut builder = ConfigBuilder::default()
+        .uri(config.uri.as_str())
+        .user(config.user.as_str())
+        .password(config.password.expose())
+        .max_connections(config.pool_size)
+        .connection_timeout(IO_TIMEOUT)
+        .tcp_keepalive(TCP_KEEPALIVE)
+        .max_lifetime(POOL_WAIT);
+    if let Some(database) = &config.database {
+        builder = builder.db(database.as_str());
+    }
+    let neo4j_config = builder.build().map_err(|e| StoreError::Internal(format!("Neo4j configuration: {e}")))?;
+    Graph::connect(neo4j_config).map_err(|e| StoreError::Internal(format!("Neo4j URI '{}': {e}", config.uri)))
+}
+
+/// A Cypher statement with parameters given as one JSON object.
+pub fn cypher(text: &'static str, params: Value) -> DbResult<Query> {
+    let Value::Object(params) = params else {
+        return Err(StoreError::Internal("query parameters must be an object".into()).into());
+    };
+    let mut query = neo4rs::query(text);
+    for (name, value) in params {
+        let value = neo4rs::BoltType::try_from(value)
+            .map_err(|e| StoreError::Internal(format!("parameter {name} cannot be sent to Neo4j: {e}")))?;
+        query = query.param(&name, value);
+    }
+    Ok(query)
+}
+
+/// One explicit transaction. Dropped without `commit`, the server rolls it back when the
+/// pool resets the connection.
+pub struct Tx {
+    txn: Txn,
+}
+
+impl Tx {
+    pub async fn begin(graph: &Graph) -> DbResult<Self> {
+        Ok(Self { txn: graph.start_txn().await? })
+    }
+
+    /// Every row of a query, each deserialized by column name.
+    pub async fn rows<T: DeserializeOwned>(&mut self, query: Query) -> DbResult<Vec<T>> {
+        let mut stream = self.txn.execute(query).await?;
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next(self.txn.handle()).await? {
+            rows.push(row.to::<T>()?);
+        }
+        Ok(rows)
+    }
+
+    /// Runs a statement and discards its result.
+    pub async fn run(&mut self, query: Query) -> DbResult<()> {
+        self.txn.run(query).await?;
+        Ok(())
+    }
+
+    pub async fn commit(self) -> DbResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a read-only transaction.
+    pub async fn finish(self) -> DbResult<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
+}
+
+/// Runs an operation, trying again with backoff while it fails in a way another try may fix;
+/// at most [`ATTEMPTS`] tries, well under a second of waiting in all.
+pub async fn retry<T, F, Fut>(operation: &'static str, mut attempt: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    let mut pause = FIRST_BACKOFF;
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(error) if error.worth_retrying() && tries < ATTEMPTS => {
+                tracing::debug!(operation, ?error, tries, "retrying Neo4j operation");
+                let jitter = Duration::from_millis(rand::random::<u64>() % 50);
+                tokio::time::sleep(pause + jitter).await;
+                pause *= 2;
+                tries += 1;
+            }
+            Err(error) => return Err(error.into_store_error(operation)),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The Neo4j store: the network as labelled nodes and relationships in a Neo4j 5 database,
+//! reached over Bolt through neo4rs, with every query in `cypher/`.
+//!
+//! The service may start while Neo4j is down: the store then reports
+//! [`StoreError::Unavailable`] (readiness 503) and applies its migrations on the first call
+//! that reaches the server. Every operation runs in one transaction, retried a few times
+//! with backoff when the connection broke or the server asked for a retry.
+
+mod candidates;
+mod connect;
+mod mapping;
+mod migrations;
+mod reads;
+mod writes;
+
+use async_trait::async_trait;
+use neo4rs::Graph;
+use serde_json::json;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::config::Neo4jConfig;
+use crate::domain::{Id, Node, NodeKind};
+use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
+
+use connect::{DbError, DbResult, Tx, cypher, retry};
+
+const PING: &str = include_str!("../../../cypher/ping.cypher");
+
+pub struct Neo4jStore {
+    graph: Graph,
+    user: String,
+    /// Set once the migrations ran (or were found applied) against this database.
+    migrated: OnceCell<()>,
+    /// Writes of this process queue here rather than on the database's write lock.
+    writes: Mutex<()>,
+}
+
+/// Runs `$body` in a read transaction with retries; `$tx` names the transaction inside.
+macro_rules! read {
+    ($self:ident, $operation:literal, |$tx:ident| $body:expr) => {{
+        $self.ready().await?;
+        retry($operation, move || async move {
+            let mut $tx = Tx::begin(&$self.graph).await?;
+            let result = $body.await?;
+            $tx.finish().await?;
+            Ok(result)
+        })
+        .await
+    }};
+}
+
+impl Neo4jStore {
+    /// Connects and applies the migrations. A server that cannot be reached is not an error
+    /// (the store answers "unavailable" until it can); a changed migration is.
+    #[tracing::instrument(skip_all, fields(uri = %config.uri, database = ?config.database))]
+    pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
+        let store = Self {
+            graph: connect::connect(config)?,
+            user: config.user.clone(),
+            migrated: OnceCell::new(),
+            writes: Mutex::new(()),
+        };
+        match store.ready().await {
+            Ok(()) => tracing::info!("connected to Neo4j"),
+            Err(StoreError::Unavailable(detail)) => {
+                tracing::warn!(%detail, "Neo4j cannot be reached yet; serving 'unavailable' until it can");
+            }
+            Err(error) => return Err(error),
+        }
+        Ok(store)
+    }
+
+    async fn ready(&self) -> StoreResult<()> {
+        self.migrated
+            .get_or_try_init(|| retry("migrate", move || migrations::run(&self.graph, &self.user)))
+            .await
+            .copied()
+    }
+
+    async fn write(&self, changes: Vec<Change>) -> DbResult<()> {
+        let mut tx = Tx::begin(&self.graph).await?;
+        writes::apply(&mut tx, changes).await?;
+        // A connection lost during COMMIT leaves the outcome unknown: not retried.
+        tx.commit().await.map_err(|error| match error {
+            DbError::Unreachable(detail) => DbError::Refused(format!("outcome of the write unknown: {detail}")),
+            other => other,
+        })
+    }
+}
+
+#[async_trait]
+impl GraphStore for Neo4jStore {
+    async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
+        read!(self, "get", |tx| reads::get(&mut tx, kind, ids))
+    }
+
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
+        read!(self, "list", |tx| reads::list(&mut tx, query))
+    }
+
+    async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {
+        read!(self, "incoming", |tx| reads::incoming(&mut tx, kind, rel, targets))
+    }
+
+    #[tracing::instrument(skip_all, fields(changes = changes.len()))]
+    async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
+        self.ready().await?;
+        let _queue = self.writes.lock().await;
+        let changes = &changes;
+        retry("apply", move || self.write(changes.clone())).await
+    }
+
+    #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
+    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+        read!(self, "peer_candidates", |tx| candidates::peers(&mut tx, query))
+    }
+
+    #[tracing::instrument(skip_all, fields(project = %project))]
+    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
+        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, project))
+    }
+
+    #[tracing::instrument(skip_all, fields(expert = %expert))]
+    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
+        read!(self, "advice_candidates", |tx| candidates::advice(&mut tx, expert))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
+        read!(self, "expert_candidates", |tx| candidates::experts(&mut tx, target))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        let ping = async {
+            self.ready().await?;
+            retry("ping", move || async move {
+                let mut tx = Tx::begin(&self.graph).await?;
+                tx.run(cypher(PING, json!({}))?).await?;
+                tx.finish().await
+            })
+            .await
+        };
+        tokio::time::timeout(PING_TIMEOUT, ping)
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Unavailable("Neo4j did not answer in time".into())))
+    }
+}
+
+/// Readiness answers within this time even when the server hangs.
+const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

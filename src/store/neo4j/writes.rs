@@ -1,0 +1,118 @@
+//! Applying a batch of changes in one transaction.
+//!
+//! The rules (references, unique ids and AGS, parent cycles, open requests, what a delete
+//! takes with it or is refused for) are the embedded store's own code, run over the part of
+//! the graph the batch can touch: that part is read from Neo4j inside the write transaction,
+//! after taking the write lock, so it cannot change underneath. The result — the new state
+//! of every node the batch touched — is then written back, or nothing is.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::connect::{DbResult, Tx, cypher};
+use super::mapping::{self, EdgeRow, NodeRow};
+use super::reads::{self, IdRow};
+use crate::domain::{ConnectionStatus, Node};
+use crate::store::edges::out_edges;
+use crate::store::embedded::graph::Graph;
+use crate::store::embedded::write;
+use crate::store::Change;
+
+const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
+const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");
+const DELETE_NODES: &str = include_str!("../../../cypher/delete_nodes.cypher");
+const UPSERT_NODES: &str = include_str!("../../../cypher/upsert_nodes.cypher");
+const CLEAR_EDGES: &str = include_str!("../../../cypher/clear_edges.cypher");
+const CREATE_EDGES: &str = include_str!("../../../cypher/create_edges.cypher");
+
+/// Rows per statement when writing large batches (the demo network).
+const CHUNK: usize = 5_000;
+
+/// What a batch of changes refers to.
+#[derive(Default)]
+struct Refs {
+    ids: BTreeSet<String>,
+    deleted: BTreeSet<String>,
+    requesters: BTreeSet<String>,
+    ags: BTreeSet<String>,
+}
+
+fn refs(changes: &[Change]) -> Refs {
+    let mut refs = Refs::default();
+    for change in changes {
+        match change {
+            Change::Create(node) | Change::Update(node) => {
+                refs.ids.insert(node.id().to_string());
+                refs.ids.extend(out_edges(node).into_iter().map(|(_, target)| target.to_string()));
+                match node {
+                    Node::Municipality(m) => refs.ags.extend(m.ags.iter().map(|a| a.to_string())),
+                    Node::ConnectionRequest(c)
+                        if matches!(c.status, ConnectionStatus::Pending | ConnectionStatus::Accepted) =>
+                    {
+                        refs.requesters.insert(c.from.to_string());
+                    }
+                    _ => {}
+                }
+            }
+            Change::Delete(_, id) => {
+                refs.ids.insert(id.to_string());
+                refs.deleted.insert(id.to_string());
+            }
+            Change::SetMember { project, lotse, .. } | Change::RemoveMember { project, lotse } => {
+                refs.ids.insert(project.to_string());
+                refs.ids.insert(lotse.to_string());
+            }
+        }
+    }
+    refs
+}
+
+/// Checks and writes a batch inside `tx`; the caller commits.
+pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
+    tx.run(cypher(WRITE_LOCK, json!({}))?).await?;
+    let refs = refs(&changes);
+    let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "requesters": refs.requesters, "ags": refs.ags });
+    let rows: Vec<IdRow> = tx.rows(cypher(WORKING_SET, params)?).await?;
+    let stored_ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let stored = reads::read_nodes(tx, &stored_ids).await?;
+
+    let mut graph = Graph::default();
+    for node in stored.values() {
+        graph.insert(node.clone());
+    }
+    let undo = write::apply(&mut graph, changes).map_err(|(error, _)| error)?;
+
+    let mut deleted = Vec::new();
+    let mut upserted: Vec<NodeRow> = Vec::new();
+    let mut edges: Vec<EdgeRow> = Vec::new();
+    let mut rewired = Vec::new();
+    for ((_, id), node) in undo.touched(&graph) {
+        match node {
+            None => deleted.push(id.to_string()),
+            Some(node) => {
+                let (row, owned) = mapping::to_rows(node)?;
+                if stored.contains_key(&id) {
+                    rewired.push(id.to_string());
+                }
+                upserted.push(row);
+                edges.extend(owned);
+            }
+        }
+    }
+    for chunk in deleted.chunks(CHUNK) {
+        tx.run(cypher(DELETE_NODES, json!({ "ids": chunk }))?).await?;
+    }
+    for chunk in upserted.chunks(CHUNK) {
+        let nodes: Vec<Value> = chunk.iter().map(NodeRow::to_json).collect();
+        tx.run(cypher(UPSERT_NODES, json!({ "nodes": nodes }))?).await?;
+    }
+    for chunk in rewired.chunks(CHUNK) {
+        tx.run(cypher(CLEAR_EDGES, json!({ "ids": chunk }))?).await?;
+    }
+    for chunk in edges.chunks(CHUNK) {
+        let edges: Vec<Value> = chunk.iter().map(EdgeRow::to_json).collect();
+        tx.run(cypher(CREATE_EDGES, json!({ "edges": edges }))?).await?;
+    }
+    Ok(())
+}

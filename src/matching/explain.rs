@@ -187,7 +187,8 @@ pub(super) fn advice(f: &AdviceFeatures) -> Explanation {
         .gaps
         .iter()
         .map(|g| {
-            let projects = german_list(g.projects.iter().map(|p| p.name.as_str()));
+            let quoted: Vec<String> = g.projects.iter().map(|p| format!("„{}“", p.name)).collect();
+            let projects = german_list(quoted.iter().map(String::as_str));
             let noun = if g.projects.len() == 1 { "läuft das Projekt" } else { "laufen die Projekte" };
             reason(
                 ReasonCode::TopicGap,

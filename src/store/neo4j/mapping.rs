@@ -10,8 +10,6 @@ use crate::store::edges::out_edges;
 use crate::store::embedded::graph::node_name;
 use crate::store::{StoreError, StoreResult};
 
-/// Label every node carries besides its kind; its `id` constraint keeps ids unique across kinds.
-pub const NODE_LABEL: &str = "Node";
 /// Property holding the lower-cased name or title, for `nameContains`.
 const SEARCH_PROPERTY: &str = "_search";
 
@@ -76,26 +74,32 @@ const fn edge(field: &'static str, rel: Rel, shape: Shape) -> EdgeField {
 
 fn edge_fields(kind: NodeKind) -> &'static [EdgeField] {
     use Shape::*;
+    const REGION: &[EdgeField] = &[edge("parent", Rel::InRegion, Optional)];
+    const DISTRICT: &[EdgeField] = &[edge("region", Rel::InRegion, One)];
+    const MUNICIPALITY: &[EdgeField] = &[edge("district", Rel::InDistrict, One)];
+    const TOPIC: &[EdgeField] = &[edge("parent", Rel::Broader, Optional)];
+    const LOTSE: &[EdgeField] = &[edge("municipality", Rel::WorksFor, One), edge("topics", Rel::KnowsAbout, List)];
+    const EXPERT: &[EdgeField] = &[
+        edge("organization", Rel::MemberOf, Optional),
+        edge("topics", Rel::ExpertIn, List),
+        edge("serves", Rel::Serves, List),
+    ];
+    const PROJECT: &[EdgeField] = &[
+        edge("municipality", Rel::OwnedBy, One),
+        edge("topics", Rel::About, List),
+        edge("members", Rel::HasMember, Members),
+    ];
+    const REQUEST: &[EdgeField] = &[edge("from", Rel::RequestFrom, One), edge("to", Rel::RequestTo, One)];
     match kind {
-        NodeKind::Region => &[edge("parent", Rel::InRegion, Optional)],
-        NodeKind::District => &[edge("region", Rel::InRegion, One)],
-        NodeKind::Municipality => &[edge("district", Rel::InDistrict, One)],
-        NodeKind::Topic => &[edge("parent", Rel::Broader, Optional)],
+        NodeKind::Region => REGION,
+        NodeKind::District => DISTRICT,
+        NodeKind::Municipality => MUNICIPALITY,
+        NodeKind::Topic => TOPIC,
         NodeKind::Organization | NodeKind::AuditEntry => &[],
-        NodeKind::Lotse => &[edge("municipality", Rel::WorksFor, One), edge("topics", Rel::KnowsAbout, List)],
-        NodeKind::Expert => &[
-            edge("organization", Rel::MemberOf, Optional),
-            edge("topics", Rel::ExpertIn, List),
-            edge("serves", Rel::Serves, List),
-        ],
-        NodeKind::Project => &[
-            edge("municipality", Rel::OwnedBy, One),
-            edge("topics", Rel::About, List),
-            edge("members", Rel::HasMember, Members),
-        ],
-        NodeKind::ConnectionRequest => {
-            &[edge("from", Rel::RequestFrom, One), edge("to", Rel::RequestTo, One)]
-        }
+        NodeKind::Lotse => LOTSE,
+        NodeKind::Expert => EXPERT,
+        NodeKind::Project => PROJECT,
+        NodeKind::ConnectionRequest => REQUEST,
     }
 }
 
@@ -262,7 +266,7 @@ mod tests {
         let Value::Object(properties) = row.properties else { panic!("object") };
         let idx = |e: &EdgeRow| e.properties.get("idx").and_then(Value::as_i64);
         StoredNode {
-            labels: vec![NODE_LABEL.into(), row.label],
+            labels: vec!["Node".into(), row.label],
             properties,
             edges: edges
                 .iter()

@@ -1,7 +1,25 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit tests, the HTTP integration tests, and the benchmarks once
-# each in test mode so they keep compiling and running.
+# Runs the whole test suite: unit tests, the HTTP integration tests, the conformance suite on
+# the embedded store and a real Neo4j, the Neo4j fault test, and the benchmarks once each in
+# test mode so they keep compiling and running.
+#
+# Neo4j: a local server is started with scripts/neo4j.sh (Java 17+ and Maven needed, no
+# Docker) and stopped at the end unless it was already running. The tests empty its
+# database. The fault test runs a second server of its own (target/neo4j-faults, port 7697).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+stop_fault_server() {
+  LOTSENNETZ_NEO4J_HOME="$PWD/target/neo4j-faults" LOTSENNETZ_NEO4J_BOLT_PORT=7697 \
+    scripts/neo4j.sh stop >/dev/null 2>&1 || true
+}
+
+if scripts/neo4j.sh status >/dev/null 2>&1; then
+  trap stop_fault_server EXIT
+else
+  trap 'stop_fault_server; scripts/neo4j.sh stop' EXIT
+  scripts/neo4j.sh start
+fi
+eval "$(scripts/neo4j.sh env)"
 
 cargo test --locked --all-targets "$@"

@@ -105,13 +105,15 @@ impl StoreArgs {
     }
 }
 
-/// Size of the demo network.
+/// Size of a demo or generated network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DemoScale {
     /// Baden-Württemberg: 1,101 municipalities, 1,600 Lotsen, 4,000 projects.
     Bw,
     /// Germany: 10,800 municipalities, 20,000 Lotsen, 100,000 projects.
     De,
+    /// Germany with ten times the Lotsen and projects.
+    Xl,
 }
 
 impl DemoScale {
@@ -119,6 +121,7 @@ impl DemoScale {
         match self {
             DemoScale::Bw => crate::demo::Scale::BW,
             DemoScale::De => crate::demo::Scale::DE,
+            DemoScale::Xl => crate::demo::Scale::XL,
         }
     }
 }

@@ -52,7 +52,7 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request
         Err(refusal) => return refusal,
     };
     let request = graphql::prepare(request.into_inner(), &state.services, viewer);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -78,7 +78,7 @@ async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery
         Err(refusal) => return refusal,
     };
     let request = graphql::prepare(request, &state.services, viewer);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()
 }
 
 /// Whether the operation a request selects is a mutation; unparsable requests are left to

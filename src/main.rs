@@ -1,13 +1,19 @@
-//! The `lotsennetz` command: serve the API, print the schema, mint tokens, load the demo network.
+//! The `lotsennetz` command: serve the API, print the schema, mint tokens, load the demo
+//! network, import, export and generate records.
 
+use std::io::IsTerminal;
 use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use lotsennetz::Application;
 use lotsennetz::auth::{mint, AuthArgs, Role};
 use lotsennetz::config::{Config, DEFAULT_MAX_BODY_BYTES, DemoScale, Secret, StoreArgs};
+use indicatif::{ProgressBar, ProgressStyle};
 use lotsennetz::service::Services;
+use lotsennetz::transfer::{self, ImportOptions};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -25,6 +31,38 @@ enum Command {
     Schema,
     /// Prints a signed HS256 token for the configured secret, issuer and audience.
     Token(TokenArgs),
+    /// Imports records (JSON Lines; `.gz` compressed; `-` for standard input) into the store.
+    Import {
+        /// File to read.
+        file: PathBuf,
+        /// Check every record, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write in transactions of this many records instead of one for the whole file.
+        #[arg(long)]
+        batch_size: Option<usize>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Exports the whole network as JSON Lines (`.gz` compressed; `-` for standard output).
+    Export {
+        /// File to write.
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Writes a synthetic network as JSON Lines (`.gz` compressed; `-` for standard output).
+    Generate {
+        /// Size: bw, de or xl.
+        #[arg(long, value_enum, default_value = "bw")]
+        scale: DemoScale,
+        /// Seed; the same seed gives the same network.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// File to write.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+    },
     /// Loads the demo network into an empty store and exits.
     Demo {
         #[command(flatten)]
@@ -84,6 +122,17 @@ struct ServeArgs {
     auth: AuthArgs,
 }
 
+/// A records-per-second counter on a terminal; nothing when stderr is redirected.
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {pos} records read ({per_sec})").expect("valid template"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -96,6 +145,42 @@ async fn main() -> anyhow::Result<()> {
             let services = Services::new(lotsennetz::app::open_store(&store.config()).await?);
             let written = lotsennetz::app::seed_demo(&services, demo.scale.scale(), demo.seed).await?;
             eprintln!("{written} nodes written to {}", store.location());
+        }
+        Command::Import { file, dry_run, batch_size, store } => {
+            let services = Services::new(lotsennetz::app::open_store(&store.config()).await?);
+            let started = Instant::now();
+            let progress = progress_bar();
+            let input = transfer::open_input(&file)?;
+            let options = ImportOptions { dry_run, batch_size };
+            let summary = transfer::import(&services, input, options, progress.as_ref()).await;
+            if let Some(bar) = &progress {
+                bar.finish_and_clear();
+            }
+            let summary = summary.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let seconds = started.elapsed().as_secs_f64();
+            let kinds: Vec<String> = summary.by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            eprintln!(
+                "{} {} records in {seconds:.1} s ({:.0} records/s): {} created, {} updated, {} unchanged ({})",
+                if summary.written { "imported" } else { "checked (dry run, nothing written)" },
+                summary.records,
+                summary.records as f64 / seconds.max(1e-9),
+                summary.created,
+                summary.updated,
+                summary.unchanged,
+                kinds.join(", ")
+            );
+        }
+        Command::Export { file, store } => {
+            let services = Services::new(lotsennetz::app::open_store(&store.config()).await?);
+            let mut out = transfer::open_output(&file)?;
+            let summary = transfer::export(&services, &mut *out).await?;
+            eprintln!("exported {} records", summary.records);
+        }
+        Command::Generate { scale, seed, file } => {
+            let nodes = lotsennetz::demo::generate(scale.scale(), seed);
+            let mut out = transfer::open_output(&file)?;
+            let count = transfer::write_records(&mut *out, &nodes)?;
+            eprintln!("generated {count} records");
         }
         Command::Token(args) => {
             println!("{}", mint(&args.auth, &args.sub, args.role, args.scope.as_deref(), args.ttl)?);

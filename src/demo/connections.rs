@@ -35,7 +35,8 @@ enum Scope {
     Network,
 }
 
-struct Network<'a> {
+/// Who can be asked, and which pairs already have a request.
+struct Directory<'a> {
     staff: &'a Staff,
     geography: &'a Geography,
     by_region: Vec<Vec<usize>>,
@@ -43,19 +44,22 @@ struct Network<'a> {
     pairs: BTreeSet<(usize, usize)>,
 }
 
-impl Network<'_> {
+impl Directory<'_> {
     /// The best of a few peers in the scope that can be asked, by shared topics.
     fn peer(&self, rng: &mut Rng, lotse: usize, scope: Scope) -> Option<usize> {
         let place = &self.geography.places[self.staff.people[lotse].place];
-        let pool: &[usize] = match scope {
-            Scope::District => &self.staff.by_district[place.district],
-            Scope::Region => &self.by_region[self.geography.districts[place.district].region],
-            Scope::Network => &[],
+        let pool: Option<&[usize]> = match scope {
+            Scope::District => Some(&self.staff.by_district[place.district]),
+            Scope::Region => Some(&self.by_region[self.geography.districts[place.district].region]),
+            Scope::Network => None,
         };
         let people = &self.staff.people;
         let mine = &people[lotse].topics;
         (0..CANDIDATES)
-            .map(|_| if pool.is_empty() { rng.gen_range(0..people.len()) } else { pool[rng.gen_range(0..pool.len())] })
+            .map(|_| match pool {
+                Some(pool) => pool[rng.gen_range(0..pool.len())],
+                None => rng.gen_range(0..people.len()),
+            })
             .filter(|&other| {
                 other != lotse
                     && people[other].node.visibility == Visibility::Network
@@ -77,7 +81,7 @@ pub(super) fn generate(geography: &Geography, staff: &Staff, rng: &mut Rng) -> V
     for (lotse, person) in people.iter().enumerate() {
         by_region[geography.districts[geography.places[person.place].district].region].push(lotse);
     }
-    let mut network = Network { staff, geography, by_region, pairs: BTreeSet::new() };
+    let mut directory = Directory { staff, geography, by_region, pairs: BTreeSet::new() };
     let sent = WeightedIndex::new([10, 25, 30, 20, 15]).expect("fixed weights are positive");
     let mut drafts = Vec::new();
     for from in 0..people.len() {
@@ -87,13 +91,13 @@ pub(super) fn generate(geography: &Geography, staff: &Staff, rng: &mut Rng) -> V
                 5..8 => Scope::Region,
                 _ => Scope::Network,
             };
-            let Some(to) = network.peer(rng, from, scope) else { continue };
+            let Some(to) = directory.peer(rng, from, scope) else { continue };
             let status = match rng.gen_range(0..100) {
                 0..75 => ConnectionStatus::Accepted,
                 75..89 => ConnectionStatus::Pending,
                 _ => ConnectionStatus::Declined,
             };
-            drafts.push(draft(rng, &mut network, from, to, status));
+            drafts.push(draft(rng, &mut directory, from, to, status));
         }
     }
     // The README's example Lotse needs a few contacts; others reach out to them.
@@ -104,8 +108,8 @@ pub(super) fn generate(geography: &Geography, staff: &Staff, rng: &mut Rng) -> V
             if demo_contacts >= DEMO_CONNECTIONS {
                 break;
             }
-            if let Some(from) = network.peer(rng, 0, scope) {
-                drafts.push(draft(rng, &mut network, from, 0, ConnectionStatus::Accepted));
+            if let Some(from) = directory.peer(rng, 0, scope) {
+                drafts.push(draft(rng, &mut directory, from, 0, ConnectionStatus::Accepted));
                 demo_contacts += 1;
             }
         }
@@ -127,8 +131,8 @@ pub(super) fn generate(geography: &Geography, staff: &Staff, rng: &mut Rng) -> V
         .collect()
 }
 
-fn draft(rng: &mut Rng, network: &mut Network, from: usize, to: usize, status: ConnectionStatus) -> Draft {
-    network.pairs.insert((from.min(to), from.max(to)));
+fn draft(rng: &mut Rng, directory: &mut Directory, from: usize, to: usize, status: ConnectionStatus) -> Draft {
+    directory.pairs.insert((from.min(to), from.max(to)));
     let start = seconds(date(2022, 1, 1));
     let end = seconds(as_of());
     // Open requests are recent; answered ones are spread over the network's history.
@@ -138,16 +142,16 @@ fn draft(rng: &mut Rng, network: &mut Network, from: usize, to: usize, status: C
         rng.gen_range(start..end - 15 * DAY)
     };
     let responded = (status != ConnectionStatus::Pending).then(|| created + rng.gen_range(600..14 * DAY));
-    let message = rng.gen_bool(0.6).then(|| message(rng, network, from, to));
+    let message = rng.gen_bool(0.6).then(|| message(rng, directory, from, to));
     Draft { from, to, status, created, responded, message }
 }
 
-fn message(rng: &mut Rng, network: &Network, from: usize, to: usize) -> String {
-    let people = &network.staff.people;
+fn message(rng: &mut Rng, directory: &Directory, from: usize, to: usize) -> String {
+    let people = &directory.staff.people;
     let (sender, addressee) = (&people[from], &people[to]);
     let shared = sender.topics.iter().find(|t| addressee.topics.contains(t));
     let topic = TOPICS[*shared.unwrap_or(&sender.topics[0])].name;
-    let place = &network.geography.places[sender.place].node.name;
+    let place = &directory.geography.places[sender.place].node.name;
     let greeting = addressee.first_name;
     match rng.gen_range(0..3) {
         0 => format!(

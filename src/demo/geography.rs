@@ -2,12 +2,8 @@
 //! names, codes and approximate centres, and the synthetic Länder that extend it to Germany.
 
 /// A Regierungsbezirk: id slug and name.
-pub(super) const REGIERUNGSBEZIRKE: [(&str, &str); 4] = [
-    ("stuttgart", "Stuttgart"),
-    ("karlsruhe", "Karlsruhe"),
-    ("freiburg", "Freiburg"),
-    ("tuebingen", "Tübingen"),
-];
+pub(super) const REGIERUNGSBEZIRKE: [(&str, &str); 4] =
+    [("stuttgart", "Stuttgart"), ("karlsruhe", "Karlsruhe"), ("freiburg", "Freiburg"), ("tuebingen", "Tübingen")];
 
 /// A Region (Regionalverband): id slug, name and index of its Regierungsbezirk.
 pub(super) const REGIONEN: [(&str, &str, usize); 12] = [

@@ -7,7 +7,7 @@ use rand::distributions::{Distribution, WeightedIndex};
 use rand::seq::SliceRandom;
 
 use super::names::{FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES, MAYOR_MAX_POPULATION, POSITIONS};
-use super::places::Geography;
+use super::places::{BW_LAND_CODE, Geography};
 use super::topics::{ORGANIZATIONS, Taxonomy};
 use super::{Rng, name, numbered, organization_id, slug};
 use crate::domain::{Email, Expert, Id, Lotse, Phone, Visibility};
@@ -119,10 +119,17 @@ fn headcount(geography: &Geography, count: usize, rng: &mut Rng) -> Vec<usize> {
     headcount
 }
 
-/// The staffed municipality closest in size to a typical mid-sized town.
+/// The staffed municipality in Baden-Württemberg closest in size to a mid-sized town.
 fn demo_place(geography: &Geography, headcount: &[usize]) -> Option<usize> {
-    let distance = |i: usize| (f64::from(geography.places[i].population) / DEMO_POPULATION).ln().abs();
-    (0..headcount.len()).filter(|&i| headcount[i] > 0).min_by(|&a, &b| distance(a).total_cmp(&distance(b)))
+    let key = |i: usize| {
+        let place = &geography.places[i];
+        let outside_bw = !place.node.ags.as_ref().is_some_and(|ags| ags.as_str().starts_with(BW_LAND_CODE));
+        (outside_bw, (f64::from(place.population) / DEMO_POPULATION).ln().abs())
+    };
+    (0..headcount.len()).filter(|&i| headcount[i] > 0).min_by(|&a, &b| {
+        let (a, b) = (key(a), key(b));
+        a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
+    })
 }
 
 fn first_name(rng: &mut Rng, female: bool) -> &'static str {
@@ -192,7 +199,8 @@ fn serves(geography: &Geography, rng: &mut Rng) -> Vec<Id> {
     if rng.gen_bool(0.25) {
         return vec![regions[parent].node.id.clone()];
     }
-    let mut neighbours: Vec<usize> = (0..regions.len()).filter(|&r| r != home && regions[r].parent == Some(parent)).collect();
+    let mut neighbours: Vec<usize> =
+        (0..regions.len()).filter(|&r| r != home && regions[r].parent == Some(parent)).collect();
     neighbours.shuffle(rng);
     let more = rng.gen_range(0..=2).min(neighbours.len());
     std::iter::once(home).chain(neighbours.into_iter().take(more)).map(|r| regions[r].node.id.clone()).collect()

@@ -12,7 +12,9 @@ use super::{Rng, coordinates, id, log_normal, name, slug};
 use crate::domain::{Ags, District, DistrictKind, Municipality, MunicipalityKind, Region, RegionKind};
 
 /// Baden-Württemberg's municipalities; the geography tables add up to it.
-pub(super) const BW_MUNICIPALITIES: usize = 1_101;
+const BW_MUNICIPALITIES: usize = 1_101;
+/// The first two digits of every Kreis code and AGS in Baden-Württemberg.
+pub(super) const BW_LAND_CODE: &str = "08";
 /// Average number of municipalities in a synthetic Landkreis.
 const PER_DISTRICT: f64 = 27.0;
 /// Average number of Landkreise in a synthetic Land and in one of its planning regions.
@@ -340,10 +342,8 @@ impl NamePool {
         }
         let bases = &self.bases;
         let with_river = self.with_river.get_or_insert_with(|| {
-            let mut towns: Vec<String> = bases
-                .iter()
-                .flat_map(|town| PLACE_RIVERS.iter().map(move |river| format!("{town} {river}")))
-                .collect();
+            let mut towns: Vec<String> =
+                bases.iter().flat_map(|town| PLACE_RIVERS.iter().map(move |river| format!("{town} {river}"))).collect();
             towns.shuffle(rng);
             towns
         });

@@ -11,10 +11,10 @@ use super::people::Staff;
 use super::places::Geography;
 use super::topics::{TOPICS, Taxonomy};
 use super::{Rng, as_of, date, log_normal, name, numbered, random_day, text};
-use crate::domain::{Membership, MunicipalityKind, Project, ProjectRole, ProjectStatus};
+use crate::domain::{Membership, Municipality, MunicipalityKind, Name, Project, ProjectRole, ProjectStatus};
 
-/// How many of the README's example Lotse's projects are guaranteed.
-const DEMO_PROJECTS: usize = 2;
+/// The README's example Lotse leads the first projects: one running, one to learn from.
+const DEMO_STATUSES: [ProjectStatus; 2] = [ProjectStatus::Active, ProjectStatus::Completed];
 const INTER_MUNICIPAL_SHARE: f64 = 0.15;
 
 pub(super) fn generate(
@@ -34,28 +34,17 @@ pub(super) fn generate(
     let topic_counts = WeightedIndex::new([45, 40, 15]).expect("fixed weights are positive");
     (0..count)
         .map(|i| {
-            let lead = if i < DEMO_PROJECTS { 0 } else { leads.sample(rng) };
+            let demo = DEMO_STATUSES.get(i).copied();
+            let lead = if demo.is_some() { 0 } else { leads.sample(rng) };
             let place = staff.people[lead].place;
-            let mut members = vec![lead];
-            let locals = &staff.by_place[place];
-            let wanted = 1 + colleagues.sample(rng).min(locals.len() - 1);
-            while members.len() < wanted {
-                let colleague = *locals.choose(rng).expect("the lead works here");
-                if !members.contains(&colleague) {
-                    members.push(colleague);
-                }
-            }
-            let mut roles = vec![ProjectRole::Member; members.len()];
-            roles[0] = ProjectRole::Lead;
-            let partner = rng.gen_bool(INTER_MUNICIPAL_SHARE).then(|| neighbour(geography, staff, place, rng)).flatten();
-            if let Some(partner) = partner {
-                members.push(partner);
-                roles.push(if rng.gen_bool(0.6) { ProjectRole::Member } else { ProjectRole::Advisor });
-            }
+            let (members, roles, partner) = team(geography, staff, lead, colleagues.sample(rng), rng);
 
             let mut topics = Vec::new();
             let lead_topics = &staff.people[lead].topics;
-            if rng.gen_bool(0.6) {
+            if demo.is_some() {
+                // Distinct topics give the example's projects distinct titles.
+                topics.push(lead_topics[i % lead_topics.len()]);
+            } else if rng.gen_bool(0.6) {
                 topics.push(*lead_topics.choose(rng).expect("every Lotse knows a topic"));
             } else {
                 topics.push(taxonomy.popular(rng));
@@ -71,20 +60,11 @@ pub(super) fn generate(
             let spec = &TOPICS[topics[0]];
             let title = spec.titles.choose(rng).expect("every leaf topic has titles");
             let title = title.replace("{im}", DEPARTMENTS.choose(rng).expect("departments are listed"));
-            let (status, start_date, end_date) = schedule(rng);
+            let status = demo.unwrap_or_else(|| draw_status(rng));
+            let (start_date, end_date) = schedule(rng, status);
             let owner = &geography.places[place].node;
-            let art = if owner.kind == MunicipalityKind::Gemeinde { "Gemeinde" } else { "Stadt" };
-            let mut description = if rng.gen_bool(0.5) {
-                format!("Die {art} {} will {}.", owner.name, spec.goal)
-            } else {
-                format!("Mit diesem Projekt möchte die {art} {} {}.", owner.name, spec.goal)
-            };
-            description.push(' ');
-            description.push_str(&progress(rng, status, start_date, end_date, art));
-            if let Some(partner) = partner {
-                let neighbour = &geography.places[staff.people[partner].place].node.name;
-                description.push_str(&format!(" Beteiligt ist auch {neighbour}."));
-            }
+            let partner = partner.map(|p| &geography.places[staff.people[p].place].node.name);
+            let description = describe(rng, owner, spec.goal, status, (start_date, end_date), partner);
 
             Project {
                 id: numbered("project", i + 1, count, 5),
@@ -105,26 +85,87 @@ pub(super) fn generate(
         .collect()
 }
 
+/// The lead, up to `colleagues` Lotsen of the same municipality and sometimes a Lotse of a
+/// neighbouring one (returned separately too), with their roles.
+fn team(
+    geography: &Geography,
+    staff: &Staff,
+    lead: usize,
+    colleagues: usize,
+    rng: &mut Rng,
+) -> (Vec<usize>, Vec<ProjectRole>, Option<usize>) {
+    let place = staff.people[lead].place;
+    let locals = &staff.by_place[place];
+    let wanted = 1 + colleagues.min(locals.len() - 1);
+    let mut members = vec![lead];
+    while members.len() < wanted {
+        let colleague = *locals.choose(rng).expect("the lead works here");
+        if !members.contains(&colleague) {
+            members.push(colleague);
+        }
+    }
+    let mut roles = vec![ProjectRole::Member; members.len()];
+    roles[0] = ProjectRole::Lead;
+    let partner = rng.gen_bool(INTER_MUNICIPAL_SHARE).then(|| neighbour(geography, staff, place, rng)).flatten();
+    if let Some(partner) = partner {
+        members.push(partner);
+        roles.push(if rng.gen_bool(0.6) { ProjectRole::Member } else { ProjectRole::Advisor });
+    }
+    (members, roles, partner)
+}
+
 /// A Lotse of another municipality in the same district, if one is found quickly.
 fn neighbour(geography: &Geography, staff: &Staff, place: usize, rng: &mut Rng) -> Option<usize> {
     let district = &staff.by_district[geography.places[place].district];
     (0..8).map(|_| *district.choose(rng).expect("the lead works here")).find(|&l| staff.people[l].place != place)
 }
 
-/// Status with its start and, for completed projects, end date.
-fn schedule(rng: &mut Rng) -> (ProjectStatus, NaiveDate, Option<NaiveDate>) {
+fn draw_status(rng: &mut Rng) -> ProjectStatus {
+    match rng.gen_range(0..100) {
+        0..25 => ProjectStatus::Completed,
+        25..75 => ProjectStatus::Active,
+        75..90 => ProjectStatus::Planned,
+        _ => ProjectStatus::Paused,
+    }
+}
+
+/// Start and, for completed projects, end date.
+fn schedule(rng: &mut Rng, status: ProjectStatus) -> (NaiveDate, Option<NaiveDate>) {
     let first = date(2021, 1, 1);
     let yesterday = as_of() - Days::new(1);
-    match rng.gen_range(0..100) {
-        0..25 => {
+    match status {
+        ProjectStatus::Completed => {
             let start = random_day(rng, first, date(2025, 6, 30));
             let end = (start + Days::new(rng.gen_range(90..=900))).min(yesterday);
-            (ProjectStatus::Completed, start, Some(end))
+            (start, Some(end))
         }
-        25..75 => (ProjectStatus::Active, random_day(rng, first, yesterday), None),
-        75..90 => (ProjectStatus::Planned, random_day(rng, as_of(), date(2026, 12, 31)), None),
-        _ => (ProjectStatus::Paused, random_day(rng, first, date(2025, 12, 31)), None),
+        ProjectStatus::Active => (random_day(rng, first, yesterday), None),
+        ProjectStatus::Planned => (random_day(rng, as_of(), date(2026, 12, 31)), None),
+        ProjectStatus::Paused => (random_day(rng, first, date(2025, 12, 31)), None),
     }
+}
+
+/// What the municipality wants, where the project stands and who else takes part.
+fn describe(
+    rng: &mut Rng,
+    owner: &Municipality,
+    goal: &str,
+    status: ProjectStatus,
+    (start, end): (NaiveDate, Option<NaiveDate>),
+    partner: Option<&Name>,
+) -> String {
+    let art = if owner.kind == MunicipalityKind::Gemeinde { "Gemeinde" } else { "Stadt" };
+    let mut description = if rng.gen_bool(0.5) {
+        format!("Die {art} {} will {goal}.", owner.name)
+    } else {
+        format!("Mit diesem Projekt möchte die {art} {} {goal}.", owner.name)
+    };
+    description.push(' ');
+    description.push_str(&progress(rng, status, start, end, art));
+    if let Some(partner) = partner {
+        description.push_str(&format!(" Beteiligt ist auch {partner}."));
+    }
+    description
 }
 
 /// A sentence on where the project stands.

@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
 use crate::domain::{
-    ConnectionStatus, DistrictKind, Id, MunicipalityKind, NodeKind, ProjectRole, ProjectStatus, RegionKind,
-    Visibility,
+    ConnectionStatus, DistrictKind, Id, MunicipalityKind, NodeKind, ProjectRole, ProjectStatus, RegionKind, Visibility,
 };
 
 const SMALL: Scale = Scale { municipalities: 30, lotsen: 20, projects: 25, experts: 3 };
@@ -124,7 +123,10 @@ fn real_places_keep_their_names_codes_and_regions() {
     let Node::Region(stuttgart) = find("region-stuttgart") else { panic!("region-stuttgart is not a region") };
     assert_eq!(stuttgart.parent.as_ref().map(Id::as_str), Some("rb-stuttgart"));
     let Node::Municipality(city) = find("gem-08111000") else { panic!("gem-08111000 is not a municipality") };
-    assert_eq!((city.name.as_str(), city.kind, city.population), ("Stuttgart", MunicipalityKind::Stadtkreis, Some(630_000)));
+    assert_eq!(
+        (city.name.as_str(), city.kind, city.population),
+        ("Stuttgart", MunicipalityKind::Stadtkreis, Some(630_000))
+    );
     let Node::Municipality(seat) = find("gem-08115001") else { panic!("gem-08115001 is not a municipality") };
     assert_eq!(seat.name.as_str(), "Böblingen");
     assert!(matches!(find("topic-e-akte"), Node::Topic(_)));

@@ -9,7 +9,8 @@ pub use values::*;
 /// A value or record that breaks a rule of the domain; always the caller's fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
-    #[error("{field}: {reason}")]
+    /// `field` is empty where the caller names the field itself (e.g. a record's path).
+    #[error("{}{reason}", if field.is_empty() { String::new() } else { format!("{field}: ") })]
     Invalid { field: String, reason: String },
 }
 

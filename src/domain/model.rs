@@ -191,6 +191,7 @@ graphql_enum!(
 pub struct Region {
     pub id: Id,
     pub name: Name,
+    #[serde(default = "default_region_kind")]
     pub kind: RegionKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Id>,
@@ -201,6 +202,7 @@ pub struct Region {
 pub struct District {
     pub id: Id,
     pub name: Name,
+    #[serde(default = "default_district_kind")]
     pub kind: DistrictKind,
     pub region: Id,
 }
@@ -213,6 +215,7 @@ pub struct Municipality {
     pub district: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ags: Option<Ags>,
+    #[serde(default = "default_municipality_kind")]
     pub kind: MunicipalityKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<u32>,
@@ -258,6 +261,18 @@ fn default_visibility() -> Visibility {
     Visibility::Network
 }
 
+fn default_region_kind() -> RegionKind {
+    RegionKind::Region
+}
+
+fn default_district_kind() -> DistrictKind {
+    DistrictKind::Landkreis
+}
+
+fn default_municipality_kind() -> MunicipalityKind {
+    MunicipalityKind::Gemeinde
+}
+
 /// A regional expert (`MEMBER_OF` an organization, `EXPERT_IN` topics, `SERVES` regions/districts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expert {
@@ -274,11 +289,37 @@ pub struct Expert {
     pub serves: Vec<Id>,
 }
 
-/// A Lotse's part in a project (`(Lotse)-[:WORKS_ON {role}]->(Project)`).
+/// A Lotse's part in a project (`(Lotse)-[:WORKS_ON {role}]->(Project)`). Read from
+/// `{"lotse": id, "role": …}` or, as a member, from a bare Lotse id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "MembershipRecord")]
 pub struct Membership {
     pub lotse: Id,
     pub role: ProjectRole,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MembershipRecord {
+    Lotse(Id),
+    Full {
+        lotse: Id,
+        #[serde(default = "default_role")]
+        role: ProjectRole,
+    },
+}
+
+fn default_role() -> ProjectRole {
+    ProjectRole::Member
+}
+
+impl From<MembershipRecord> for Membership {
+    fn from(record: MembershipRecord) -> Self {
+        match record {
+            MembershipRecord::Lotse(lotse) => Membership { lotse, role: ProjectRole::Member },
+            MembershipRecord::Full { lotse, role } => Membership { lotse, role },
+        }
+    }
 }
 
 /// A digitalisation project (`OWNED_BY` a municipality, `ABOUT` topics).

@@ -32,8 +32,9 @@ macro_rules! string_value {
 
         impl TryFrom<String> for $name {
             type Error = DomainError;
+            /// Used when reading stored or imported records, whose reader names the field.
             fn try_from(raw: String) -> Result<Self, Self::Error> {
-                Self::parse_field(stringify!($name), &raw)
+                Self::parse_field("", &raw)
             }
         }
 
@@ -135,9 +136,24 @@ fn bounded_text(raw: &str, max: usize, may_be_empty: bool) -> Result<String, Str
 
 /// Geographic position in WGS 84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCoordinates")]
 pub struct Coordinates {
     lat: f64,
     lon: f64,
+}
+
+/// Coordinates as they arrive, before their ranges are checked.
+#[derive(Deserialize)]
+struct RawCoordinates {
+    lat: f64,
+    lon: f64,
+}
+
+impl TryFrom<RawCoordinates> for Coordinates {
+    type Error = DomainError;
+    fn try_from(raw: RawCoordinates) -> Result<Self, DomainError> {
+        Coordinates::parse(raw.lat, raw.lon)
+    }
 }
 
 impl Coordinates {

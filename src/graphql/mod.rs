@@ -10,7 +10,7 @@ use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
 
 use crate::auth::Viewer;
 use crate::service::Services;
-use objects::{account, connections, geography, people, projects, recommendations, topics};
+use objects::{account, connections, geography, people, projects, recommendations, topics, transfer};
 
 /// Every query, by area.
 #[derive(MergedObject, Default)]
@@ -33,6 +33,7 @@ pub struct Mutation(
     projects::ProjectMutation,
     connections::ConnectionMutation,
     account::AccountMutation,
+    transfer::TransferMutation,
 );
 
 pub type LotsennetzSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -59,6 +60,19 @@ pub fn build_schema(services: Option<Services>) -> LotsennetzSchema {
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     build_schema(None).sdl()
+}
+
+/// Runs a request. Errors raised before any resolver ran (syntax, validation, argument
+/// types) are the caller's and get the code `BAD_USER_INPUT`; resolver errors carry theirs.
+pub async fn execute(schema: &LotsennetzSchema, request: Request) -> async_graphql::Response {
+    let mut response = schema.execute(request).await;
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", errors::BAD_USER_INPUT);
+        }
+    }
+    response
 }
 
 /// Adds what every request needs of its own: the caller, and fresh DataLoaders (their caches

@@ -5,7 +5,7 @@
 //! methods are stage 1 of matchmaking (candidate generation with raw features, see
 //! [`crate::matching`]).
 
-mod edges;
+pub mod edges;
 pub mod embedded;
 pub mod neo4j;
 

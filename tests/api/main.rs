@@ -11,3 +11,4 @@ mod invalid_input;
 mod loaders;
 mod matching;
 mod persistence;
+mod transfer;

@@ -7,6 +7,7 @@ pub mod people;
 pub mod projects;
 pub mod recommendations;
 pub mod topics;
+pub mod transfer;
 
 pub use connections::ConnectionRequestObject;
 pub use geography::{DistrictObject, MunicipalityObject, RegionObject};

@@ -1,0 +1,135 @@
+//! Filtered pages in id order, and incoming edges.
+
+use lotsennetz::domain::{NodeKind, ProjectStatus};
+use lotsennetz::store::{GraphStore, ListFilter, ListQuery, Rel};
+
+use crate::fixtures::{create, id, ids, small_network};
+use crate::support::Transcript;
+
+fn query(kind: NodeKind, filter: ListFilter) -> ListQuery {
+    ListQuery { kind: Some(kind), filter, first: 100, after: None }
+}
+
+/// Ids of a page, for the assertions that pin the right answer.
+fn page_ids(page: &lotsennetz::store::Page) -> Vec<&str> {
+    page.nodes.iter().map(|n| n.id().as_str()).collect()
+}
+
+/// Every filter alone and combined, on every kind it applies to.
+async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let cases: Vec<(&str, ListQuery)> = vec![
+        ("all regions", query(NodeKind::Region, ListFilter::default())),
+        ("all lotsen", query(NodeKind::Lotse, ListFilter::default())),
+        ("no kind", ListQuery { kind: None, first: 10, ..Default::default() }),
+        ("projects about eakte", query(NodeKind::Project, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() })),
+        (
+            "projects about eakte and ozg",
+            query(NodeKind::Project, ListFilter { edges: vec![(Rel::About, id("eakte")), (Rel::About, id("ozg"))], ..Default::default() }),
+        ),
+        ("projects with emil", query(NodeKind::Project, ListFilter { edges: vec![(Rel::HasMember, id("emil"))], ..Default::default() })),
+        ("lotsen of m-c", query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::WorksFor, id("m-c"))], ..Default::default() })),
+        ("lotsen with an About filter", query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() })),
+        ("districts in r", query(NodeKind::District, ListFilter { edges: vec![(Rel::InRegion, id("r"))], ..Default::default() })),
+        ("subtopics of digital", query(NodeKind::Topic, ListFilter { edges: vec![(Rel::Broader, id("digital"))], ..Default::default() })),
+        ("requests from ben", query(NodeKind::ConnectionRequest, ListFilter { edges: vec![(Rel::RequestFrom, id("ben"))], ..Default::default() })),
+        ("experts of o-kic", query(NodeKind::Expert, ListFilter { edges: vec![(Rel::MemberOf, id("o-kic"))], ..Default::default() })),
+        ("experts serving r", query(NodeKind::Expert, ListFilter { edges: vec![(Rel::Serves, id("r"))], ..Default::default() })),
+        ("municipalities within bw", query(NodeKind::Municipality, ListFilter { within: Some(id("bw")), ..Default::default() })),
+        ("municipalities within d2", query(NodeKind::Municipality, ListFilter { within: Some(id("d2")), ..Default::default() })),
+        ("lotsen within d1", query(NodeKind::Lotse, ListFilter { within: Some(id("d1")), ..Default::default() })),
+        ("projects within r-other", query(NodeKind::Project, ListFilter { within: Some(id("r-other")), ..Default::default() })),
+        ("districts within bw", query(NodeKind::District, ListFilter { within: Some(id("bw")), ..Default::default() })),
+        ("districts within d1", query(NodeKind::District, ListFilter { within: Some(id("d1")), ..Default::default() })),
+        ("regions within bw", query(NodeKind::Region, ListFilter { within: Some(id("bw")), ..Default::default() })),
+        ("experts within d3", query(NodeKind::Expert, ListFilter { within: Some(id("d3")), ..Default::default() })),
+        ("topics within r", query(NodeKind::Topic, ListFilter { within: Some(id("r")), ..Default::default() })),
+        ("within a municipality", query(NodeKind::Lotse, ListFilter { within: Some(id("m-a")), ..Default::default() })),
+        ("names containing 'gemeinde m-'", query(NodeKind::Municipality, ListFilter { text: Some("gemeinde M-".into()), ..Default::default() })),
+        ("titles containing 'BEN'", query(NodeKind::Project, ListFilter { text: Some("BEN".into()), ..Default::default() })),
+        ("region names with umlaut", query(NodeKind::Region, ListFilter { text: Some("WÜRTT".into()), ..Default::default() })),
+        ("requests by id text", query(NodeKind::ConnectionRequest, ListFilter { text: Some("dora".into()), ..Default::default() })),
+        ("completed projects", query(NodeKind::Project, ListFilter { status: Some(ProjectStatus::Completed), ..Default::default() })),
+        ("lotsen with a status filter", query(NodeKind::Lotse, ListFilter { status: Some(ProjectStatus::Active), ..Default::default() })),
+        ("municipalities of 10,000 to 20,000", query(NodeKind::Municipality, ListFilter { population_min: Some(10_000), population_max: Some(20_000), ..Default::default() })),
+        ("lotsen in places over 11,000", query(NodeKind::Lotse, ListFilter { population_min: Some(11_000), ..Default::default() })),
+        ("projects in places up to 10,000", query(NodeKind::Project, ListFilter { population_max: Some(10_000), ..Default::default() })),
+        ("topics with a population filter", query(NodeKind::Topic, ListFilter { population_min: Some(1), ..Default::default() })),
+        (
+            "everything at once",
+            query(
+                NodeKind::Project,
+                ListFilter {
+                    edges: vec![(Rel::About, id("eakte"))],
+                    within: Some(id("r")),
+                    text: Some("projekt".into()),
+                    status: Some(ProjectStatus::Active),
+                    population_min: Some(5_000),
+                    population_max: Some(100_000),
+                },
+            ),
+        ),
+    ];
+    for (label, query) in cases {
+        let page = store.list(&query).await;
+        if label == "municipalities within d2" {
+            assert_eq!(page_ids(page.as_ref().expect("list")), ["m-c", "m-d", "m-e"]);
+        }
+        t.record(label, &page);
+    }
+}
+
+/// Pages follow each other through `after` until `has_next_page` is false.
+async fn paging(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    for kind in [NodeKind::Lotse, NodeKind::Project, NodeKind::Municipality] {
+        let mut after = None;
+        let mut seen = Vec::new();
+        loop {
+            let page = store.list(&ListQuery { kind: Some(kind), after: after.clone(), first: 3, ..Default::default() }).await.expect("list");
+            t.record(format!("{kind} after {after:?}"), &page);
+            seen.extend(page.nodes.iter().map(|n| n.id().clone()));
+            if !page.has_next_page {
+                break;
+            }
+            after = page.nodes.last().map(|n| n.id().clone());
+        }
+        let mut sorted = seen.clone();
+        sorted.sort();
+        assert_eq!(seen, sorted, "{kind} pages are in id order");
+    }
+    let empty = store.list(&ListQuery { kind: Some(NodeKind::Lotse), after: Some(id("zzz")), first: 5, ..Default::default() }).await;
+    t.record("after the last id", &empty);
+    let none = store.list(&ListQuery { kind: Some(NodeKind::Lotse), first: 0, ..Default::default() }).await;
+    t.record("first 0", &none);
+}
+
+/// Sources per target, in id order, for every relationship.
+async fn incoming(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let cases = [
+        (NodeKind::Project, Rel::About, vec!["eakte", "wlan", "missing", "eakte"]),
+        (NodeKind::Project, Rel::HasMember, vec!["emil", "anna", "dora"]),
+        (NodeKind::Lotse, Rel::WorksFor, vec!["m-a", "m-c", "m-f"]),
+        (NodeKind::Lotse, Rel::KnowsAbout, vec!["ozg", "opendata"]),
+        (NodeKind::Project, Rel::OwnedBy, vec!["m-b"]),
+        (NodeKind::District, Rel::InRegion, vec!["r", "r-other"]),
+        (NodeKind::Region, Rel::InRegion, vec!["bw"]),
+        (NodeKind::Municipality, Rel::InDistrict, vec!["d2"]),
+        (NodeKind::Topic, Rel::Broader, vec!["digital", "breitband"]),
+        (NodeKind::Expert, Rel::ExpertIn, vec!["breitband"]),
+        (NodeKind::Expert, Rel::Serves, vec!["r", "d3"]),
+        (NodeKind::Expert, Rel::MemberOf, vec!["o-kic"]),
+        (NodeKind::ConnectionRequest, Rel::RequestFrom, vec!["anna", "carla"]),
+        (NodeKind::ConnectionRequest, Rel::RequestTo, vec!["dora", "anna"]),
+        (NodeKind::Lotse, Rel::About, vec!["eakte"]),
+    ];
+    for (kind, rel, targets) in cases {
+        let answer = store.incoming(kind, rel, &ids(&targets)).await;
+        t.record(format!("{kind} {rel:?} {targets:?}"), &answer);
+    }
+    let members = store.incoming(NodeKind::Project, Rel::HasMember, &ids(&["emil"])).await.expect("incoming");
+    assert_eq!(members, vec![(id("emil"), ids(&["p-ben1", "p-emil"]))]);
+}
+
+crate::conformance!(filters, paging, incoming);

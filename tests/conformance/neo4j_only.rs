@@ -1,0 +1,79 @@
+//! What only the Neo4j store has: migrations recorded in the database, checked at start, and
+//! the schema they create.
+
+use lotsennetz::store::neo4j::Neo4jStore;
+use serde::Deserialize;
+
+use crate::support::{empty_neo4j, neo4j_config};
+
+fn graph() -> neo4rs::Graph {
+    let config = neo4j_config();
+    let mut builder = neo4rs::ConfigBuilder::default()
+        .uri(config.uri.as_str())
+        .user(config.user.as_str())
+        .password(config.password.expose());
+    if let Some(db) = &config.database {
+        builder = builder.db(db.as_str());
+    }
+    neo4rs::Graph::connect(builder.build().expect("config")).expect("graph")
+}
+
+async fn column<T: for<'de> Deserialize<'de>>(graph: &neo4rs::Graph, cypher: &str, column: &str) -> Vec<T> {
+    let mut rows = graph.execute(neo4rs::query(cypher)).await.expect("query runs");
+    let mut values = Vec::new();
+    while let Some(row) = rows.next().await.expect("row") {
+        values.push(row.get::<T>(column).expect("column"));
+    }
+    values
+}
+
+#[tokio::test]
+async fn migrations_are_recorded_once_with_their_checksums() {
+    let (_store, _guard) = empty_neo4j().await;
+    let graph = graph();
+    let versions: Vec<String> =
+        column(&graph, "MATCH (m:__Migration) RETURN m.version AS v ORDER BY v", "v").await;
+    assert_eq!(versions, ["0001", "0002", "0003"]);
+    let checksums: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.checksum AS c", "c").await;
+    assert!(checksums.iter().all(|c| c.len() == 8), "{checksums:?}");
+
+    Neo4jStore::open(&neo4j_config()).await.expect("opening again applies nothing and succeeds");
+    let count: Vec<i64> = column(&graph, "MATCH (m:__Migration) RETURN count(m) AS n", "n").await;
+    assert_eq!(count, [3]);
+}
+
+#[tokio::test]
+async fn the_schema_has_unique_ids_ags_and_a_fulltext_index() {
+    let (_store, _guard) = empty_neo4j().await;
+    let graph = graph();
+    let constraints: Vec<String> = column(&graph, "SHOW CONSTRAINTS YIELD name RETURN name", "name").await;
+    for name in ["node_id", "lotse_id", "project_id", "municipality_ags", "migration_version"] {
+        assert!(constraints.iter().any(|c| c == name), "constraint {name} missing: {constraints:?}");
+    }
+    let indexes: Vec<String> = column(&graph, "SHOW INDEXES YIELD name, type RETURN name + ':' + type AS i", "i").await;
+    for index in ["project_lotse_search:FULLTEXT", "node_search:TEXT", "project_status:RANGE"] {
+        assert!(indexes.iter().any(|i| i == index), "index {index} missing: {indexes:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_changed_migration_stops_the_store_from_opening() {
+    let (_store, _guard) = empty_neo4j().await;
+    let graph = graph();
+    let original: Vec<String> =
+        column(&graph, "MATCH (m:__Migration {version: '0002'}) RETURN m.checksum AS c", "c").await;
+    graph
+        .run(neo4rs::query("MATCH (m:__Migration {version: '0002'}) SET m.checksum = 'deadbeef'"))
+        .await
+        .expect("checksum changed");
+
+    let refused = Neo4jStore::open(&neo4j_config()).await;
+
+    graph
+        .run(neo4rs::query("MATCH (m:__Migration {version: '0002'}) SET m.checksum = $c").param("c", original[0].clone()))
+        .await
+        .expect("checksum restored");
+    let error = refused.err().expect("the store refuses to open").to_string();
+    assert!(error.contains("V0002__indexes.cypher was changed"), "{error}");
+    Neo4jStore::open(&neo4j_config()).await.expect("opens again once the record matches");
+}

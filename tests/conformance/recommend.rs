@@ -1,0 +1,133 @@
+//! Each recommendation on the hand-built network: candidates (stage 1) and rankings (stage 2).
+
+use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery};
+use lotsennetz::store::GraphStore;
+
+use crate::fixtures::{create, id, small_network};
+use crate::support::Transcript;
+
+/// Candidates and ranking of `recommendPeers` for one Lotse and filter.
+pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filter: PeerFilter) -> Vec<String> {
+    let query = PeerQuery { lotse: id(lotse), filter };
+    let label = format!("peers of {lotse} with {:?}", query.filter);
+    match store.peer_candidates(&query).await {
+        Ok(candidates) => {
+            let ranked = matching::rank_peers(candidates);
+            t.ranked(label, &ranked);
+            ranked.iter().map(|r| r.features.lotse.id.to_string()).collect()
+        }
+        Err(error) => {
+            t.record(label, &error);
+            Vec::new()
+        }
+    }
+}
+
+pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, project: &str) -> Vec<String> {
+    let label = format!("projects like {project}");
+    match store.project_candidates(&id(project)).await {
+        Ok(candidates) => {
+            let ranked = matching::rank_projects(candidates);
+            t.ranked(label, &ranked);
+            ranked.iter().map(|r| r.features.project.id.to_string()).collect()
+        }
+        Err(error) => {
+            t.record(label, &error);
+            Vec::new()
+        }
+    }
+}
+
+pub async fn advice(store: &dyn GraphStore, t: &mut Transcript, expert: &str) -> Vec<String> {
+    let label = format!("municipalities to advise for {expert}");
+    match store.advice_candidates(&id(expert)).await {
+        Ok(candidates) => {
+            let ranked = matching::rank_advice(candidates);
+            t.ranked(label, &ranked);
+            ranked.iter().map(|r| r.features.municipality.id.to_string()).collect()
+        }
+        Err(error) => {
+            t.record(label, &error);
+            Vec::new()
+        }
+    }
+}
+
+pub async fn experts(store: &dyn GraphStore, t: &mut Transcript, target: ExpertTarget) -> Vec<String> {
+    let label = format!("experts for {target:?}");
+    match store.expert_candidates(&target).await {
+        Ok(candidates) => {
+            t.record(format!("{label}: needed rarity"), &candidates.needed_rarity);
+            let ranked = matching::rank_experts(candidates);
+            t.ranked(label, &ranked);
+            ranked.iter().map(|r| r.features.expert.id.to_string()).collect()
+        }
+        Err(error) => {
+            t.record(label, &error);
+            Vec::new()
+        }
+    }
+}
+
+async fn recommend_peers(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let found = peers(store, t, "anna", PeerFilter::default()).await;
+    assert_eq!(found.first().map(String::as_str), Some("ben"), "ben is anna's most similar peer");
+    assert!(!found.iter().any(|p| ["anna", "anton", "dora", "hidden", "frida"].contains(&p.as_str())), "{found:?}");
+    for lotse in ["ben", "carla", "dora", "emil", "anton", "frida", "hidden", "nobody"] {
+        peers(store, t, lotse, PeerFilter::default()).await;
+    }
+    let filters = [
+        PeerFilter { within: Some(id("d1")), ..Default::default() },
+        PeerFilter { within: Some(id("d2")), ..Default::default() },
+        PeerFilter { within: Some(id("bw")), ..Default::default() },
+        PeerFilter { max_distance_km: Some(30.0), ..Default::default() },
+        PeerFilter { max_distance_km: Some(0.0), ..Default::default() },
+        PeerFilter { population_min: Some(11_000), ..Default::default() },
+        PeerFilter { population_max: Some(10_000), ..Default::default() },
+        PeerFilter {
+            within: Some(id("r")),
+            max_distance_km: Some(200.0),
+            population_min: Some(1_000),
+            population_max: Some(1_000_000),
+        },
+    ];
+    for filter in filters {
+        peers(store, t, "anna", filter.clone()).await;
+        peers(store, t, "emil", filter).await;
+    }
+}
+
+async fn recommend_projects(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let found = similar_projects(store, t, "p-anna1").await;
+    assert!(found.contains(&"p-ben1".to_owned()) && !found.contains(&"p-anton".to_owned()), "{found:?}");
+    for project in ["p-anna2", "p-ben1", "p-carla1", "p-emil", "p-anton", "p-none"] {
+        similar_projects(store, t, project).await;
+    }
+}
+
+async fn recommend_advice_and_experts(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let advised = advice(store, t, "x-near").await;
+    assert!(advised.contains(&"m-c".to_owned()) || advised.contains(&"m-e".to_owned()), "{advised:?}");
+    for expert in ["x-far", "x-none", "anna", "nobody"] {
+        advice(store, t, expert).await;
+    }
+    let mut found = experts(store, t, ExpertTarget::Project(id("p-carla1"))).await;
+    found.sort();
+    assert_eq!(found, ["x-far", "x-near"], "experts in eakte or breitband, not x-none");
+    for target in [
+        ExpertTarget::Project(id("p-emil")),
+        ExpertTarget::Project(id("p-anna2")),
+        ExpertTarget::Project(id("m-a")),
+        ExpertTarget::Municipality(id("m-a")),
+        ExpertTarget::Municipality(id("m-f")),
+        ExpertTarget::Municipality(id("m-e")),
+        ExpertTarget::Municipality(id("p-emil")),
+    ] {
+        experts(store, t, target).await;
+    }
+}
+
+crate::conformance!(recommend_peers, recommend_projects, recommend_advice_and_experts);

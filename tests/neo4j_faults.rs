@@ -1,0 +1,156 @@
+//! The service on Neo4j when Neo4j fails: started while the server is down it serves 503 on
+//! `/ready` and `SERVICE_UNAVAILABLE` on queries, and once the server is up it works without
+//! a restart; when the server restarts while serving, it recovers by itself.
+//!
+//! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port 7697) through
+//! `scripts/neo4j.sh`, so stopping it disturbs no other test.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use lotsennetz::auth::{AuthArgs, Role};
+use lotsennetz::config::{Neo4jConfig, Secret, StoreConfig};
+use lotsennetz::{Application, Config};
+use serde_json::{Value, json};
+
+const SECRET: &str = "fault-test-secret-of-at-least-32-bytes";
+const BOLT_PORT: u16 = 7697;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `scripts/neo4j.sh <command>` for the fault-test server.
+fn neo4j(command: &str) {
+    let started = Instant::now();
+    let status = Command::new(repo().join("scripts/neo4j.sh"))
+        .arg(command)
+        .env("LOTSENNETZ_NEO4J_HOME", repo().join("target/neo4j-faults"))
+        .env("LOTSENNETZ_NEO4J_BOLT_PORT", BOLT_PORT.to_string())
+        .env("LOTSENNETZ_NEO4J_PASSWORD", "lotsennetz-faults")
+        .env_remove("LOTSENNETZ_NEO4J_URI")
+        .status()
+        .expect("scripts/neo4j.sh runs");
+    assert!(status.success(), "scripts/neo4j.sh {command} failed");
+    eprintln!("neo4j.sh {command}: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Stops the fault-test server when the test ends, also when it fails.
+struct StopOnDrop;
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        neo4j("stop");
+    }
+}
+
+struct Client {
+    http: reqwest::Client,
+    address: String,
+    token: String,
+}
+
+impl Client {
+    async fn ready_status(&self) -> u16 {
+        self.http.get(format!("{}/ready", self.address)).send().await.expect("ready answers").status().as_u16()
+    }
+
+    async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.http
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(&self.token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    /// The error code of a request that must fail, and how long it took.
+    async fn error_code(&self, query: &str) -> (String, Duration) {
+        let started = Instant::now();
+        let body = self.gql(query, json!({})).await;
+        let code = body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("an error: {body:#}"));
+        (code.to_owned(), started.elapsed())
+    }
+
+    /// Waits until `/ready` says 200.
+    async fn wait_ready(&self, within: Duration) -> Duration {
+        let started = Instant::now();
+        while self.ready_status().await != 200 {
+            assert!(started.elapsed() < within, "not ready {within:?} after Neo4j came back");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        started.elapsed()
+    }
+}
+
+const LIST_REGIONS: &str = "{ regions(first: 100) { edges { node { id name } } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_survives_neo4j_being_down_and_restarted() {
+    assert!(
+        std::env::var("LOTSENNETZ_NEO4J_URI").is_ok_and(|v| !v.is_empty()),
+        "LOTSENNETZ_NEO4J_URI is not set: the Neo4j tests need the setup of scripts/test.sh; run scripts/test.sh"
+    );
+    neo4j("stop");
+    let _stop = StopOnDrop;
+
+    // Arrange: the service starts while Neo4j is down.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::embedded(dir.path().to_path_buf(), SECRET);
+    config.store = StoreConfig::Neo4j(Neo4jConfig {
+        uri: format!("bolt://127.0.0.1:{BOLT_PORT}"),
+        user: "neo4j".into(),
+        password: Secret::new("lotsennetz-faults"),
+        database: None,
+        pool_size: 4,
+    });
+    let app = Application::build(config).await.expect("the service starts without Neo4j");
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let token = lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "admin", Role::Admin, None, 3600).expect("token");
+    let client = Client { http: reqwest::Client::new(), address, token };
+
+    // Down at start: not ready, requests are refused quickly with SERVICE_UNAVAILABLE.
+    assert_eq!(client.ready_status().await, 503);
+    let (code, took) = client.error_code(LIST_REGIONS).await;
+    assert_eq!(code, "SERVICE_UNAVAILABLE");
+    assert!(took < Duration::from_secs(5), "refused after {took:?}");
+
+    // Neo4j comes up: the service becomes ready by itself and serves reads and writes.
+    neo4j("start");
+    let waited = client.wait_ready(Duration::from_secs(30)).await;
+    eprintln!("ready {waited:?} after Neo4j started");
+    let name = format!("Region {}", std::process::id());
+    let created = client
+        .gql(
+            "mutation($input: CreateRegionInput!) { createRegion(input: $input) { id name } }",
+            json!({ "input": { "name": name, "kind": "REGION" } }),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created:#}");
+    let id = created["data"]["createRegion"]["id"].as_str().expect("an id").to_owned();
+
+    // Neo4j stops while serving: unavailable, no hang, no panic.
+    neo4j("stop");
+    assert_eq!(client.ready_status().await, 503);
+    for _ in 0..3 {
+        let (code, took) = client.error_code(LIST_REGIONS).await;
+        assert_eq!(code, "SERVICE_UNAVAILABLE");
+        assert!(took < Duration::from_secs(5), "refused after {took:?}");
+    }
+
+    // Neo4j is back: the same service process recovers, and the data is still there.
+    neo4j("start");
+    let waited = client.wait_ready(Duration::from_secs(30)).await;
+    eprintln!("ready again {waited:?} after the restart");
+    let listed = client.gql(LIST_REGIONS, json!({})).await;
+    assert!(listed.get("errors").is_none(), "{listed:#}");
+    let ids: Vec<&str> =
+        listed["data"]["regions"]["edges"].as_array().expect("edges").iter().filter_map(|e| e["node"]["id"].as_str()).collect();
+    assert!(ids.contains(&id.as_str()), "region {id} survived the restart: {ids:?}");
+}

@@ -1,5 +1,7 @@
 //! `recommendPeers` and the other recommendations on the embedded store, at BW scale and
-//! (when run with `cargo bench`) at national scale.
+//! (when run with `cargo bench`) at national scale; with `LOTSENNETZ_BENCH_NEO4J=1` also on
+//! the Neo4j store at BW scale (the server from the `LOTSENNETZ_NEO4J_*` variables, whose
+//! database is emptied first: `eval "$(scripts/neo4j.sh env)"`).
 //!
 //! Run: `cargo bench --bench recommend`. Under `cargo test` each benchmark runs once at BW scale.
 
@@ -7,30 +9,55 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use lotsennetz::config::{Neo4jConfig, Secret};
 use lotsennetz::demo::{self, Scale};
 use lotsennetz::domain::{Id, Node};
 use lotsennetz::matching::{PeerFilter, PeerQuery};
 use lotsennetz::service::Services;
+use lotsennetz::store::GraphStore;
 use lotsennetz::store::embedded::EmbeddedStore;
+use lotsennetz::store::neo4j::Neo4jStore;
 
 struct Network {
     services: Services,
     lotsen: Vec<Id>,
     projects: Vec<Id>,
     experts: Vec<Id>,
-    _dir: tempfile::TempDir,
 }
 
-fn network(runtime: &tokio::runtime::Runtime, scale: Scale) -> Network {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let services = Services::new(Arc::new(EmbeddedStore::open(dir.path()).expect("store opens")));
+fn network(runtime: &tokio::runtime::Runtime, store: Arc<dyn GraphStore>, scale: Scale) -> Network {
+    let services = Services::new(store);
     let nodes = demo::generate(scale, 42);
     let ids = |f: fn(&Node) -> bool| nodes.iter().filter(|n| f(n)).map(|n| n.id().clone()).collect::<Vec<_>>();
     let lotsen = ids(|n| matches!(n, Node::Lotse(_)));
     let projects = ids(|n| matches!(n, Node::Project(_)));
     let experts = ids(|n| matches!(n, Node::Expert(_)));
     runtime.block_on(lotsennetz::app::create_nodes(&services, nodes)).expect("demo loads");
-    Network { services, lotsen, projects, experts, _dir: dir }
+    Network { services, lotsen, projects, experts }
+}
+
+/// The Neo4j store of the `LOTSENNETZ_NEO4J_*` variables, emptied.
+fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let config = Neo4jConfig {
+        uri: var("LOTSENNETZ_NEO4J_URI").expect("LOTSENNETZ_NEO4J_URI (eval \"$(scripts/neo4j.sh env)\")"),
+        user: var("LOTSENNETZ_NEO4J_USER").unwrap_or_else(|| "neo4j".into()),
+        password: Secret::new(var("LOTSENNETZ_NEO4J_PASSWORD").unwrap_or_default()),
+        database: var("LOTSENNETZ_NEO4J_DATABASE"),
+        pool_size: 4,
+    };
+    runtime.block_on(async {
+        let mut builder = neo4rs::ConfigBuilder::default()
+            .uri(config.uri.as_str())
+            .user(config.user.as_str())
+            .password(config.password.expose());
+        if let Some(db) = &config.database {
+            builder = builder.db(db.as_str());
+        }
+        let graph = neo4rs::Graph::connect(builder.build().expect("config")).expect("graph");
+        graph.run(neo4rs::query("MATCH (n:Node) DETACH DELETE n")).await.expect("Neo4j emptied");
+        Arc::new(Neo4jStore::open(&config).await.expect("Neo4j store opens")) as Arc<dyn GraphStore>
+    })
 }
 
 /// Ids to cycle through, spread over the whole list.
@@ -45,9 +72,20 @@ fn bench_recommendations(c: &mut Criterion) {
     let scales: &[(&str, Scale)] =
         if full_run { &[("bw", Scale::BW), ("de", Scale::DE)] } else { &[("bw", Scale::BW)] };
     let admin = lotsennetz::auth::Viewer::Admin { subject: "benchmark".into() };
-    let mut group = c.benchmark_group("embedded");
+    let dir = tempfile::tempdir().expect("temp dir");
+    type Open<'r> = Box<dyn Fn() -> Arc<dyn GraphStore> + 'r>;
+    let mut runs: Vec<(&str, &str, Scale, Open)> = Vec::new();
     for (name, scale) in scales {
-        let network = network(&runtime, *scale);
+        let path = dir.path().join(name);
+        let open = move || Arc::new(EmbeddedStore::open(&path).expect("store opens")) as Arc<dyn GraphStore>;
+        runs.push(("embedded", name, *scale, Box::new(open)));
+    }
+    if std::env::var("LOTSENNETZ_BENCH_NEO4J").is_ok_and(|v| v == "1") {
+        runs.push(("neo4j", "bw", Scale::BW, Box::new(|| empty_neo4j(&runtime))));
+    }
+    for (backend, name, scale, open) in runs {
+        let network = network(&runtime, open(), scale);
+        let mut group = c.benchmark_group(backend);
         let lotsen = sample(&network.lotsen, 256);
         let projects = sample(&network.projects, 256);
         let experts = sample(&network.experts, 32);
@@ -79,8 +117,8 @@ fn bench_recommendations(c: &mut Criterion) {
                 )
             })
         });
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench_recommendations);

@@ -35,7 +35,7 @@ pub async fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphSto
             let store = Neo4jStore::open(neo4j)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("opening the Neo4j store at {}", neo4j.uri))?;
+                .with_context(|| format!("opening the Neo4j store at {}", neo4j.uri_for_display()))?;
             Ok(Arc::new(store))
         }
     }

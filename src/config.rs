@@ -27,6 +27,20 @@ pub struct Neo4jConfig {
     pub pool_size: usize,
 }
 
+impl Neo4jConfig {
+    /// The URI without any `user:password@` in it, for logs and messages.
+    pub fn uri_for_display(&self) -> String {
+        without_credentials(&self.uri)
+    }
+}
+
+fn without_credentials(uri: &str) -> String {
+    match uri.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?.1))) {
+        Some((scheme, host)) => format!("{scheme}://{host}"),
+        None => uri.to_owned(),
+    }
+}
+
 /// A value that must never reach a log: `Debug` prints a placeholder.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -100,7 +114,7 @@ impl StoreArgs {
     pub fn location(&self) -> String {
         match self.store {
             StoreKind::Embedded => self.data_dir.display().to_string(),
-            StoreKind::Neo4j => self.neo4j_uri.clone(),
+            StoreKind::Neo4j => without_credentials(&self.neo4j_uri),
         }
     }
 }

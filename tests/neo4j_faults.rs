@@ -112,7 +112,8 @@ async fn the_service_survives_neo4j_being_down_and_restarted() {
     let app = Application::build(config).await.expect("the service starts without Neo4j");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    let token = lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "admin", Role::Admin, None, 3600).expect("token");
+    let token =
+        lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "admin", Role::Admin, None, 3600).expect("token");
     let client = Client { http: reqwest::Client::new(), address, token };
 
     // Down at start: not ready, requests are refused quickly with SERVICE_UNAVAILABLE.
@@ -150,7 +151,11 @@ async fn the_service_survives_neo4j_being_down_and_restarted() {
     eprintln!("ready again {waited:?} after the restart");
     let listed = client.gql(LIST_REGIONS, json!({})).await;
     assert!(listed.get("errors").is_none(), "{listed:#}");
-    let ids: Vec<&str> =
-        listed["data"]["regions"]["edges"].as_array().expect("edges").iter().filter_map(|e| e["node"]["id"].as_str()).collect();
+    let ids: Vec<&str> = listed["data"]["regions"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter_map(|e| e["node"]["id"].as_str())
+        .collect();
     assert!(ids.contains(&id.as_str()), "region {id} survived the restart: {ids:?}");
 }

@@ -4,12 +4,27 @@ use super::explain::{self, Explanation};
 use super::*;
 use crate::domain::ProjectStatus;
 
-fn sort_ranked<F>(ranked: &mut [Ranked<F>], id: impl Fn(&F) -> &crate::domain::Id) {
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| id(&a.features).cmp(id(&b.features))));
-}
-
-fn ranked<F>(components: Vec<Component>, explanation: Explanation, features: F) -> Ranked<F> {
-    Ranked { score: score_of(&components), components, explanation, features }
+/// Scores every candidate, keeps the best `first` (ties by id) and explains only those.
+fn top<F>(
+    candidates: Vec<F>,
+    first: usize,
+    id: impl Fn(&F) -> &crate::domain::Id,
+    components: impl Fn(&F) -> Vec<Component>,
+    explain: impl Fn(&F) -> Explanation,
+) -> Vec<Ranked<F>> {
+    let mut scored: Vec<(f64, Vec<Component>, F)> = candidates
+        .into_iter()
+        .map(|f| {
+            let components = components(&f);
+            (score_of(&components), components, f)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| id(&a.2).cmp(id(&b.2))));
+    scored.truncate(first);
+    scored
+        .into_iter()
+        .map(|(score, components, features)| Ranked { score, components, explanation: explain(&features), features })
+        .collect()
 }
 
 /// Ranks peers: `0.6 * similarity + 0.25 * network + 0.15 * context` where
@@ -17,12 +32,13 @@ fn ranked<F>(components: Vec<Component>, explanation: Explanation, features: F) 
 /// network = `1 - exp(-(mutual contacts + mutual collaborators) / 2)`,
 /// context = `0.5 * size similarity + 0.5 * proximity`.
 #[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
-pub fn rank_peers(candidates: PeerCandidates) -> Vec<Ranked<PeerFeatures>> {
+pub fn rank_peers(candidates: PeerCandidates, first: usize) -> Vec<Ranked<PeerFeatures>> {
     let origin_population = candidates.population;
-    let mut ranked: Vec<_> = candidates
-        .candidates
-        .into_iter()
-        .map(|f| {
+    top(
+        candidates.candidates,
+        first,
+        |f| &f.lotse.id,
+        |f| {
             let pair_score = f.project_pairs.iter().take(PROJECT_PAIRS_KEPT).map(|p| p.similarity).sum::<f64>()
                 / PROJECT_PAIRS_KEPT as f64;
             let similarity = 0.8 * pair_score + 0.2 * f.topic_overlap;
@@ -30,17 +46,14 @@ pub fn rank_peers(candidates: PeerCandidates) -> Vec<Ranked<PeerFeatures>> {
             let network = 1.0 - (-links / 2.0).exp();
             let context = context((origin_population, f.population), f.distance_km);
             let [ws, wn, wc] = PEER_WEIGHTS;
-            let components = vec![
+            vec![
                 Component { name: "similarity", weight: ws, value: similarity },
                 Component { name: "network", weight: wn, value: network },
                 Component { name: "context", weight: wc, value: context },
-            ];
-            let explanation = explain::peer(&f, origin_population);
-            ranked(components, explanation, f)
-        })
-        .collect();
-    sort_ranked(&mut ranked, |f| &f.lotse.id);
-    ranked
+            ]
+        },
+        |f| explain::peer(f, origin_population),
+    )
 }
 
 /// How much a project's results can be taken over, by its status.
@@ -55,14 +68,15 @@ pub fn reusability(status: ProjectStatus) -> f64 {
 
 /// Ranks similar projects: `0.7 * cosine + 0.15 * reusability + 0.15 * context`.
 #[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
-pub fn rank_projects(candidates: ProjectCandidates) -> Vec<Ranked<ProjectFeatures>> {
+pub fn rank_projects(candidates: ProjectCandidates, first: usize) -> Vec<Ranked<ProjectFeatures>> {
     let origin_population = candidates.population;
-    let mut ranked: Vec<_> = candidates
-        .candidates
-        .into_iter()
-        .map(|f| {
+    top(
+        candidates.candidates,
+        first,
+        |f| &f.project.id,
+        |f| {
             let [ws, wr, wc] = PROJECT_WEIGHTS;
-            let components = vec![
+            vec![
                 Component { name: "similarity", weight: ws, value: f.similarity },
                 Component { name: "reusability", weight: wr, value: reusability(f.status) },
                 Component {
@@ -70,65 +84,58 @@ pub fn rank_projects(candidates: ProjectCandidates) -> Vec<Ranked<ProjectFeature
                     weight: wc,
                     value: context((origin_population, f.population), f.distance_km),
                 },
-            ];
-            let explanation = explain::project(&f, origin_population);
-            ranked(components, explanation, f)
-        })
-        .collect();
-    sort_ranked(&mut ranked, |f| &f.project.id);
-    ranked
+            ]
+        },
+        |f| explain::project(f, origin_population),
+    )
 }
 
 /// Ranks municipalities for an expert: `0.6 * need + 0.25 * uncovered share + 0.15 * no Lotse`
 /// where need = `1 - exp(-(projects × gap topics) / 3)`.
 #[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
-pub fn rank_advice(candidates: AdviceCandidates) -> Vec<Ranked<AdviceFeatures>> {
-    let mut ranked: Vec<_> = candidates
-        .candidates
-        .into_iter()
-        .filter(|f| !f.gaps.is_empty())
-        .map(|f| {
+pub fn rank_advice(candidates: AdviceCandidates, first: usize) -> Vec<Ranked<AdviceFeatures>> {
+    let with_gaps = candidates.candidates.into_iter().filter(|f| !f.gaps.is_empty()).collect();
+    top(
+        with_gaps,
+        first,
+        |f| &f.municipality.id,
+        |f| {
             let need_count: usize = f.gaps.iter().map(|g| g.projects.len()).sum();
             let need = 1.0 - (-(need_count as f64) / 3.0).exp();
             let uncovered = f.gaps.len() as f64 / (f.gaps.len() + f.covered.len()) as f64;
             let no_lotse = if f.lotse_count == 0 { 1.0 } else { 0.0 };
             let [wn, wu, wl] = ADVICE_WEIGHTS;
-            let components = vec![
+            vec![
                 Component { name: "need", weight: wn, value: need },
                 Component { name: "uncovered", weight: wu, value: uncovered },
                 Component { name: "noLotse", weight: wl, value: no_lotse },
-            ];
-            let explanation = explain::advice(&f);
-            ranked(components, explanation, f)
-        })
-        .collect();
-    sort_ranked(&mut ranked, |f| &f.municipality.id);
-    ranked
+            ]
+        },
+        explain::advice,
+    )
 }
 
 /// Ranks experts: `0.75 * rarity-weighted share of needed topics covered + 0.25 * serves the place`.
 #[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
-pub fn rank_experts(candidates: ExpertCandidates) -> Vec<Ranked<ExpertFeatures>> {
+pub fn rank_experts(candidates: ExpertCandidates, first: usize) -> Vec<Ranked<ExpertFeatures>> {
     let needed = candidates.needed_rarity;
-    let mut ranked: Vec<_> = candidates
-        .candidates
-        .into_iter()
-        .filter(|f| !f.shared_topics.is_empty())
-        .map(|f| {
+    let sharing = candidates.candidates.into_iter().filter(|f| !f.shared_topics.is_empty()).collect();
+    top(
+        sharing,
+        first,
+        |f| &f.expert.id,
+        |f| {
             let shared: f64 = f.shared_topics.iter().map(|t| t.rarity).sum();
             let coverage = if needed > 0.0 { (shared / needed).min(1.0) } else { 0.0 };
             let serves = if f.serves_target { 1.0 } else { 0.0 };
             let [wc, ws] = EXPERT_WEIGHTS;
-            let components = vec![
+            vec![
                 Component { name: "coverage", weight: wc, value: coverage },
                 Component { name: "servesRegion", weight: ws, value: serves },
-            ];
-            let explanation = explain::expert(&f);
-            ranked(components, explanation, f)
-        })
-        .collect();
-    sort_ranked(&mut ranked, |f| &f.expert.id);
-    ranked
+            ]
+        },
+        explain::expert,
+    )
 }
 
 #[cfg(test)]
@@ -162,7 +169,7 @@ mod tests {
         let ranked = rank_peers(PeerCandidates {
             population: Some(10_000),
             candidates: vec![peer("c", &[0.5]), peer("b", &[0.9, 0.8]), peer("a", &[0.5])],
-        });
+        }, 10);
         let order: Vec<_> = ranked.iter().map(|r| r.features.lotse.id.as_str()).collect();
         assert_eq!(order, ["b", "a", "c"]);
         assert!(ranked.iter().all(|r| (0.0..=1.0).contains(&r.score)));
@@ -170,7 +177,7 @@ mod tests {
 
     #[test]
     fn score_is_the_sum_of_the_components() {
-        let ranked = rank_peers(PeerCandidates { population: None, candidates: vec![peer("a", &[1.0, 1.0, 1.0])] });
+        let ranked = rank_peers(PeerCandidates { population: None, candidates: vec![peer("a", &[1.0, 1.0, 1.0])] }, 10);
         let r = &ranked[0];
         let sum: f64 = r.components.iter().map(Component::contribution).sum();
         assert!((r.score - sum).abs() < 1e-12);

@@ -158,30 +158,22 @@ impl Services {
         if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
             return forbidden("Lotsen see only their own peer recommendations");
         }
-        let mut ranked = matching::rank_peers(self.store.peer_candidates(query).await?);
-        ranked.truncate(first);
-        Ok(ranked)
+        Ok(matching::rank_peers(self.store.peer_candidates(query).await?, first))
     }
 
     pub async fn similar_projects(&self, project: &Id, first: usize) -> ServiceResult<Vec<Ranked<ProjectFeatures>>> {
-        let mut ranked = matching::rank_projects(self.store.project_candidates(project).await?);
-        ranked.truncate(first);
-        Ok(ranked)
+        Ok(matching::rank_projects(self.store.project_candidates(project).await?, first))
     }
 
     pub async fn municipalities_to_advise(&self, viewer: &Viewer, expert: &Id, first: usize) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
         if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
             return forbidden("experts see only their own advice list");
         }
-        let mut ranked = matching::rank_advice(self.store.advice_candidates(expert).await?);
-        ranked.truncate(first);
-        Ok(ranked)
+        Ok(matching::rank_advice(self.store.advice_candidates(expert).await?, first))
     }
 
     pub async fn experts_for(&self, target: &ExpertTarget, first: usize) -> ServiceResult<Vec<Ranked<ExpertFeatures>>> {
-        let mut ranked = matching::rank_experts(self.store.expert_candidates(target).await?);
-        ranked.truncate(first);
-        Ok(ranked)
+        Ok(matching::rank_experts(self.store.expert_candidates(target).await?, first))
     }
 }
 

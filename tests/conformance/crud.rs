@@ -58,7 +58,9 @@ async fn write_rules(store: &dyn GraphStore, t: &mut Transcript) {
         ),
         (
             "region cycle",
-            vec![Change::Update(node(json!({"type": "region", "id": "bw", "name": "BW", "kind": "LAND", "parent": "r"})))],
+            vec![Change::Update(node(
+                json!({"type": "region", "id": "bw", "name": "BW", "kind": "LAND", "parent": "r"}),
+            ))],
         ),
         (
             "topic cycle through a new parent",
@@ -181,8 +183,14 @@ async fn deletes(store: &dyn GraphStore, t: &mut Transcript) {
 async fn memberships_and_requests(store: &dyn GraphStore, t: &mut Transcript) {
     create(store, small_network()).await;
     let steps: Vec<(&str, Vec<Change>)> = vec![
-        ("add a member", vec![Change::SetMember { project: id("p-anna1"), lotse: id("ben"), role: ProjectRole::Member }]),
-        ("change a role", vec![Change::SetMember { project: id("p-anna1"), lotse: id("anna"), role: ProjectRole::Advisor }]),
+        (
+            "add a member",
+            vec![Change::SetMember { project: id("p-anna1"), lotse: id("ben"), role: ProjectRole::Member }],
+        ),
+        (
+            "change a role",
+            vec![Change::SetMember { project: id("p-anna1"), lotse: id("anna"), role: ProjectRole::Advisor }],
+        ),
         ("remove the first member", vec![Change::RemoveMember { project: id("p-anna1"), lotse: id("anna") }]),
         (
             "add two in one batch",
@@ -195,10 +203,14 @@ async fn memberships_and_requests(store: &dyn GraphStore, t: &mut Transcript) {
         (
             "decline, then ask again",
             vec![
-                Change::Update(node(json!({"type": "connection_request", "id": "c-ben-carla", "from": "ben", "to": "carla",
-                                            "status": "DECLINED", "created_at": "2025-01-15T09:30:00Z"}))),
-                Change::Create(node(json!({"type": "connection_request", "id": "c-carla-ben", "from": "carla", "to": "ben",
-                                            "status": "PENDING", "created_at": "2025-02-15T09:30:00Z"}))),
+                Change::Update(node(
+                    json!({"type": "connection_request", "id": "c-ben-carla", "from": "ben", "to": "carla",
+                                            "status": "DECLINED", "created_at": "2025-01-15T09:30:00Z"}),
+                )),
+                Change::Create(node(
+                    json!({"type": "connection_request", "id": "c-carla-ben", "from": "carla", "to": "ben",
+                                            "status": "PENDING", "created_at": "2025-02-15T09:30:00Z"}),
+                )),
             ],
         ),
         (

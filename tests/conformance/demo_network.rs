@@ -48,7 +48,8 @@ async fn demo_nodes_and_lists(store: &dyn GraphStore, t: &mut Transcript) {
             edges: vec![(lotsennetz::store::Rel::About, crate::fixtures::id(&topic))],
             ..Default::default()
         };
-        let page = store.list(&ListQuery { kind: Some(NodeKind::Project), filter, first: 50, ..Default::default() }).await;
+        let page =
+            store.list(&ListQuery { kind: Some(NodeKind::Project), filter, first: 50, ..Default::default() }).await;
         t.record(format!("projects in {district} about {topic}"), &page);
     }
 }

@@ -30,7 +30,9 @@ pub fn geography() -> Vec<Node> {
         node(json!({"type": "region", "id": "r-other", "name": "Region Anderswo", "kind": "REGION"})),
         node(json!({"type": "district", "id": "d1", "name": "Landkreis Eins", "kind": "LANDKREIS", "region": "r"})),
         node(json!({"type": "district", "id": "d2", "name": "Landkreis Zwei", "kind": "LANDKREIS", "region": "r"})),
-        node(json!({"type": "district", "id": "d3", "name": "Stadtkreis Drei", "kind": "STADTKREIS", "region": "r-other"})),
+        node(
+            json!({"type": "district", "id": "d3", "name": "Stadtkreis Drei", "kind": "STADTKREIS", "region": "r-other"}),
+        ),
     ];
     let municipalities = [
         ("m-a", "d1", "08000001", Some(10_000), Some((48.70, 9.10))),
@@ -92,7 +94,8 @@ pub fn small_network() -> Vec<Node> {
         ("emil", "m-e", vec!["wlan", "eakte"], "NETWORK"),
         ("frida", "m-f", vec!["opendata"], "CONTACTS_ONLY"),
     ] {
-        nodes.push(node(json!({"type": "lotse", "id": id, "name": format!("Lotse {id}"), "municipality": municipality,
+        nodes
+            .push(node(json!({"type": "lotse", "id": id, "name": format!("Lotse {id}"), "municipality": municipality,
                                 "topics": topics, "visibility": visibility, "email": format!("{id}@example.org")})));
     }
     for (id, municipality, topics, members, status) in [
@@ -111,9 +114,11 @@ pub fn small_network() -> Vec<Node> {
             .enumerate()
             .map(|(i, l)| json!({"lotse": l, "role": if i == 0 { "LEAD" } else { "MEMBER" }}))
             .collect();
-        nodes.push(node(json!({"type": "project", "id": id, "title": format!("Projekt {id}"), "municipality": municipality,
+        nodes.push(node(
+            json!({"type": "project", "id": id, "title": format!("Projekt {id}"), "municipality": municipality,
                                 "topics": topics, "members": members, "status": status,
-                                "start_date": "2024-03-01"})));
+                                "start_date": "2024-03-01"}),
+        ));
     }
     for (id, from, to, status) in [
         ("c-anna-dora", "anna", "dora", "ACCEPTED"),

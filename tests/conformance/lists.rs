@@ -22,39 +22,114 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
         ("all regions", query(NodeKind::Region, ListFilter::default())),
         ("all lotsen", query(NodeKind::Lotse, ListFilter::default())),
         ("no kind", ListQuery { kind: None, first: 10, ..Default::default() }),
-        ("projects about eakte", query(NodeKind::Project, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() })),
+        (
+            "projects about eakte",
+            query(NodeKind::Project, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() }),
+        ),
         (
             "projects about eakte and ozg",
-            query(NodeKind::Project, ListFilter { edges: vec![(Rel::About, id("eakte")), (Rel::About, id("ozg"))], ..Default::default() }),
+            query(
+                NodeKind::Project,
+                ListFilter { edges: vec![(Rel::About, id("eakte")), (Rel::About, id("ozg"))], ..Default::default() },
+            ),
         ),
-        ("projects with emil", query(NodeKind::Project, ListFilter { edges: vec![(Rel::HasMember, id("emil"))], ..Default::default() })),
-        ("lotsen of m-c", query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::WorksFor, id("m-c"))], ..Default::default() })),
-        ("lotsen with an About filter", query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() })),
-        ("districts in r", query(NodeKind::District, ListFilter { edges: vec![(Rel::InRegion, id("r"))], ..Default::default() })),
-        ("subtopics of digital", query(NodeKind::Topic, ListFilter { edges: vec![(Rel::Broader, id("digital"))], ..Default::default() })),
-        ("requests from ben", query(NodeKind::ConnectionRequest, ListFilter { edges: vec![(Rel::RequestFrom, id("ben"))], ..Default::default() })),
-        ("experts of o-kic", query(NodeKind::Expert, ListFilter { edges: vec![(Rel::MemberOf, id("o-kic"))], ..Default::default() })),
-        ("experts serving r", query(NodeKind::Expert, ListFilter { edges: vec![(Rel::Serves, id("r"))], ..Default::default() })),
-        ("municipalities within bw", query(NodeKind::Municipality, ListFilter { within: Some(id("bw")), ..Default::default() })),
-        ("municipalities within d2", query(NodeKind::Municipality, ListFilter { within: Some(id("d2")), ..Default::default() })),
+        (
+            "projects with emil",
+            query(NodeKind::Project, ListFilter { edges: vec![(Rel::HasMember, id("emil"))], ..Default::default() }),
+        ),
+        (
+            "lotsen of m-c",
+            query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::WorksFor, id("m-c"))], ..Default::default() }),
+        ),
+        (
+            "lotsen with an About filter",
+            query(NodeKind::Lotse, ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() }),
+        ),
+        (
+            "districts in r",
+            query(NodeKind::District, ListFilter { edges: vec![(Rel::InRegion, id("r"))], ..Default::default() }),
+        ),
+        (
+            "subtopics of digital",
+            query(NodeKind::Topic, ListFilter { edges: vec![(Rel::Broader, id("digital"))], ..Default::default() }),
+        ),
+        (
+            "requests from ben",
+            query(
+                NodeKind::ConnectionRequest,
+                ListFilter { edges: vec![(Rel::RequestFrom, id("ben"))], ..Default::default() },
+            ),
+        ),
+        (
+            "experts of o-kic",
+            query(NodeKind::Expert, ListFilter { edges: vec![(Rel::MemberOf, id("o-kic"))], ..Default::default() }),
+        ),
+        (
+            "experts serving r",
+            query(NodeKind::Expert, ListFilter { edges: vec![(Rel::Serves, id("r"))], ..Default::default() }),
+        ),
+        (
+            "municipalities within bw",
+            query(NodeKind::Municipality, ListFilter { within: Some(id("bw")), ..Default::default() }),
+        ),
+        (
+            "municipalities within d2",
+            query(NodeKind::Municipality, ListFilter { within: Some(id("d2")), ..Default::default() }),
+        ),
         ("lotsen within d1", query(NodeKind::Lotse, ListFilter { within: Some(id("d1")), ..Default::default() })),
-        ("projects within r-other", query(NodeKind::Project, ListFilter { within: Some(id("r-other")), ..Default::default() })),
+        (
+            "projects within r-other",
+            query(NodeKind::Project, ListFilter { within: Some(id("r-other")), ..Default::default() }),
+        ),
         ("districts within bw", query(NodeKind::District, ListFilter { within: Some(id("bw")), ..Default::default() })),
         ("districts within d1", query(NodeKind::District, ListFilter { within: Some(id("d1")), ..Default::default() })),
         ("regions within bw", query(NodeKind::Region, ListFilter { within: Some(id("bw")), ..Default::default() })),
         ("experts within d3", query(NodeKind::Expert, ListFilter { within: Some(id("d3")), ..Default::default() })),
         ("topics within r", query(NodeKind::Topic, ListFilter { within: Some(id("r")), ..Default::default() })),
         ("within a municipality", query(NodeKind::Lotse, ListFilter { within: Some(id("m-a")), ..Default::default() })),
-        ("names containing 'gemeinde m-'", query(NodeKind::Municipality, ListFilter { text: Some("gemeinde M-".into()), ..Default::default() })),
-        ("titles containing 'BEN'", query(NodeKind::Project, ListFilter { text: Some("BEN".into()), ..Default::default() })),
-        ("region names with umlaut", query(NodeKind::Region, ListFilter { text: Some("WÜRTT".into()), ..Default::default() })),
-        ("requests by id text", query(NodeKind::ConnectionRequest, ListFilter { text: Some("dora".into()), ..Default::default() })),
-        ("completed projects", query(NodeKind::Project, ListFilter { status: Some(ProjectStatus::Completed), ..Default::default() })),
-        ("lotsen with a status filter", query(NodeKind::Lotse, ListFilter { status: Some(ProjectStatus::Active), ..Default::default() })),
-        ("municipalities of 10,000 to 20,000", query(NodeKind::Municipality, ListFilter { population_min: Some(10_000), population_max: Some(20_000), ..Default::default() })),
-        ("lotsen in places over 11,000", query(NodeKind::Lotse, ListFilter { population_min: Some(11_000), ..Default::default() })),
-        ("projects in places up to 10,000", query(NodeKind::Project, ListFilter { population_max: Some(10_000), ..Default::default() })),
-        ("topics with a population filter", query(NodeKind::Topic, ListFilter { population_min: Some(1), ..Default::default() })),
+        (
+            "names containing 'gemeinde m-'",
+            query(NodeKind::Municipality, ListFilter { text: Some("gemeinde M-".into()), ..Default::default() }),
+        ),
+        (
+            "titles containing 'BEN'",
+            query(NodeKind::Project, ListFilter { text: Some("BEN".into()), ..Default::default() }),
+        ),
+        (
+            "region names with umlaut",
+            query(NodeKind::Region, ListFilter { text: Some("WÜRTT".into()), ..Default::default() }),
+        ),
+        (
+            "requests by id text",
+            query(NodeKind::ConnectionRequest, ListFilter { text: Some("dora".into()), ..Default::default() }),
+        ),
+        (
+            "completed projects",
+            query(NodeKind::Project, ListFilter { status: Some(ProjectStatus::Completed), ..Default::default() }),
+        ),
+        (
+            "lotsen with a status filter",
+            query(NodeKind::Lotse, ListFilter { status: Some(ProjectStatus::Active), ..Default::default() }),
+        ),
+        (
+            "municipalities of 10,000 to 20,000",
+            query(
+                NodeKind::Municipality,
+                ListFilter { population_min: Some(10_000), population_max: Some(20_000), ..Default::default() },
+            ),
+        ),
+        (
+            "lotsen in places over 11,000",
+            query(NodeKind::Lotse, ListFilter { population_min: Some(11_000), ..Default::default() }),
+        ),
+        (
+            "projects in places up to 10,000",
+            query(NodeKind::Project, ListFilter { population_max: Some(10_000), ..Default::default() }),
+        ),
+        (
+            "topics with a population filter",
+            query(NodeKind::Topic, ListFilter { population_min: Some(1), ..Default::default() }),
+        ),
         (
             "everything at once",
             query(
@@ -86,7 +161,10 @@ async fn paging(store: &dyn GraphStore, t: &mut Transcript) {
         let mut after = None;
         let mut seen = Vec::new();
         loop {
-            let page = store.list(&ListQuery { kind: Some(kind), after: after.clone(), first: 3, ..Default::default() }).await.expect("list");
+            let page = store
+                .list(&ListQuery { kind: Some(kind), after: after.clone(), first: 3, ..Default::default() })
+                .await
+                .expect("list");
             t.record(format!("{kind} after {after:?}"), &page);
             seen.extend(page.nodes.iter().map(|n| n.id().clone()));
             if !page.has_next_page {
@@ -98,7 +176,9 @@ async fn paging(store: &dyn GraphStore, t: &mut Transcript) {
         sorted.sort();
         assert_eq!(seen, sorted, "{kind} pages are in id order");
     }
-    let empty = store.list(&ListQuery { kind: Some(NodeKind::Lotse), after: Some(id("zzz")), first: 5, ..Default::default() }).await;
+    let empty = store
+        .list(&ListQuery { kind: Some(NodeKind::Lotse), after: Some(id("zzz")), first: 5, ..Default::default() })
+        .await;
     t.record("after the last id", &empty);
     let none = store.list(&ListQuery { kind: Some(NodeKind::Lotse), first: 0, ..Default::default() }).await;
     t.record("first 0", &none);

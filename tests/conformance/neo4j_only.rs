@@ -31,8 +31,7 @@ async fn column<T: for<'de> Deserialize<'de>>(graph: &neo4rs::Graph, cypher: &st
 async fn migrations_are_recorded_once_with_their_checksums() {
     let (_store, _guard) = empty_neo4j().await;
     let graph = graph();
-    let versions: Vec<String> =
-        column(&graph, "MATCH (m:__Migration) RETURN m.version AS v ORDER BY v", "v").await;
+    let versions: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.version AS v ORDER BY v", "v").await;
     assert_eq!(versions, ["0001", "0002", "0003"]);
     let checksums: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.checksum AS c", "c").await;
     assert!(checksums.iter().all(|c| c.len() == 8), "{checksums:?}");
@@ -70,10 +69,40 @@ async fn a_changed_migration_stops_the_store_from_opening() {
     let refused = Neo4jStore::open(&neo4j_config()).await;
 
     graph
-        .run(neo4rs::query("MATCH (m:__Migration {version: '0002'}) SET m.checksum = $c").param("c", original[0].clone()))
+        .run(
+            neo4rs::query("MATCH (m:__Migration {version: '0002'}) SET m.checksum = $c")
+                .param("c", original[0].clone()),
+        )
         .await
         .expect("checksum restored");
     let error = refused.err().expect("the store refuses to open").to_string();
     assert!(error.contains("V0002__indexes.cypher was changed"), "{error}");
     Neo4jStore::open(&neo4j_config()).await.expect("opens again once the record matches");
+}
+
+#[tokio::test]
+async fn a_refused_write_releases_the_write_lock_at_once() {
+    use lotsennetz::store::{Change, GraphStore};
+
+    let (store, _guard) = empty_neo4j().await;
+    let refused = vec![
+        Change::Create(crate::fixtures::node(serde_json::json!({"type": "topic", "id": "t-a", "name": "A"}))),
+        Change::Create(crate::fixtures::node(
+            serde_json::json!({"type": "topic", "id": "t-b", "name": "B", "parent": "none"}),
+        )),
+    ];
+    store.apply(refused).await.expect_err("unknown parent");
+
+    // Another instance (its own connections) writes right after: the lock is not left behind.
+    let other = Neo4jStore::open(&neo4j_config()).await.expect("second instance opens");
+    let write = other.apply(vec![Change::Create(crate::fixtures::node(
+        serde_json::json!({"type": "topic", "id": "t-c", "name": "C"}),
+    ))]);
+    tokio::time::timeout(std::time::Duration::from_secs(10), write)
+        .await
+        .expect("the write is not blocked by the refused one")
+        .expect("the write succeeds");
+    let ids = crate::fixtures::ids(&["t-a", "t-b", "t-c"]);
+    let found = store.get(lotsennetz::domain::NodeKind::Topic, &ids).await.expect("get");
+    assert_eq!(found.iter().map(|n| n.id().as_str()).collect::<Vec<_>>(), ["t-c"]);
 }

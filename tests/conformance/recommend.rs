@@ -12,7 +12,7 @@ pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filt
     let label = format!("peers of {lotse} with {:?}", query.filter);
     match store.peer_candidates(&query).await {
         Ok(candidates) => {
-            let ranked = matching::rank_peers(candidates);
+            let ranked = matching::rank_peers(candidates, usize::MAX);
             t.ranked(label, &ranked);
             ranked.iter().map(|r| r.features.lotse.id.to_string()).collect()
         }
@@ -27,7 +27,7 @@ pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, projec
     let label = format!("projects like {project}");
     match store.project_candidates(&id(project)).await {
         Ok(candidates) => {
-            let ranked = matching::rank_projects(candidates);
+            let ranked = matching::rank_projects(candidates, usize::MAX);
             t.ranked(label, &ranked);
             ranked.iter().map(|r| r.features.project.id.to_string()).collect()
         }
@@ -42,7 +42,7 @@ pub async fn advice(store: &dyn GraphStore, t: &mut Transcript, expert: &str) ->
     let label = format!("municipalities to advise for {expert}");
     match store.advice_candidates(&id(expert)).await {
         Ok(candidates) => {
-            let ranked = matching::rank_advice(candidates);
+            let ranked = matching::rank_advice(candidates, usize::MAX);
             t.ranked(label, &ranked);
             ranked.iter().map(|r| r.features.municipality.id.to_string()).collect()
         }
@@ -58,7 +58,7 @@ pub async fn experts(store: &dyn GraphStore, t: &mut Transcript, target: ExpertT
     match store.expert_candidates(&target).await {
         Ok(candidates) => {
             t.record(format!("{label}: needed rarity"), &candidates.needed_rarity);
-            let ranked = matching::rank_experts(candidates);
+            let ranked = matching::rank_experts(candidates, usize::MAX);
             t.ranked(label, &ranked);
             ranked.iter().map(|r| r.features.expert.id.to_string()).collect()
         }

@@ -157,7 +157,13 @@ fn assert_same(scenario: &str, embedded: &Transcript, neo4j: &Transcript) {
                 let ids = |r: &[RankedEntry]| r.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
                 assert_eq!(ids(a), ids(b), "{scenario}: '{label}' ranks other ids (left: embedded, right: Neo4j)");
                 for (x, y) in a.iter().zip(b) {
-                    assert!(close(x.score, y.score), "{scenario}: '{label}' {}: score {} vs {}", x.id, x.score, y.score);
+                    assert!(
+                        close(x.score, y.score),
+                        "{scenario}: '{label}' {}: score {} vs {}",
+                        x.id,
+                        x.score,
+                        y.score
+                    );
                     assert_eq!(x.components.len(), y.components.len());
                     for (c, d) in x.components.iter().zip(&y.components) {
                         assert!(
@@ -173,7 +179,11 @@ fn assert_same(scenario: &str, embedded: &Transcript, neo4j: &Transcript) {
             _ => panic!("{scenario}: '{label}' recorded differently"),
         }
     }
-    assert_eq!(embedded.entries.len(), neo4j.entries.len(), "{scenario}: the stores answered a different number of steps");
+    assert_eq!(
+        embedded.entries.len(),
+        neo4j.entries.len(),
+        "{scenario}: the stores answered a different number of steps"
+    );
 }
 
 pub type Scenario = for<'a> fn(&'a dyn GraphStore, &'a mut Transcript) -> Pin<Box<dyn Future<Output = ()> + 'a>>;

@@ -1,6 +1,8 @@
 //! Stage 1 of matchmaking on the in-memory graph: candidates with raw features.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::domain::{
     District, Expert, Id, Lotse, Municipality, NodeKind, Organization, Project, Region, Topic, Visibility,
@@ -18,7 +20,7 @@ struct Rarity<'g> {
 
 impl<'g> Rarity<'g> {
     fn new(graph: &'g Graph) -> Self {
-        Self { graph, cache: HashMap::new() }
+        Self { graph, cache: HashMap::default() }
     }
 
     fn of(&mut self, topic: &'g Id) -> f64 {
@@ -76,11 +78,11 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let my_project_ids: HashSet<&Id> = my_projects.iter().map(|p| &p.id).collect();
     let my_contacts = graph.contacts(&me.id);
     let mut rarity = Rarity::new(graph);
-    let mut found: HashMap<&Id, PeerAcc> = HashMap::new();
+    let mut found: HashMap<&Id, PeerAcc> = HashMap::default();
 
     for mine in &my_projects {
         let my_norm = rarity.norm(&mine.topics);
-        let mut dots: HashMap<&Id, f64> = HashMap::new();
+        let mut dots: HashMap<&Id, f64> = HashMap::default();
         for topic in &mine.topics {
             let weight = rarity.of(topic).powi(2);
             for theirs in graph.sources::<Project>(Rel::About, topic) {
@@ -254,7 +256,7 @@ pub fn advice(graph: &Graph, expert: &Id) -> StoreResult<AdviceCandidates> {
 fn municipalities_served<'g>(graph: &'g Graph, expert: &Expert) -> Vec<&'g Municipality> {
     let mut districts: BTreeSet<&Id> = BTreeSet::new();
     let mut regions: Vec<&Id> = Vec::new();
-    let mut seen_regions: HashSet<&Id> = HashSet::new();
+    let mut seen_regions: HashSet<&Id> = HashSet::default();
     for area in &expert.serves {
         match graph.kind_of(area) {
             Some(NodeKind::District) => {

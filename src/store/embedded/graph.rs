@@ -1,6 +1,8 @@
 //! The whole network in memory: nodes by kind in id order plus reverse-edge indexes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
+
+use rustc_hash::FxHashMap;
 
 use crate::domain::{Ags, ConnectionStatus, Coordinates, Entity, Id, Municipality, Node, NodeKind, Project};
 use crate::store::Rel;
@@ -8,10 +10,13 @@ use crate::store::edges::out_edges;
 
 #[derive(Default)]
 pub struct Graph {
-    nodes: HashMap<NodeKind, BTreeMap<Id, Node>>,
-    kind_of: HashMap<Id, NodeKind>,
-    incoming: HashMap<Id, HashMap<Rel, BTreeSet<(NodeKind, Id)>>>,
-    ags: HashMap<Ags, Id>,
+    /// Nodes by kind and id; traversals look nodes up far more often than they list them.
+    nodes: FxHashMap<NodeKind, FxHashMap<Id, Node>>,
+    /// Ids by kind in order, for lists.
+    ordered: FxHashMap<NodeKind, BTreeSet<Id>>,
+    kind_of: FxHashMap<Id, NodeKind>,
+    incoming: FxHashMap<Id, FxHashMap<Rel, BTreeSet<(NodeKind, Id)>>>,
+    ags: FxHashMap<Ags, Id>,
 }
 
 static EMPTY: BTreeSet<(NodeKind, Id)> = BTreeSet::new();
@@ -28,6 +33,7 @@ impl Graph {
             self.ags.insert(ags.clone(), id.clone());
         }
         self.kind_of.insert(key.1.clone(), key.0);
+        self.ordered.entry(key.0).or_default().insert(key.1.clone());
         self.nodes.entry(key.0).or_default().insert(key.1, node);
         previous
     }
@@ -35,6 +41,9 @@ impl Graph {
     /// Removes a node and the edges it owns; edges pointing at it stay in the index.
     pub fn remove(&mut self, kind: NodeKind, id: &Id) -> Option<Node> {
         let node = self.nodes.get_mut(&kind)?.remove(id)?;
+        if let Some(ordered) = self.ordered.get_mut(&kind) {
+            ordered.remove(id);
+        }
         self.kind_of.remove(id);
         let key = (kind, id.clone());
         for (rel, target) in out_edges(&node) {
@@ -74,11 +83,11 @@ impl Graph {
 
     /// Nodes of a kind in id order.
     pub fn all(&self, kind: NodeKind) -> impl Iterator<Item = &Node> {
-        self.nodes.get(&kind).into_iter().flat_map(|m| m.values())
+        self.ordered.get(&kind).into_iter().flatten().filter_map(move |id| self.node(kind, id))
     }
 
     pub fn count(&self, kind: NodeKind) -> usize {
-        self.nodes.get(&kind).map_or(0, BTreeMap::len)
+        self.nodes.get(&kind).map_or(0, FxHashMap::len)
     }
 
     /// Every node with an edge `rel` to `target`, ordered by kind and id.

@@ -306,8 +306,7 @@ fn status(raw: &str) -> DbResult<ProjectStatus> {
 
 /// Projects of other municipalities sharing at least one topic, with their cosine similarity.
 pub async fn projects(tx: &mut Tx, project: &Id) -> DbResult<ProjectCandidates> {
-    let rows: Vec<ProjectOrigin> =
-        tx.rows(cypher(PROJECT_CANDIDATES, json!({ "project": project.as_str() }))?).await?;
+    let rows: Vec<ProjectOrigin> = tx.rows(cypher(PROJECT_CANDIDATES, json!({ "project": project.as_str() }))?).await?;
     let origin = rows.into_iter().next().ok_or_else(|| StoreError::not_found(NodeKind::Project, project))?;
     let origin_topics = ordered(origin.topics);
     let mut others: Vec<(ProjectRow, Vec<String>)> = origin

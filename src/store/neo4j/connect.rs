@@ -55,9 +55,7 @@ impl From<neo4rs::Error> for DbError {
             E::Neo4j(e) => match e.kind() {
                 Neo4jErrorKind::Transient => DbError::Transient(error.to_string()),
                 Neo4jErrorKind::Client(Neo4jClientErrorKind::Security(_)) => DbError::Refused(error.to_string()),
-                Neo4jErrorKind::Client(Neo4jClientErrorKind::FatalDiscovery) => {
-                    DbError::Unreachable(error.to_string())
-                }
+                Neo4jErrorKind::Client(Neo4jClientErrorKind::FatalDiscovery) => DbError::Unreachable(error.to_string()),
                 _ if e.code().starts_with("Neo.TransientError") || e.code().contains("DatabaseUnavailable") => {
                     DbError::Transient(error.to_string())
                 }
@@ -117,7 +115,8 @@ pub fn connect(config: &Neo4jConfig) -> StoreResult<Graph> {
         builder = builder.db(database.as_str());
     }
     let neo4j_config = builder.build().map_err(|e| StoreError::Internal(format!("Neo4j configuration: {e}")))?;
-    Graph::connect(neo4j_config).map_err(|e| StoreError::Internal(format!("Neo4j URI '{}': {e}", config.uri)))
+    Graph::connect(neo4j_config)
+        .map_err(|e| StoreError::Internal(format!("Neo4j URI '{}': {e}", config.uri_for_display())))
 }
 
 /// A Cypher statement with parameters given as one JSON object.

@@ -42,9 +42,9 @@ macro_rules! read {
         $self.ready().await?;
         retry($operation, move || async move {
             let mut $tx = Tx::begin(&$self.graph).await?;
-            let result = $body.await?;
+            let result = $body.await;
             $tx.finish().await?;
-            Ok(result)
+            result
         })
         .await
     }};
@@ -53,7 +53,7 @@ macro_rules! read {
 impl Neo4jStore {
     /// Connects and applies the migrations. A server that cannot be reached is not an error
     /// (the store answers "unavailable" until it can); a changed migration is.
-    #[tracing::instrument(skip_all, fields(uri = %config.uri, database = ?config.database))]
+    #[tracing::instrument(skip_all, fields(uri = %config.uri_for_display(), database = ?config.database))]
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
         let store = Self {
             graph: connect::connect(config)?,
@@ -80,7 +80,13 @@ impl Neo4jStore {
 
     async fn write(&self, changes: Vec<Change>) -> DbResult<()> {
         let mut tx = Tx::begin(&self.graph).await?;
-        writes::apply(&mut tx, changes).await?;
+        if let Err(error) = writes::apply(&mut tx, changes).await {
+            // Rolled back now, so the write lock is free for the next write at once.
+            if let Err(rollback) = tx.finish().await {
+                tracing::debug!(?rollback, "rollback after a failed write");
+            }
+            return Err(error);
+        }
         // A connection lost during COMMIT leaves the outcome unknown: not retried.
         tx.commit().await.map_err(|error| match error {
             DbError::Unreachable(detail) => DbError::Refused(format!("outcome of the write unknown: {detail}")),

@@ -14,10 +14,10 @@ use super::connect::{DbResult, Tx, cypher};
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
 use crate::domain::{ConnectionStatus, Node};
+use crate::store::Change;
 use crate::store::edges::out_edges;
 use crate::store::embedded::graph::Graph;
 use crate::store::embedded::write;
-use crate::store::Change;
 
 const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
 const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");

@@ -67,7 +67,7 @@ fn sample(ids: &[Id], n: usize) -> Vec<Id> {
 }
 
 fn bench_recommendations(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let full_run = std::env::args().any(|a| a == "--bench");
     let scales: &[(&str, Scale)] =
         if full_run { &[("bw", Scale::BW), ("de", Scale::DE)] } else { &[("bw", Scale::BW)] };
@@ -93,7 +93,7 @@ fn bench_recommendations(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("recommendPeers", name), |b| {
             b.iter(|| {
                 i += 1;
-                let query = PeerQuery { lotse: lotsen[i % lotsen.len()].clone(), filter: PeerFilter::default() };
+                let query = PeerQuery { lotse: lotsen[i % lotsen.len()].clone(), filter: PeerFilter::default(), limit: Some(10) };
                 black_box(runtime.block_on(network.services.recommend_peers(&admin, &query, 10)).expect("answers"))
             })
         });

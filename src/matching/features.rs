@@ -51,6 +51,9 @@ pub struct PeerFilter {
 pub struct PeerQuery {
     pub lotse: Id,
     pub filter: PeerFilter,
+    /// When set, the store may leave out candidates that cannot be among this many best
+    /// (see `peer_score_bounds`); the first `limit` ranked results stay the same.
+    pub limit: Option<usize>,
 }
 
 /// Number of most similar project pairs kept per peer.

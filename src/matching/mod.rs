@@ -11,7 +11,7 @@ mod rank;
 
 pub use explain::{Explanation, Reason, ReasonCode};
 pub use features::*;
-pub use rank::{rank_advice, rank_experts, rank_peers, rank_projects};
+pub use rank::{peer_cutoff, peer_score_bounds, rank_advice, rank_experts, rank_peers, rank_projects};
 
 /// Weights of the peer score: project similarity, network proximity, context.
 pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];

@@ -39,21 +39,54 @@ pub fn rank_peers(candidates: PeerCandidates, first: usize) -> Vec<Ranked<PeerFe
         first,
         |f| &f.lotse.id,
         |f| {
-            let pair_score = f.project_pairs.iter().take(PROJECT_PAIRS_KEPT).map(|p| p.similarity).sum::<f64>()
-                / PROJECT_PAIRS_KEPT as f64;
-            let similarity = 0.8 * pair_score + 0.2 * f.topic_overlap;
-            let links = (f.mutual_contacts.len() + f.mutual_collaborators.len()) as f64;
-            let network = 1.0 - (-links / 2.0).exp();
-            let context = context((origin_population, f.population), f.distance_km);
-            let [ws, wn, wc] = PEER_WEIGHTS;
-            vec![
-                Component { name: "similarity", weight: ws, value: similarity },
-                Component { name: "network", weight: wn, value: network },
-                Component { name: "context", weight: wc, value: context },
-            ]
+            let pairs: Vec<f64> = f.project_pairs.iter().map(|p| p.similarity).collect();
+            let links = f.mutual_contacts.len() + f.mutual_collaborators.len();
+            peer_components(&pairs, f.topic_overlap, links, (origin_population, f.population), f.distance_km)
         },
         |f| explain::peer(f, origin_population),
     )
+}
+
+/// The peer score's components. `pair_similarities` are the best pairs, most similar first.
+fn peer_components(
+    pair_similarities: &[f64],
+    topic_overlap: f64,
+    links: usize,
+    population: (Option<u32>, Option<u32>),
+    distance_km: Option<f64>,
+) -> Vec<Component> {
+    let pair_score = pair_similarities.iter().take(PROJECT_PAIRS_KEPT).sum::<f64>() / PROJECT_PAIRS_KEPT as f64;
+    let similarity = 0.8 * pair_score + 0.2 * topic_overlap;
+    let network = 1.0 - (-(links as f64) / 2.0).exp();
+    let [ws, wn, wc] = PEER_WEIGHTS;
+    vec![
+        Component { name: "similarity", weight: ws, value: similarity },
+        Component { name: "network", weight: wn, value: network },
+        Component { name: "context", weight: wc, value: context(population, distance_km) },
+    ]
+}
+
+/// The lowest and highest peer score possible before the topic overlap (0 to 1) is known,
+/// so a store can skip the work for candidates that cannot reach the top (see [`peer_cutoff`]).
+pub fn peer_score_bounds(
+    pair_similarities: &[f64],
+    links: usize,
+    population: (Option<u32>, Option<u32>),
+    distance_km: Option<f64>,
+) -> (f64, f64) {
+    let lowest = score_of(&peer_components(pair_similarities, 0.0, links, population, distance_km));
+    let highest = score_of(&peer_components(pair_similarities, 1.0, links, population, distance_km));
+    (lowest, highest)
+}
+
+/// The score the `first`-th best candidate is sure to reach: candidates whose highest possible
+/// score lies below it cannot be among the first `first`, whatever their overlap.
+pub fn peer_cutoff(mut lowest_scores: Vec<f64>, first: usize) -> f64 {
+    if first == 0 || lowest_scores.len() < first {
+        return f64::NEG_INFINITY;
+    }
+    let (_, kth, _) = lowest_scores.select_nth_unstable_by(first - 1, |a, b| b.total_cmp(a));
+    *kth
 }
 
 /// How much a project's results can be taken over, by its status.
@@ -181,6 +214,17 @@ mod tests {
         let r = &ranked[0];
         let sum: f64 = r.components.iter().map(Component::contribution).sum();
         assert!((r.score - sum).abs() < 1e-12);
+    }
+
+    #[test]
+    fn score_bounds_hold_the_score_and_the_cutoff_keeps_the_best() {
+        let mut f = peer("a", &[0.9, 0.5]);
+        f.topic_overlap = 0.4;
+        let score = rank_peers(PeerCandidates { population: Some(20_000), candidates: vec![f] }, 1)[0].score;
+        let (low, high) = peer_score_bounds(&[0.9, 0.5], 0, (Some(20_000), Some(10_000)), Some(20.0));
+        assert!(low <= score && score <= high, "{low} {score} {high}");
+        assert_eq!(peer_cutoff(vec![0.1, 0.7, 0.4, 0.9], 2), 0.7);
+        assert_eq!(peer_cutoff(vec![0.1], 2), f64::NEG_INFINITY);
     }
 
     #[test]

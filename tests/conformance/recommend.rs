@@ -8,7 +8,7 @@ use crate::support::Transcript;
 
 /// Candidates and ranking of `recommendPeers` for one Lotse and filter.
 pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filter: PeerFilter) -> Vec<String> {
-    let query = PeerQuery { lotse: id(lotse), filter };
+    let query = PeerQuery { lotse: id(lotse), filter, limit: None };
     let label = format!("peers of {lotse} with {:?}", query.filter);
     match store.peer_candidates(&query).await {
         Ok(candidates) => {

@@ -319,7 +319,7 @@ impl MatchQuery {
     ) -> Result<Vec<PeerRecommendation>> {
         let first = recommendation_count(first)?;
         let query =
-            matching::PeerQuery { lotse: parse_id("lotseId", &lotse_id)?, filter: filter.unwrap_or_default().parse()? };
+            matching::PeerQuery { lotse: parse_id("lotseId", &lotse_id)?, filter: filter.unwrap_or_default().parse()?, limit: Some(first) };
         let ranked = services(ctx)?.recommend_peers(viewer(ctx)?, &query, first).await?;
         Ok(ranked.into_iter().map(PeerRecommendation).collect())
     }

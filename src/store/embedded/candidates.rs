@@ -114,10 +114,19 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         }
     }
 
-    let my_profile = profile(graph, me);
-    let my_profile_weight: f64 = my_profile.iter().map(|t| rarity.of(t)).sum();
-    let mut candidates = Vec::new();
-    for (id, acc) in found {
+    // Cheap features first; the topic overlap and the labels only for candidates that can
+    // still reach the requested number of best results.
+    struct Reached<'g> {
+        peer: &'g Lotse,
+        place: &'g Municipality,
+        distance_km: Option<f64>,
+        acc: PeerAcc<'g>,
+        highest: f64,
+    }
+    let home_population = home.and_then(|m| m.population);
+    let mut reached = Vec::new();
+    let mut lowest = Vec::new();
+    for (id, mut acc) in found {
         let Some(peer) = graph.get::<Lotse>(id) else { continue };
         if peer.id == me.id
             || peer.municipality == me.municipality
@@ -131,14 +140,28 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         if !fits(graph, &query.filter, place, distance_km) {
             continue;
         }
+        acc.pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+        acc.pairs.truncate(PROJECT_PAIRS_KEPT);
+        let similarities: Vec<f64> = acc.pairs.iter().map(|p| p.0).collect();
+        let links = acc.contacts.len() + acc.collaborators.len();
+        let (low, high) = peer_score_bounds(&similarities, links, (home_population, place.population), distance_km);
+        lowest.push(low);
+        reached.push(Reached { peer, place, distance_km, acc, highest: high });
+    }
+    let cutoff = query.limit.map_or(f64::NEG_INFINITY, |first| peer_cutoff(lowest, first));
+
+    let my_profile = profile(graph, me);
+    let my_profile_weight: f64 = my_profile.iter().map(|t| rarity.of(t)).sum();
+    let mut candidates = Vec::new();
+    for Reached { peer, place, distance_km, acc, highest } in reached {
+        if highest < cutoff {
+            continue;
+        }
         let their_profile = profile(graph, peer);
         let shared_topics = rarity.shared(&my_profile, &their_profile);
         let shared_weight: f64 = shared_topics.iter().map(|t| t.rarity).sum();
         let their_weight: f64 = their_profile.iter().map(|t| rarity.of(t)).sum();
         let union_weight = my_profile_weight + their_weight - shared_weight;
-        let mut pairs = acc.pairs;
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
-        pairs.truncate(PROJECT_PAIRS_KEPT);
         candidates.push(PeerFeatures {
             lotse: label::<Lotse>(graph, &peer.id),
             municipality: label::<Municipality>(graph, &place.id),
@@ -146,7 +169,8 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
             distance_km,
             topic_overlap: if union_weight > 0.0 { shared_weight / union_weight } else { 0.0 },
             shared_topics,
-            project_pairs: pairs
+            project_pairs: acc
+                .pairs
                 .into_iter()
                 .map(|(similarity, mine, theirs)| ProjectPair {
                     mine: label::<Project>(graph, mine),
@@ -159,7 +183,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         });
     }
     candidates.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));
-    Ok(PeerCandidates { population: home.and_then(|m| m.population), candidates })
+    Ok(PeerCandidates { population: home_population, candidates })
 }
 
 fn fits(graph: &Graph, filter: &PeerFilter, place: &Municipality, distance_km: Option<f64>) -> bool {

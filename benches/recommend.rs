@@ -93,7 +93,11 @@ fn bench_recommendations(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("recommendPeers", name), |b| {
             b.iter(|| {
                 i += 1;
-                let query = PeerQuery { lotse: lotsen[i % lotsen.len()].clone(), filter: PeerFilter::default(), limit: Some(10) };
+                let query = PeerQuery {
+                    lotse: lotsen[i % lotsen.len()].clone(),
+                    filter: PeerFilter::default(),
+                    limit: Some(10),
+                };
                 black_box(runtime.block_on(network.services.recommend_peers(&admin, &query, 10)).expect("answers"))
             })
         });

@@ -14,7 +14,7 @@ use serde_json::json;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{Verifier, Viewer};
+use crate::auth::{AuthError, Verifier, Viewer};
 use crate::graphql::{self, LotsennetzSchema};
 use crate::service::Services;
 
@@ -36,20 +36,25 @@ pub fn router(schema: LotsennetzSchema, services: Services, verifier: Arc<Verifi
         .with_state(state)
 }
 
-/// The caller named by the `Authorization` header; a bad token is answered with 401 at once.
-fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+/// The caller named by the `Authorization` header.
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AuthError> {
     let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
-    state.verifier.viewer(authorization).map_err(|error| {
-        tracing::info!(%error, "token refused");
-        let body = json!({ "errors": [{ "message": "invalid bearer token", "extensions": { "code": "UNAUTHENTICATED" } }] });
-        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")], Json(body)).into_response()
-    })
+    state.verifier.viewer(authorization)
+}
+
+/// The answer to a bad token: 401 at once, never a silent fall-back to anonymous.
+fn unauthorized(error: AuthError) -> Response {
+    tracing::info!(%error, "token refused");
+    let body =
+        json!({ "errors": [{ "message": "invalid bearer token", "extensions": { "code": "UNAUTHENTICATED" } }] });
+    (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")], Json(body))
+        .into_response()
 }
 
 async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
     let viewer = match caller(&state, &headers) {
         Ok(viewer) => viewer,
-        Err(refusal) => return refusal,
+        Err(error) => return unauthorized(error),
     };
     let request = graphql::prepare(request.into_inner(), &state.services, viewer);
     GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()
@@ -75,7 +80,7 @@ async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery
     }
     let viewer = match caller(&state, &headers) {
         Ok(viewer) => viewer,
-        Err(refusal) => return refusal,
+        Err(error) => return unauthorized(error),
     };
     let request = graphql::prepare(request, &state.services, viewer);
     GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()

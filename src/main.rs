@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use lotsennetz::Application;
-use lotsennetz::auth::{mint, AuthArgs, Role};
-use lotsennetz::config::{Config, DEFAULT_MAX_BODY_BYTES, DemoScale, Secret, StoreArgs};
 use indicatif::{ProgressBar, ProgressStyle};
+use lotsennetz::Application;
+use lotsennetz::auth::{AuthArgs, Role, mint};
+use lotsennetz::config::{Config, DEFAULT_MAX_BODY_BYTES, DemoScale, Secret, StoreArgs};
 use lotsennetz::service::Services;
 use lotsennetz::transfer::{self, ImportOptions};
 use tracing_subscriber::EnvFilter;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Id;
 
 pub use config::{AuthArgs, KeyAlgorithm};
-pub use verify::{mint, Verifier};
+pub use verify::{Verifier, mint};
 
 /// The role a token grants, from its `role` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

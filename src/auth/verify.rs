@@ -3,9 +3,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm as JwkAlgorithm};
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
 
 use super::config::{AuthArgs, KeyAlgorithm};
 use super::{AuthError, Claims, Role, Scopes, Viewer};
@@ -70,7 +70,11 @@ impl Verifier {
         let mut keys = Vec::new();
         if let Some(secret) = &args.jwt_secret {
             check_secret(secret.expose())?;
-            keys.push(Key { kid: None, algorithm: Algorithm::HS256, key: DecodingKey::from_secret(secret.expose().as_bytes()) });
+            keys.push(Key {
+                kid: None,
+                algorithm: Algorithm::HS256,
+                key: DecodingKey::from_secret(secret.expose().as_bytes()),
+            });
         }
         if let Some(path) = &args.jwt_public_key {
             let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -84,7 +88,8 @@ impl Verifier {
         }
         if let Some(path) = &args.jwt_jwks {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let set: JwkSet = serde_json::from_str(&text).with_context(|| format!("{} is not a JWKS", path.display()))?;
+            let set: JwkSet =
+                serde_json::from_str(&text).with_context(|| format!("{} is not a JWKS", path.display()))?;
             for jwk in &set.keys {
                 if jwk.common.public_key_use == Some(jsonwebtoken::jwk::PublicKeyUse::Encryption) {
                     continue;
@@ -106,7 +111,8 @@ impl Verifier {
     /// Reads an `Authorization` header value: `None` is anonymous, anything else must verify.
     pub fn viewer(&self, authorization: Option<&str>) -> Result<Viewer, AuthError> {
         let Some(value) = authorization else { return Ok(Viewer::Anonymous) };
-        let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(AuthError::NotBearer)?;
+        let token =
+            value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or(AuthError::NotBearer)?;
         self.verify(token.trim())
     }
 
@@ -129,21 +135,29 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = self.leeway;
-        let claims = decode::<Claims>(token, &key.key, &validation).map_err(|e| AuthError::Invalid(e.to_string()))?.claims;
+        let claims =
+            decode::<Claims>(token, &key.key, &validation).map_err(|e| AuthError::Invalid(e.to_string()))?.claims;
         let subject = || Id::parse_field("sub", &claims.sub).map_err(|_| AuthError::BadSubject);
         Ok(match claims.role {
             Role::Lotse => Viewer::Lotse(subject()?),
             Role::Expert => Viewer::Expert(subject()?),
             Role::Admin => Viewer::Admin { subject: claims.sub },
-            Role::Integration => {
-                Viewer::Integration { scopes: Scopes::parse(claims.scope.as_deref().unwrap_or("")), subject: claims.sub }
-            }
+            Role::Integration => Viewer::Integration {
+                scopes: Scopes::parse(claims.scope.as_deref().unwrap_or("")),
+                subject: claims.sub,
+            },
         })
     }
 }
 
 /// Mints an HS256 token with the configured secret, issuer and audience.
-pub fn mint(args: &AuthArgs, subject: &str, role: Role, scope: Option<&str>, ttl_seconds: u64) -> anyhow::Result<String> {
+pub fn mint(
+    args: &AuthArgs,
+    subject: &str,
+    role: Role,
+    scope: Option<&str>,
+    ttl_seconds: u64,
+) -> anyhow::Result<String> {
     let secret = args.jwt_secret.as_ref().context("minting tokens needs LOTSENNETZ_JWT_SECRET")?;
     check_secret(secret.expose())?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).context("system clock before 1970")?.as_secs();

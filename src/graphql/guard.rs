@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
 use async_graphql::{Pos, ServerResult, Value};
 
-use super::errors::{coded, FORBIDDEN, UNAUTHENTICATED};
+use super::errors::{FORBIDDEN, UNAUTHENTICATED, coded};
 use super::support::Caller;
 use crate::auth::Viewer;
 
@@ -20,7 +20,12 @@ impl ExtensionFactory for RequireViewer {
 
 #[async_trait::async_trait]
 impl Extension for RequireViewer {
-    async fn resolve(&self, ctx: &ExtensionContext<'_>, info: ResolveInfo<'_>, next: NextResolve<'_>) -> ServerResult<Option<Value>> {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
         let is_root = info.path_node.parent.is_none();
         if is_root && !info.is_for_introspection && !info.name.starts_with("__") {
             let viewer = ctx.data_opt::<Caller>().map_or(&Viewer::Anonymous, |c| &c.viewer);
@@ -28,7 +33,9 @@ impl Extension for RequireViewer {
                 return Err(coded(UNAUTHENTICATED, "a bearer token is required").into_server_error(Pos::default()));
             }
             if info.parent_type == "Query" && !viewer.may_read() {
-                return Err(coded(FORBIDDEN, "integrations read only with the read scope").into_server_error(Pos::default()));
+                return Err(
+                    coded(FORBIDDEN, "integrations read only with the read scope").into_server_error(Pos::default())
+                );
             }
         }
         next.run(ctx, info).await

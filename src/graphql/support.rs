@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Error, ID, MaybeUndefined, OutputType, Result, SimpleObject};
 
-use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
 use crate::auth::Viewer;
-use crate::service::{policy, ServiceError, Services};
+use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
+use crate::service::{ServiceError, Services, policy};
 use crate::store::{Change, ListFilter, ListQuery, Rel};
 
 use super::errors::bad_input;

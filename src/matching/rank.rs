@@ -199,10 +199,13 @@ mod tests {
 
     #[test]
     fn more_similar_projects_rank_first_and_ties_break_by_id() {
-        let ranked = rank_peers(PeerCandidates {
-            population: Some(10_000),
-            candidates: vec![peer("c", &[0.5]), peer("b", &[0.9, 0.8]), peer("a", &[0.5])],
-        }, 10);
+        let ranked = rank_peers(
+            PeerCandidates {
+                population: Some(10_000),
+                candidates: vec![peer("c", &[0.5]), peer("b", &[0.9, 0.8]), peer("a", &[0.5])],
+            },
+            10,
+        );
         let order: Vec<_> = ranked.iter().map(|r| r.features.lotse.id.as_str()).collect();
         assert_eq!(order, ["b", "a", "c"]);
         assert!(ranked.iter().all(|r| (0.0..=1.0).contains(&r.score)));

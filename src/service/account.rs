@@ -1,6 +1,6 @@
 //! The rights of a data subject (DSGVO): access to all data held (Art. 15) and erasure (Art. 17).
 
-use super::{forbidden, ServiceResult, Services};
+use super::{ServiceResult, Services, forbidden};
 use crate::auth::Viewer;
 use crate::domain::{AuditEntry, ConnectionRequest, Expert, Id, Lotse, Node, NodeKind, Project};
 use crate::store::{Change, ListQuery};
@@ -39,7 +39,8 @@ impl MyData {
 }
 
 fn mentions(entry: &AuditEntry, id: &Id) -> bool {
-    entry.target == id.as_str() || entry.detail.as_deref().is_some_and(|d| d.split_whitespace().any(|w| w == id.as_str()))
+    entry.target == id.as_str()
+        || entry.detail.as_deref().is_some_and(|d| d.split_whitespace().any(|w| w == id.as_str()))
 }
 
 impl Services {
@@ -48,7 +49,9 @@ impl Services {
         let mut entries = Vec::new();
         let mut after = None;
         loop {
-            let page = self.list(&ListQuery { kind: Some(NodeKind::AuditEntry), after, first: 1000, ..Default::default() }).await?;
+            let page = self
+                .list(&ListQuery { kind: Some(NodeKind::AuditEntry), after, first: 1000, ..Default::default() })
+                .await?;
             after = page.nodes.last().map(|n| n.id().clone());
             entries.extend(page.nodes.into_iter().filter_map(|n| AuditEntry::try_from(n).ok()));
             if !page.has_next_page {
@@ -63,9 +66,11 @@ impl Services {
         let id = match viewer {
             Viewer::Lotse(id) => {
                 data.lotse = Some(self.require_as::<Lotse>(id).await?);
-                let projects = self.incoming(NodeKind::Project, crate::store::Rel::HasMember, std::slice::from_ref(id)).await?;
+                let projects =
+                    self.incoming(NodeKind::Project, crate::store::Rel::HasMember, std::slice::from_ref(id)).await?;
                 let ids: Vec<Id> = projects.into_iter().flat_map(|(_, ids)| ids).collect();
-                data.projects = self.get(NodeKind::Project, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect();
+                data.projects =
+                    self.get(NodeKind::Project, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect();
                 data.connection_requests = self.requests_of(id).await?;
                 id
             }

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{forbidden, policy, ServiceError, ServiceResult, Services};
+use super::{ServiceError, ServiceResult, Services, forbidden, policy};
 use crate::auth::Viewer;
 use crate::domain::{ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, NodeKind, Text};
 use crate::store::{Change, StoreError};
@@ -62,7 +62,12 @@ impl Services {
     }
 
     /// Accepts or declines (as the addressee) or withdraws (as the sender) a pending request.
-    pub async fn respond_to_request(&self, viewer: &Viewer, id: &Id, response: Response) -> ServiceResult<ConnectionRequest> {
+    pub async fn respond_to_request(
+        &self,
+        viewer: &Viewer,
+        id: &Id,
+        response: Response,
+    ) -> ServiceResult<ConnectionRequest> {
         let mut request: ConnectionRequest = self.require_as(id).await?;
         let party = match response {
             Response::Accept | Response::Decline => &request.to,

@@ -154,8 +154,14 @@ impl Services {
         Ok(self.get(NodeKind::ConnectionRequest, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect())
     }
 
-    pub async fn recommend_peers(&self, viewer: &Viewer, query: &PeerQuery, first: usize) -> ServiceResult<Vec<Ranked<PeerFeatures>>> {
-        if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
+    pub async fn recommend_peers(
+        &self,
+        viewer: &Viewer,
+        query: &PeerQuery,
+        first: usize,
+    ) -> ServiceResult<Vec<Ranked<PeerFeatures>>> {
+        if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. }))
+        {
             return forbidden("Lotsen see only their own peer recommendations");
         }
         Ok(matching::rank_peers(self.store.peer_candidates(query).await?, first))
@@ -165,7 +171,12 @@ impl Services {
         Ok(matching::rank_projects(self.store.project_candidates(project).await?, first))
     }
 
-    pub async fn municipalities_to_advise(&self, viewer: &Viewer, expert: &Id, first: usize) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
+    pub async fn municipalities_to_advise(
+        &self,
+        viewer: &Viewer,
+        expert: &Id,
+        first: usize,
+    ) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
         if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
             return forbidden("experts see only their own advice list");
         }
@@ -185,7 +196,9 @@ fn audit_entry(viewer: &Viewer, change: &Change) -> AuditEntry {
         Change::SetMember { project, lotse, role } => {
             ("set_member", NodeKind::Project, project.to_string(), Some(format!("{lotse} as {role:?}")))
         }
-        Change::RemoveMember { project, lotse } => ("remove_member", NodeKind::Project, project.to_string(), Some(lotse.to_string())),
+        Change::RemoveMember { project, lotse } => {
+            ("remove_member", NodeKind::Project, project.to_string(), Some(lotse.to_string()))
+        }
     };
     AuditEntry {
         id: audit_id(),

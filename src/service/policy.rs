@@ -34,7 +34,12 @@ fn is_member(node: Option<&Node>, lotse: &Id, lead: bool) -> bool {
 
 /// Whether a Lotse or expert may make `change`; `current` is the node's stored version and
 /// `actor` the calling Lotse's profile. Admins and `import` integrations are not asked.
-pub fn authorize(viewer: &Viewer, actor: Option<&Lotse>, change: &Change, current: Option<&Node>) -> Result<(), String> {
+pub fn authorize(
+    viewer: &Viewer,
+    actor: Option<&Lotse>,
+    change: &Change,
+    current: Option<&Node>,
+) -> Result<(), String> {
     let denied = |reason: &str| Err(reason.to_owned());
     match (viewer, change) {
         (Viewer::Lotse(me), Change::Create(Node::Project(p))) => {
@@ -61,10 +66,18 @@ pub fn authorize(viewer: &Viewer, actor: Option<&Lotse>, change: &Change, curren
             _ => denied("Lotsen change only projects they work on"),
         },
         (Viewer::Lotse(me), Change::Delete(NodeKind::Project, _)) | (Viewer::Lotse(me), Change::SetMember { .. }) => {
-            if is_member(current, me, true) { Ok(()) } else { denied("only the project's lead does this") }
+            if is_member(current, me, true) {
+                Ok(())
+            } else {
+                denied("only the project's lead does this")
+            }
         }
         (Viewer::Lotse(me), Change::RemoveMember { lotse, .. }) => {
-            if lotse == me || is_member(current, me, true) { Ok(()) } else { denied("only the project's lead removes others") }
+            if lotse == me || is_member(current, me, true) {
+                Ok(())
+            } else {
+                denied("only the project's lead removes others")
+            }
         }
         (Viewer::Expert(me), Change::Update(Node::Expert(new))) if &new.id == me => match current {
             Some(Node::Expert(old)) if old.organization == new.organization => Ok(()),
@@ -86,7 +99,9 @@ pub fn may_see(viewer: &Viewer, contacts: &HashSet<Id>, node: &Node) -> bool {
         return false;
     }
     match node {
-        Node::Lotse(l) => l.visibility != Visibility::Hidden || viewer.lotse() == Some(&l.id) || contacts.contains(&l.id),
+        Node::Lotse(l) => {
+            l.visibility != Visibility::Hidden || viewer.lotse() == Some(&l.id) || contacts.contains(&l.id)
+        }
         Node::ConnectionRequest(r) => viewer.lotse().is_some_and(|me| me == &r.from || me == &r.to),
         Node::AuditEntry(_) => false,
         _ => true,

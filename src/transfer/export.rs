@@ -21,7 +21,8 @@ pub async fn all_nodes(services: &Services) -> ServiceResult<Vec<Node>> {
     for kind in NodeKind::ALL {
         let mut after = None;
         loop {
-            let page = services.list(&ListQuery { kind: Some(*kind), after, first: PAGE, ..Default::default() }).await?;
+            let page =
+                services.list(&ListQuery { kind: Some(*kind), after, first: PAGE, ..Default::default() }).await?;
             after = page.nodes.last().map(|n| n.id().clone());
             nodes.extend(page.nodes);
             if !page.has_next_page {

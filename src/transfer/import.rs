@@ -8,12 +8,12 @@ use std::io::BufRead;
 
 use indicatif::ProgressBar;
 
-use super::records::{dependency_order, parse_record, RecordError};
+use super::records::{RecordError, dependency_order, parse_record};
 use crate::auth::Viewer;
 use crate::domain::{Ags, Id, Node, NodeKind};
 use crate::service::{ServiceError, Services};
-use crate::store::edges::out_edges;
 use crate::store::Change;
+use crate::store::edges::out_edges;
 
 /// How many record errors are reported before giving up.
 const MAX_REPORTED_ERRORS: usize = 50;
@@ -103,7 +103,11 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
     let mut ags_in_file: HashMap<Ags, usize> = HashMap::new();
     for (line, node) in &records {
         if let Some((_, first)) = in_file.insert(node.id().clone(), (node.kind(), *line)) {
-            errors.push(RecordError::new(*line, Some("id"), format!("'{}' is already used on line {first}", node.id())));
+            errors.push(RecordError::new(
+                *line,
+                Some("id"),
+                format!("'{}' is already used on line {first}", node.id()),
+            ));
         }
         if let Node::Municipality(m) = node {
             if let Some(ags) = &m.ags {

@@ -5,9 +5,9 @@ mod export;
 mod import;
 mod records;
 
-pub use export::{export, ExportSummary};
-pub use import::{import, plan, read_records, write_plan, ImportError, ImportOptions, ImportPlan, ImportSummary};
-pub use records::{dependency_order, parse_record, RecordError};
+pub use export::{ExportSummary, export};
+pub use import::{ImportError, ImportOptions, ImportPlan, ImportSummary, import, plan, read_records, write_plan};
+pub use records::{RecordError, dependency_order, parse_record};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -43,7 +43,10 @@ pub fn open_output(path: &Path) -> anyhow::Result<Box<dyn Write>> {
 }
 
 /// Writes nodes as JSON Lines.
-pub fn write_records<'a>(out: &mut dyn Write, nodes: impl IntoIterator<Item = &'a crate::domain::Node>) -> anyhow::Result<usize> {
+pub fn write_records<'a>(
+    out: &mut dyn Write,
+    nodes: impl IntoIterator<Item = &'a crate::domain::Node>,
+) -> anyhow::Result<usize> {
     let mut count = 0;
     for node in nodes {
         serde_json::to_writer(&mut *out, node)?;

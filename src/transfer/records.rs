@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::domain::{
-    AuditEntry, ConnectionRequest, District, Expert, Id, Lotse, Municipality, Node, NodeKind, Organization, Project, Region,
-    Topic,
+    AuditEntry, ConnectionRequest, District, Expert, Id, Lotse, Municipality, Node, NodeKind, Organization, Project,
+    Region, Topic,
 };
 
 /// A line that cannot be imported.
@@ -24,8 +24,7 @@ impl RecordError {
     }
 }
 
-const TYPES: &str =
-    "region, district, municipality, topic, organization, lotse, expert, project, connection, connection_request, audit_entry";
+const TYPES: &str = "region, district, municipality, topic, organization, lotse, expert, project, connection, connection_request, audit_entry";
 
 /// Parses one record. `{"type":"connection","from","to","since"?}` is an accepted connection
 /// request whose id is derived from the two Lotsen, so importing it twice changes nothing.
@@ -40,7 +39,11 @@ pub fn parse_record(line: usize, text: &str) -> Result<Node, RecordError> {
         .to_owned();
     if kind == "connection" {
         let end = |field: &str| {
-            object.get(field).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| RecordError::new(line, Some(field), "missing"))
+            object
+                .get(field)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| RecordError::new(line, Some(field), "missing"))
         };
         let (from, to) = (end("from")?, end("to")?);
         let since = object.get("since").cloned().unwrap_or_else(|| Value::from("1970-01-01T00:00:00Z"));
@@ -127,7 +130,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_and_field() {
-        let error = parse_record(7, r#"{"type":"municipality","id":"m","name":"X","district":"d","ags":"123"}"#).unwrap_err();
+        let error =
+            parse_record(7, r#"{"type":"municipality","id":"m","name":"X","district":"d","ags":"123"}"#).unwrap_err();
         assert_eq!(error.line, 7);
         assert_eq!(error.field.as_deref(), Some("ags"));
         assert!(error.message.contains("8 digits"), "{error}");

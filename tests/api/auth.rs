@@ -2,12 +2,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
-use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use lotsennetz::auth::KeyAlgorithm;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -84,7 +84,10 @@ async fn invalid_tokens_are_refused() {
         ("not yet valid", hs256(&claims(json!({ "nbf": now() + 3600 })), secret)),
         ("wrong issuer", hs256(&claims(json!({ "iss": "someone-else" })), secret)),
         ("wrong audience", hs256(&claims(json!({ "aud": "another-service" })), secret)),
-        ("no expiry", hs256(&json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz" }), secret)),
+        (
+            "no expiry",
+            hs256(&json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz" }), secret),
+        ),
         ("other secret", hs256(&claims(json!({})), b"another-secret-of-at-least-32-bytes!!")),
         ("tampered signature", tampered),
         ("tampered payload", format!("{header}.{forged_payload}.{}", valid.rsplit('.').next().unwrap())),
@@ -97,7 +100,14 @@ async fn invalid_tokens_are_refused() {
         assert_eq!(status, 401, "{what}: {body}");
         assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{what}");
     }
-    let basic = app.client.post(format!("{}/graphql", app.address)).header("authorization", "Basic YWRtaW46YWRtaW4=").json(&json!({ "query": QUERY })).send().await.unwrap();
+    let basic = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("authorization", "Basic YWRtaW46YWRtaW4=")
+        .json(&json!({ "query": QUERY }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 401);
 }
 
@@ -154,7 +164,11 @@ async fn jwks_keys_are_chosen_by_kid_with_their_own_algorithm() {
         encode(&header, &claims(json!({})), key).unwrap()
     };
 
-    for token in [signed(Algorithm::RS256, "rsa-1", &rsa), signed(Algorithm::ES256, "ec-1", &ec), signed(Algorithm::EdDSA, "ed-1", &ed)] {
+    for token in [
+        signed(Algorithm::RS256, "rsa-1", &rsa),
+        signed(Algorithm::ES256, "ec-1", &ec),
+        signed(Algorithm::EdDSA, "ed-1", &ed),
+    ] {
         let body = app.as_user(token).gql(QUERY, json!({})).await;
         assert!(body.get("errors").is_none(), "{body}");
     }
@@ -184,5 +198,8 @@ fn the_token_subcommand_prints_a_token_the_server_accepts() {
     let token = stdout.trim_end();
     assert_eq!(token.lines().count(), 1);
     let verifier = lotsennetz::auth::Verifier::from_args(&lotsennetz::auth::AuthArgs::with_secret(SECRET)).unwrap();
-    assert_eq!(verifier.verify(token).unwrap(), lotsennetz::auth::Viewer::Lotse(lotsennetz::domain::Id::parse_field("sub", "anna").unwrap()));
+    assert_eq!(
+        verifier.verify(token).unwrap(),
+        lotsennetz::auth::Viewer::Lotse(lotsennetz::domain::Id::parse_field("sub", "anna").unwrap())
+    );
 }

@@ -1,6 +1,5 @@
 //! `TestApp`: starts the application on port 0 with a fresh data directory.
 
-
 use lotsennetz::auth::{AuthArgs, Role};
 use lotsennetz::{Application, Config};
 use serde_json::{Value, json};
@@ -18,7 +17,8 @@ pub fn token(sub: &str, role: Role) -> String {
 
 /// An integration token with the given scopes.
 pub fn integration_token(scope: &str) -> String {
-    lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "dashboard", Role::Integration, Some(scope), 3600).expect("token minted")
+    lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "dashboard", Role::Integration, Some(scope), 3600)
+        .expect("token minted")
 }
 
 pub struct TestApp {
@@ -54,7 +54,15 @@ impl TestApp {
         adjust(&mut config);
         let (address, stop, server) = start(config.clone()).await;
         let token = token("admin", Role::Admin);
-        Self { address, client: reqwest::Client::new(), token, config, data_dir, stop: Some(stop), server: Some(server) }
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            token,
+            config,
+            data_dir,
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -78,7 +86,10 @@ impl TestApp {
 
     /// Posts a GraphQL request with the given bearer token (or none); returns status and body.
     pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

@@ -4,11 +4,11 @@ mod helpers;
 
 mod auth;
 mod cli;
-mod privacy;
 mod crud;
 mod http;
 mod invalid_input;
 mod loaders;
 mod matching;
 mod persistence;
+mod privacy;
 mod transfer;

@@ -196,7 +196,7 @@ async fn rankings_are_deterministic() {
 
 #[tokio::test]
 async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_network() {
-    use lotsennetz::matching::{rank_peers, PeerFilter, PeerQuery};
+    use lotsennetz::matching::{PeerFilter, PeerQuery, rank_peers};
     use lotsennetz::store::GraphStore;
 
     let dir = tempfile::tempdir().unwrap();
@@ -207,11 +207,18 @@ async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_netwo
     for n in [1, 17, 250, 999, 1600] {
         let lotse = lotsennetz::domain::Id::parse_field("id", &format!("lotse-{n:04}")).unwrap();
         for first in [1, 10] {
-            let all = store.peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: None }).await.unwrap();
-            let pruned = store.peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(first) }).await.unwrap();
+            let all = store
+                .peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: None })
+                .await
+                .unwrap();
+            let pruned = store
+                .peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(first) })
+                .await
+                .unwrap();
             assert!(pruned.candidates.len() <= all.candidates.len());
             let expected: Vec<_> = rank_peers(all, first).into_iter().map(|r| (r.features.lotse.id, r.score)).collect();
-            let actual: Vec<_> = rank_peers(pruned, first).into_iter().map(|r| (r.features.lotse.id, r.score)).collect();
+            let actual: Vec<_> =
+                rank_peers(pruned, first).into_iter().map(|r| (r.features.lotse.id, r.score)).collect();
             assert_eq!(actual, expected, "lotse-{n:04}, first {first}");
         }
     }

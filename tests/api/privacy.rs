@@ -1,7 +1,7 @@
 //! Authorization and privacy: who may change and see what, DSGVO rights, the audit log.
 
 use lotsennetz::auth::Role;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -36,9 +36,16 @@ async fn lotsen_change_only_their_own_profile_and_projects() {
 
     // Her own profile and project are hers to change.
     let own = anna.data(r#"mutation { updateLotse(id: "anna", input: { position: "Digitallotsin", visibility: CONTACTS_ONLY }) { position visibility } }"#, json!({})).await;
-    let project = anna.data(r#"mutation { updateProject(id: "p-anna1", input: { status: COMPLETED }) { status } }"#, json!({})).await;
+    let project = anna
+        .data(r#"mutation { updateProject(id: "p-anna1", input: { status: COMPLETED }) { status } }"#, json!({}))
+        .await;
     let created = anna.data(r#"mutation { createProject(input: { title: "Bürger-App", municipalityId: "m-a", topicIds: ["opendata"] }) { members { role lotse { id } } } }"#, json!({})).await;
-    let added = anna.data(r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "ben") { members { lotse { id } } } }"#, json!({})).await;
+    let added = anna
+        .data(
+            r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "ben") { members { lotse { id } } } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(own["updateLotse"], json!({ "position": "Digitallotsin", "visibility": "CONTACTS_ONLY" }));
     assert_eq!(project["updateProject"]["status"], "COMPLETED");
     assert_eq!(created["createProject"]["members"], json!([{ "role": "LEAD", "lotse": { "id": "anna" } }]));
@@ -46,8 +53,13 @@ async fn lotsen_change_only_their_own_profile_and_projects() {
 
     // Ben is now a member but not the lead: he may edit, not change membership, and may leave.
     let ben = app.as_user(token("ben", Role::Lotse));
-    assert_eq!(ben.error_code(r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "carla") { id } }"#, json!({})).await, "FORBIDDEN");
-    ben.data(r#"mutation { updateProject(id: "p-anna1", input: { description: "Gemeinsam" }) { id } }"#, json!({})).await;
+    assert_eq!(
+        ben.error_code(r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "carla") { id } }"#, json!({}))
+            .await,
+        "FORBIDDEN"
+    );
+    ben.data(r#"mutation { updateProject(id: "p-anna1", input: { description: "Gemeinsam" }) { id } }"#, json!({}))
+        .await;
     ben.data(r#"mutation { removeProjectMember(projectId: "p-anna1", lotseId: "ben") { id } }"#, json!({})).await;
 }
 
@@ -60,19 +72,52 @@ async fn connection_requests_are_sent_and_answered_only_by_the_lotsen_involved()
     let carla = app.as_user(token("carla", Role::Lotse));
     let requests = "{ connectionRequests { edges { node { id status } } } }";
 
-    unchanged(&app, requests, anna.error_code(r#"mutation { requestConnection(fromLotseId: "ben", toLotseId: "carla") { id } }"#, json!({})), "FORBIDDEN").await;
-    let sent = anna.data(r#"mutation { requestConnection(toLotseId: "ben", message: "Hallo Ben") { id from { id } } }"#, json!({})).await;
+    unchanged(
+        &app,
+        requests,
+        anna.error_code(r#"mutation { requestConnection(fromLotseId: "ben", toLotseId: "carla") { id } }"#, json!({})),
+        "FORBIDDEN",
+    )
+    .await;
+    let sent = anna
+        .data(r#"mutation { requestConnection(toLotseId: "ben", message: "Hallo Ben") { id from { id } } }"#, json!({}))
+        .await;
     let id = sent["requestConnection"]["id"].as_str().unwrap();
     assert_eq!(sent["requestConnection"]["from"]["id"], "anna");
 
-    unchanged(&app, requests, carla.error_code(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})), "FORBIDDEN").await;
-    unchanged(&app, requests, anna.error_code(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})), "FORBIDDEN").await;
-    unchanged(&app, requests, ben.error_code(&format!(r#"mutation {{ withdrawConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})), "FORBIDDEN").await;
-    assert_eq!(carla.data(&format!(r#"{{ connectionRequest(id: "{id}") {{ id }} }}"#), json!({})).await["connectionRequest"], Value::Null);
-    let accepted = ben.data(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ status }} }}"#), json!({})).await;
+    unchanged(
+        &app,
+        requests,
+        carla.error_code(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})),
+        "FORBIDDEN",
+    )
+    .await;
+    unchanged(
+        &app,
+        requests,
+        anna.error_code(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})),
+        "FORBIDDEN",
+    )
+    .await;
+    unchanged(
+        &app,
+        requests,
+        ben.error_code(&format!(r#"mutation {{ withdrawConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})),
+        "FORBIDDEN",
+    )
+    .await;
+    assert_eq!(
+        carla.data(&format!(r#"{{ connectionRequest(id: "{id}") {{ id }} }}"#), json!({})).await["connectionRequest"],
+        Value::Null
+    );
+    let accepted =
+        ben.data(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ status }} }}"#), json!({})).await;
     assert_eq!(accepted["acceptConnectionRequest"]["status"], "ACCEPTED");
     assert_eq!(carla.error_code(r#"{ lotse(id: "anna") { contacts { id } } }"#, json!({})).await, "FORBIDDEN");
-    assert_eq!(anna.data(r#"{ lotse(id: "anna") { contacts { id } } }"#, json!({})).await["lotse"]["contacts"], json!([{ "id": "ben" }, { "id": "dora" }]));
+    assert_eq!(
+        anna.data(r#"{ lotse(id: "anna") { contacts { id } } }"#, json!({})).await["lotse"]["contacts"],
+        json!([{ "id": "ben" }, { "id": "dora" }])
+    );
 }
 
 #[tokio::test]
@@ -99,7 +144,9 @@ async fn contact_data_is_visible_only_to_the_person_their_contacts_and_admins() 
         }
     }
     let own = app.as_user(token("anna", Role::Lotse)).data(r#"{ lotse(id: "anna") { email } }"#, json!({})).await;
-    let contact = dora.data(r#"{ lotse(id: "anna") { email } project(id: "p-anna1") { members { lotse { email } } } }"#, json!({})).await;
+    let contact = dora
+        .data(r#"{ lotse(id: "anna") { email } project(id: "p-anna1") { members { lotse { email } } } }"#, json!({}))
+        .await;
     let admin = app.data(r#"{ lotse(id: "anna") { email } }"#, json!({})).await;
     let stranger = carla.data(r#"{ lotse(id: "anna") { name email } }"#, json!({})).await;
     assert_eq!(own["lotse"]["email"], "anna@example.org");
@@ -113,7 +160,11 @@ async fn contact_data_is_visible_only_to_the_person_their_contacts_and_admins() 
 async fn hidden_lotsen_appear_nowhere_for_non_contacts() {
     let app = TestApp::spawn().await;
     seed_small_network(&app).await;
-    let viewers = [("lotse", token("anna", Role::Lotse)), ("expert", token("x-near", Role::Expert)), ("integration", integration_token("read"))];
+    let viewers = [
+        ("lotse", token("anna", Role::Lotse)),
+        ("expert", token("x-near", Role::Expert)),
+        ("integration", integration_token("read")),
+    ];
     let paths = [
         r#"{ lotse(id: "hidden") { id } }"#,
         "{ lotsen(first: 100) { edges { node { id } } } }",
@@ -132,12 +183,16 @@ async fn hidden_lotsen_appear_nowhere_for_non_contacts() {
     unchanged(
         &app,
         "{ connectionRequests { edges { node { id } } } }",
-        app.as_user(token("anna", Role::Lotse)).error_code(r#"mutation { requestConnection(toLotseId: "hidden") { id } }"#, json!({})),
+        app.as_user(token("anna", Role::Lotse))
+            .error_code(r#"mutation { requestConnection(toLotseId: "hidden") { id } }"#, json!({})),
         "BAD_USER_INPUT",
     )
     .await;
     // The person and admins still see them.
-    assert_eq!(app.as_user(token("hidden", Role::Lotse)).data(r#"{ lotse(id: "hidden") { id } }"#, json!({})).await["lotse"]["id"], "hidden");
+    assert_eq!(
+        app.as_user(token("hidden", Role::Lotse)).data(r#"{ lotse(id: "hidden") { id } }"#, json!({})).await["lotse"]["id"],
+        "hidden"
+    );
     assert_eq!(app.data(r#"{ lotse(id: "hidden") { id } }"#, json!({})).await["lotse"]["id"], "hidden");
 }
 
@@ -161,16 +216,29 @@ async fn integrations_read_with_a_scope_and_write_only_with_import() {
 async fn admin_and_integration_writes_are_in_the_audit_log_for_admins_only() {
     let app = TestApp::spawn().await;
     seed_small_network(&app).await;
-    app.as_user(integration_token("import")).data(r#"mutation { updateTopic(id: "wlan", input: { name: "Öffentliches WLAN" }) { id } }"#, json!({})).await;
-    app.as_user(token("anna", Role::Lotse)).data(r#"mutation { updateLotse(id: "anna", input: { position: "Lotsin" }) { id } }"#, json!({})).await;
+    app.as_user(integration_token("import"))
+        .data(r#"mutation { updateTopic(id: "wlan", input: { name: "Öffentliches WLAN" }) { id } }"#, json!({}))
+        .await;
+    app.as_user(token("anna", Role::Lotse))
+        .data(r#"mutation { updateLotse(id: "anna", input: { position: "Lotsin" }) { id } }"#, json!({}))
+        .await;
 
     let log = app.data("{ auditLog(first: 100) { edges { node { actor role action targetKind target at } } pageInfo { hasNextPage } } }", json!({})).await;
     let entries: Vec<Value> = log["auditLog"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
 
-    assert!(entries.iter().any(|e| e["actor"] == "dashboard" && e["role"] == "integration" && e["action"] == "update" && e["target"] == "wlan"));
-    assert!(entries.iter().any(|e| e["actor"] == "admin" && e["action"] == "create" && e["targetKind"] == "lotse" && e["target"] == "anna"));
+    assert!(entries.iter().any(|e| e["actor"] == "dashboard"
+        && e["role"] == "integration"
+        && e["action"] == "update"
+        && e["target"] == "wlan"));
+    assert!(entries.iter().any(|e| e["actor"] == "admin"
+        && e["action"] == "create"
+        && e["targetKind"] == "lotse"
+        && e["target"] == "anna"));
     assert!(!entries.iter().any(|e| e["actor"] == "anna"), "a Lotse's own edits are not admin writes");
-    assert_eq!(app.as_user(token("anna", Role::Lotse)).error_code("{ auditLog { edges { cursor } } }", json!({})).await, "FORBIDDEN");
+    assert_eq!(
+        app.as_user(token("anna", Role::Lotse)).error_code("{ auditLog { edges { cursor } } }", json!({})).await,
+        "FORBIDDEN"
+    );
 }
 
 #[tokio::test]
@@ -217,7 +285,10 @@ async fn an_erased_lotse_cannot_be_found_anywhere_afterwards() {
         .await;
     let text = data.to_string();
     assert_eq!(data["lotse"], Value::Null);
-    assert!(!text.contains("\"dora\"") && !text.contains("dora ") && !text.contains("Dorothea") && !text.contains("987654"), "{text}");
+    assert!(
+        !text.contains("\"dora\"") && !text.contains("dora ") && !text.contains("Dorothea") && !text.contains("987654"),
+        "{text}"
+    );
     assert!(text.contains("[erased]"));
     assert_eq!(dora.error_code("{ myData { export } }", json!({})).await, "NOT_FOUND");
     // ... and nothing in the files of the store after a restart.
@@ -234,7 +305,16 @@ async fn an_erased_lotse_cannot_be_found_anywhere_afterwards() {
 async fn only_admins_erase_others() {
     let app = TestApp::spawn().await;
     seed_small_network(&app).await;
-    unchanged(&app, r#"{ lotse(id: "ben") { id } }"#, app.as_user(token("anna", Role::Lotse)).error_code(r#"mutation { eraseLotse(id: "ben") }"#, json!({})), "FORBIDDEN").await;
+    unchanged(
+        &app,
+        r#"{ lotse(id: "ben") { id } }"#,
+        app.as_user(token("anna", Role::Lotse)).error_code(r#"mutation { eraseLotse(id: "ben") }"#, json!({})),
+        "FORBIDDEN",
+    )
+    .await;
     app.data(r#"mutation { eraseLotse(id: "ben") eraseExpert(id: "x-far") }"#, json!({})).await;
-    assert_eq!(app.data(r#"{ lotse(id: "ben") { id } expert(id: "x-far") { id } }"#, json!({})).await, json!({ "lotse": null, "expert": null }));
+    assert_eq!(
+        app.data(r#"{ lotse(id: "ben") { id } expert(id: "x-far") { id } }"#, json!({})).await,
+        json!({ "lotse": null, "expert": null })
+    );
 }

@@ -11,7 +11,12 @@ use serde_json::json;
 use crate::helpers::*;
 
 fn lotsennetz(args: &[&str], data_dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lotsennetz")).args(args).arg("--data-dir").arg(data_dir).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .expect("binary runs")
 }
 
 fn stderr(output: &Output) -> String {
@@ -68,7 +73,10 @@ async fn every_record_type_imports_with_defaults_and_references_in_any_order() {
     assert_eq!(data["m2"], json!({ "kind": "GEMEINDE", "ags": null }));
     assert_eq!(data["m1"], json!({ "latitude": 48.5, "population": 4200 }));
     assert_eq!(data["lotse"], json!({ "visibility": "NETWORK", "contacts": [{ "id": "l1" }] }));
-    assert_eq!(data["project"]["members"], json!([{ "role": "MEMBER", "lotse": { "id": "l1" } }, { "role": "ADVISOR", "lotse": { "id": "l2" } }]));
+    assert_eq!(
+        data["project"]["members"],
+        json!([{ "role": "MEMBER", "lotse": { "id": "l1" } }, { "role": "ADVISOR", "lotse": { "id": "l2" } }])
+    );
     assert_eq!(data["expert"]["serves"], json!([{ "id": "r" }, { "id": "d" }]));
     assert_eq!(data["topic"]["parent"]["id"], "root");
 }
@@ -80,9 +88,24 @@ fn bad_lines_are_reported_with_line_and_field_and_nothing_is_written() {
         ("bad JSON", "{\"type\":\"topic\",\"id\":\"t\"", "line 14", "not valid JSON"),
         ("unknown type", r#"{"type":"planet","id":"mars"}"#, "line 14, field type", "unknown type 'planet'"),
         ("missing field", r#"{"type":"lotse","id":"l3","municipality":"m1"}"#, "line 14", "missing field `name`"),
-        ("dangling reference", r#"{"type":"lotse","id":"l3","name":"Nie","municipality":"nowhere"}"#, "line 14, field municipality", "no municipality with id 'nowhere'"),
-        ("invalid AGS", r#"{"type":"municipality","id":"m3","name":"C","district":"d","ags":"0899"}"#, "line 14, field ags", "8 digits"),
-        ("duplicate id", r#"{"type":"topic","id":"sub","name":"Doppelt"}"#, "line 14, field id", "already used on line 6"),
+        (
+            "dangling reference",
+            r#"{"type":"lotse","id":"l3","name":"Nie","municipality":"nowhere"}"#,
+            "line 14, field municipality",
+            "no municipality with id 'nowhere'",
+        ),
+        (
+            "invalid AGS",
+            r#"{"type":"municipality","id":"m3","name":"C","district":"d","ags":"0899"}"#,
+            "line 14, field ags",
+            "8 digits",
+        ),
+        (
+            "duplicate id",
+            r#"{"type":"topic","id":"sub","name":"Doppelt"}"#,
+            "line 14, field id",
+            "already used on line 6",
+        ),
     ];
     for (what, bad_line, location, message) in cases {
         let store = tempfile::tempdir().unwrap();
@@ -127,7 +150,11 @@ fn generate_import_export_round_trips_byte_for_byte_also_gzipped_and_from_stdin(
     let first_store = tempfile::tempdir().unwrap();
     let second_store = tempfile::tempdir().unwrap();
 
-    let generation = Command::new(env!("CARGO_BIN_EXE_lotsennetz")).args(["generate", "--scale", "bw", "--seed", "3"]).arg(&generated).output().unwrap();
+    let generation = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["generate", "--scale", "bw", "--seed", "3"])
+        .arg(&generated)
+        .output()
+        .unwrap();
     let import = lotsennetz(&["import", generated.to_str().unwrap()], first_store.path());
     let export = lotsennetz(&["export", "-"], first_store.path());
     let mut reimport = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
@@ -167,14 +194,20 @@ async fn integrations_import_over_graphql_with_the_import_scope() {
     assert_eq!(bad["errors"][0]["extensions"]["records"][0]["field"], "municipality");
     assert_eq!(app.data(probe, json!({})).await["topics"]["edges"], json!([]));
     let dry = importer.data(mutation, json!({ "records": EVERY_TYPE, "dryRun": true })).await;
-    assert_eq!(dry["importRecords"], json!({ "records": 13, "created": 13, "updated": 0, "unchanged": 0, "written": false }));
+    assert_eq!(
+        dry["importRecords"],
+        json!({ "records": 13, "created": 13, "updated": 0, "unchanged": 0, "written": false })
+    );
     assert_eq!(app.data(probe, json!({})).await["topics"]["edges"], json!([]));
 
     let done = importer.data(mutation, json!({ "records": EVERY_TYPE })).await;
     let again = importer.data(mutation, json!({ "records": EVERY_TYPE })).await;
 
     assert_eq!(done["importRecords"]["created"], 13);
-    assert_eq!(again["importRecords"], json!({ "records": 13, "created": 0, "updated": 0, "unchanged": 13, "written": true }));
+    assert_eq!(
+        again["importRecords"],
+        json!({ "records": 13, "created": 0, "updated": 0, "unchanged": 13, "written": true })
+    );
     let log = app.data("{ auditLog(first: 100) { edges { node { actor action } } } }", json!({})).await;
     assert_eq!(log["auditLog"]["edges"].as_array().unwrap().len(), 13);
 }

@@ -1,6 +1,6 @@
 //! Personal data rights (DSGVO Art. 15 and 17) and the audit log.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID, Json};
+use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::*;
@@ -105,9 +105,17 @@ impl AccountQuery {
         Ok(MyDataObject::new(services(ctx)?.my_data(viewer(ctx)?).await?))
     }
     /// Writes by admins and integrations, oldest first; admins only.
-    async fn audit_log(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<IdConnection<AuditEntryObject>> {
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<IdConnection<AuditEntryObject>> {
         if !viewer(ctx)?.is_admin() {
-            return Err(crate::graphql::errors::coded(crate::graphql::errors::FORBIDDEN, "only admins read the audit log"));
+            return Err(crate::graphql::errors::coded(
+                crate::graphql::errors::FORBIDDEN,
+                "only admins read the audit log",
+            ));
         }
         list::<AuditEntry, _>(ctx, ListFilter::default(), first, after).await
     }

@@ -104,7 +104,13 @@ impl ConnectionMutation {
     /// Asks another Lotse to connect, as the calling Lotse (admins name the sender in
     /// `fromLotseId`). Fails with CONFLICT while a pending or accepted connection between the
     /// two exists.
-    async fn request_connection(&self, ctx: &Context<'_>, to_lotse_id: ID, message: Option<String>, from_lotse_id: Option<ID>) -> Result<ConnectionRequestObject> {
+    async fn request_connection(
+        &self,
+        ctx: &Context<'_>,
+        to_lotse_id: ID,
+        message: Option<String>,
+        from_lotse_id: Option<ID>,
+    ) -> Result<ConnectionRequestObject> {
         let from = optional_id("fromLotseId", from_lotse_id.as_ref())?;
         let to = parse_id("toLotseId", &to_lotse_id)?;
         let message = message.map(|m| Text::parse_field("message", &m).map_err(invalid)).transpose()?;

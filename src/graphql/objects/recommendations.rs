@@ -318,8 +318,11 @@ impl MatchQuery {
         filter: Option<PeerFilter>,
     ) -> Result<Vec<PeerRecommendation>> {
         let first = recommendation_count(first)?;
-        let query =
-            matching::PeerQuery { lotse: parse_id("lotseId", &lotse_id)?, filter: filter.unwrap_or_default().parse()?, limit: Some(first) };
+        let query = matching::PeerQuery {
+            lotse: parse_id("lotseId", &lotse_id)?,
+            filter: filter.unwrap_or_default().parse()?,
+            limit: Some(first),
+        };
         let ranked = services(ctx)?.recommend_peers(viewer(ctx)?, &query, first).await?;
         Ok(ranked.into_iter().map(PeerRecommendation).collect())
     }
@@ -344,7 +347,8 @@ impl MatchQuery {
         first: Option<i32>,
     ) -> Result<Vec<AdviceRecommendation>> {
         let first = recommendation_count(first)?;
-        let ranked = services(ctx)?.municipalities_to_advise(viewer(ctx)?, &parse_id("expertId", &expert_id)?, first).await?;
+        let ranked =
+            services(ctx)?.municipalities_to_advise(viewer(ctx)?, &parse_id("expertId", &expert_id)?, first).await?;
         Ok(ranked.into_iter().map(AdviceRecommendation).collect())
     }
     /// Experts for a municipality's projects or for one project; give exactly one of the ids.

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
 
-use crate::graphql::errors::{bad_input, coded, BAD_USER_INPUT, FORBIDDEN};
+use crate::graphql::errors::{BAD_USER_INPUT, FORBIDDEN, bad_input, coded};
 use crate::graphql::support::*;
 use crate::transfer::{self, ImportError, ImportOptions};
 

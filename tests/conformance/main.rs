@@ -9,3 +9,4 @@ mod fixtures;
 mod lists;
 mod neo4j_only;
 mod recommend;
+mod transfer;

@@ -2,7 +2,11 @@
 
 use std::collections::HashMap;
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::error::Category;
 
 use crate::domain::{
     AuditEntry, ConnectionRequest, District, Expert, Id, Lotse, Municipality, Node, NodeKind, Organization, Project,
@@ -29,49 +33,64 @@ const TYPES: &str = "region, district, municipality, topic, organization, lotse,
 /// Parses one record. `{"type":"connection","from","to","since"?}` is an accepted connection
 /// request whose id is derived from the two Lotsen, so importing it twice changes nothing.
 pub fn parse_record(line: usize, text: &str) -> Result<Node, RecordError> {
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|e| RecordError::new(line, None, format!("not valid JSON: {e}")))?;
-    let object = value.as_object_mut().ok_or_else(|| RecordError::new(line, None, "a record must be a JSON object"))?;
-    let kind = object
-        .get("type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| RecordError::new(line, Some("type"), "missing"))?
-        .to_owned();
-    if kind == "connection" {
-        let end = |field: &str| {
-            object
-                .get(field)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| RecordError::new(line, Some(field), "missing"))
-        };
-        let (from, to) = (end("from")?, end("to")?);
-        let since = object.get("since").cloned().unwrap_or_else(|| Value::from("1970-01-01T00:00:00Z"));
-        value = serde_json::json!({
-            "type": "connection_request", "id": format!("conn-{from}-{to}"), "from": from, "to": to,
-            "status": "ACCEPTED", "created_at": since, "responded_at": since,
-        });
-    } else if !TYPES.split(", ").any(|t| t == kind) {
-        return Err(RecordError::new(line, Some("type"), format!("unknown type '{kind}'; expected one of {TYPES}")));
-    }
-    let node = match value.get("type").and_then(Value::as_str).unwrap_or_default() {
-        "region" => typed::<Region>(line, value)?.into(),
-        "district" => typed::<District>(line, value)?.into(),
-        "municipality" => typed::<Municipality>(line, value)?.into(),
-        "topic" => typed::<Topic>(line, value)?.into(),
-        "organization" => typed::<Organization>(line, value)?.into(),
-        "lotse" => typed::<Lotse>(line, value)?.into(),
-        "expert" => typed::<Expert>(line, value)?.into(),
-        "project" => typed::<Project>(line, value)?.into(),
-        "connection_request" => typed::<ConnectionRequest>(line, value)?.into(),
-        _ => typed::<AuditEntry>(line, value)?.into(),
+    let head: Head = serde_json::from_str(text).map_err(|e| match e.classify() {
+        Category::Data => RecordError::new(line, None, "a record must be a JSON object with a string `type`"),
+        _ => RecordError::new(line, None, format!("not valid JSON: {e}")),
+    })?;
+    let kind = head.kind.ok_or_else(|| RecordError::new(line, Some("type"), "missing"))?;
+    // Records are read straight into their type; only the `connection` shorthand goes
+    // through a JSON value to become a connection request.
+    Ok(match kind.as_ref() {
+        "region" => typed::<Region>(line, text)?.into(),
+        "district" => typed::<District>(line, text)?.into(),
+        "municipality" => typed::<Municipality>(line, text)?.into(),
+        "topic" => typed::<Topic>(line, text)?.into(),
+        "organization" => typed::<Organization>(line, text)?.into(),
+        "lotse" => typed::<Lotse>(line, text)?.into(),
+        "expert" => typed::<Expert>(line, text)?.into(),
+        "project" => typed::<Project>(line, text)?.into(),
+        "connection_request" => typed::<ConnectionRequest>(line, text)?.into(),
+        "audit_entry" => typed::<AuditEntry>(line, text)?.into(),
+        "connection" => connection(line, text)?.into(),
+        other => {
+            return Err(RecordError::new(
+                line,
+                Some("type"),
+                format!("unknown type '{other}'; expected one of {TYPES}"),
+            ));
+        }
+    })
+}
+
+/// Just the `type` of a record, read without building the rest.
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Cow<'a, str>>,
+}
+
+/// `{"type":"connection","from","to","since"?}` as an accepted connection request.
+fn connection(line: usize, text: &str) -> Result<ConnectionRequest, RecordError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| RecordError::new(line, None, e.to_string()))?;
+    let end = |field: &str| {
+        value
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| RecordError::new(line, Some(field), "missing"))
     };
-    Ok(node)
+    let (from, to) = (end("from")?, end("to")?);
+    let since = value.get("since").cloned().unwrap_or_else(|| Value::from("1970-01-01T00:00:00Z"));
+    let request = serde_json::json!({
+        "id": format!("conn-{from}-{to}"), "from": from, "to": to,
+        "status": "ACCEPTED", "created_at": since, "responded_at": since,
+    });
+    typed::<ConnectionRequest>(line, &request.to_string())
 }
 
 /// Reads a record as one entity type, so that errors can name the field's path.
-fn typed<E: serde::de::DeserializeOwned>(line: usize, value: Value) -> Result<E, RecordError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+fn typed<E: serde::de::DeserializeOwned>(line: usize, text: &str) -> Result<E, RecordError> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then_some(path);
         RecordError { line, field, message: e.into_inner().to_string() }

@@ -47,14 +47,7 @@ fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
         pool_size: 4,
     };
     runtime.block_on(async {
-        let mut builder = neo4rs::ConfigBuilder::default()
-            .uri(config.uri.as_str())
-            .user(config.user.as_str())
-            .password(config.password.expose());
-        if let Some(db) = &config.database {
-            builder = builder.db(db.as_str());
-        }
-        let graph = neo4rs::Graph::connect(builder.build().expect("config")).expect("graph");
+        let graph = lotsennetz::store::neo4j::connect_graph(&config).expect("Neo4j pool");
         graph.run(neo4rs::query("MATCH (n:Node) DETACH DELETE n")).await.expect("Neo4j emptied");
         Arc::new(Neo4jStore::open(&config).await.expect("Neo4j store opens")) as Arc<dyn GraphStore>
     })

@@ -115,7 +115,6 @@ impl Services {
             changes.push(Change::Update(entry.into()));
         }
         // The erasure itself is audited without naming the person.
-        let mut changes_for_log = changes;
         if viewer.is_admin() {
             let entry = AuditEntry {
                 id: super::audit_id(),
@@ -127,8 +126,8 @@ impl Services {
                 target: ERASED.to_owned(),
                 detail: None,
             };
-            changes_for_log.push(Change::Create(entry.into()));
+            changes.push(Change::Create(entry.into()));
         }
-        Ok(self.store.apply(changes_for_log).await?)
+        Ok(self.store.apply(changes).await?)
     }
 }

@@ -104,17 +104,12 @@ impl TestApp {
 
     /// Posts a GraphQL request that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let body = self.gql(query, variables).await;
-        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
-        body["data"].clone()
+        expect_data(self.gql(query, variables).await)
     }
 
     /// Posts a GraphQL request that must fail and returns the first error's code.
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
-        let body = self.gql(query, variables).await;
-        let code = &body["errors"][0]["extensions"]["code"];
-        assert!(code.is_string(), "expected an error with a code: {body:#}");
-        code.as_str().unwrap().to_owned()
+        expect_code(self.gql(query, variables).await)
     }
 
     /// Number of nodes a list field returns, up to 100 (e.g. `municipalities`).
@@ -259,15 +254,23 @@ impl UserView<'_> {
     }
 
     pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let body = self.gql(query, variables).await;
-        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
-        body["data"].clone()
+        expect_data(self.gql(query, variables).await)
     }
 
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
-        let body = self.gql(query, variables).await;
-        let code = &body["errors"][0]["extensions"]["code"];
-        assert!(code.is_string(), "expected an error with a code: {body:#}");
-        code.as_str().unwrap().to_owned()
+        expect_code(self.gql(query, variables).await)
     }
+}
+
+/// The `data` of a response that must have no errors.
+fn expect_data(body: Value) -> Value {
+    assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+    body["data"].clone()
+}
+
+/// The first error's code of a response that must have failed.
+fn expect_code(body: Value) -> String {
+    let code = &body["errors"][0]["extensions"]["code"];
+    assert!(code.is_string(), "expected an error with a code: {body:#}");
+    code.as_str().unwrap().to_owned()
 }

@@ -7,15 +7,7 @@ use serde::Deserialize;
 use crate::support::{empty_neo4j, neo4j_config};
 
 fn graph() -> neo4rs::Graph {
-    let config = neo4j_config();
-    let mut builder = neo4rs::ConfigBuilder::default()
-        .uri(config.uri.as_str())
-        .user(config.user.as_str())
-        .password(config.password.expose());
-    if let Some(db) = &config.database {
-        builder = builder.db(db.as_str());
-    }
-    neo4rs::Graph::connect(builder.build().expect("config")).expect("graph")
+    lotsennetz::store::neo4j::connect_graph(&neo4j_config()).expect("Neo4j pool")
 }
 
 async fn column<T: for<'de> Deserialize<'de>>(graph: &neo4rs::Graph, cypher: &str, column: &str) -> Vec<T> {

@@ -43,14 +43,7 @@ pub fn neo4j_config() -> Neo4jConfig {
 
 /// Removes every node of the network (migration records and the write lock stay).
 pub async fn wipe(config: &Neo4jConfig) {
-    let mut builder = neo4rs::ConfigBuilder::default()
-        .uri(config.uri.as_str())
-        .user(config.user.as_str())
-        .password(config.password.expose());
-    if let Some(db) = &config.database {
-        builder = builder.db(db.as_str());
-    }
-    let graph = neo4rs::Graph::connect(builder.build().expect("config")).expect("graph");
+    let graph = lotsennetz::store::neo4j::connect_graph(config).expect("Neo4j pool");
     graph.run(neo4rs::query("MATCH (n:Node) DETACH DELETE n")).await.expect("Neo4j wiped");
 }
 

@@ -161,11 +161,7 @@ impl Graph {
     }
 
     pub fn label(&self, kind: NodeKind, id: &Id) -> String {
-        match self.node(kind, id) {
-            Some(Node::Project(p)) => p.title.to_string(),
-            Some(node) => node_name(node).to_owned(),
-            None => id.to_string(),
-        }
+        self.node(kind, id).map_or_else(|| id.to_string(), |node| node_name(node).to_owned())
     }
 
     /// Ids of all nodes reachable through `rel` edges upwards from `start` (for cycle checks).

@@ -8,6 +8,8 @@
 
 mod candidates;
 mod connect;
+
+pub use connect::connect as connect_graph;
 mod mapping;
 mod migrations;
 mod reads;

@@ -3,12 +3,15 @@
 //! the Neo4j store at BW scale (the server from the `LOTSENNETZ_NEO4J_*` variables, whose
 //! database is emptied first: `eval "$(scripts/neo4j.sh env)"`).
 //!
-//! Run: `cargo bench --bench recommend`. Under `cargo test` each benchmark runs once at BW scale.
+//! Run: `cargo bench --bench recommend`. Besides criterion's estimates it prints, per question,
+//! the median, 99th percentile and slowest of 2,000 calls for different ids. Under
+//! `cargo test` each benchmark runs once at BW scale.
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion};
 use lotsennetz::config::{Neo4jConfig, Secret};
 use lotsennetz::demo::{self, Scale};
 use lotsennetz::domain::{Id, Node};
@@ -115,8 +118,51 @@ fn bench_recommendations(c: &mut Criterion) {
             })
         });
         group.finish();
+        let calls = if full_run { 2_000 } else { 20 };
+        percentiles(&runtime, &network, &format!("{backend}/{name}"), calls);
     }
 }
 
-criterion_group!(benches, bench_recommendations);
-criterion_main!(benches);
+/// Times each question once for each of `calls` different ids, spread over the network,
+/// and prints the median, the 99th percentile and the slowest call.
+fn percentiles(runtime: &tokio::runtime::Runtime, network: &Network, run: &str, calls: usize) {
+    let admin = lotsennetz::auth::Viewer::Admin { subject: "benchmark".into() };
+    let services = &network.services;
+    let report = |question: &str, ids: &[Id], call: &dyn Fn(&Id)| {
+        let ids = sample(ids, calls);
+        let mut times: Vec<Duration> = ids
+            .iter()
+            .map(|id| {
+                let start = Instant::now();
+                call(id);
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "{run} {question}: {} calls, median {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+            times.len(),
+            ms(at(0.5)),
+            ms(at(0.99)),
+            ms(at(1.0)),
+        );
+    };
+    report("recommendPeers", &network.lotsen, &|lotse| {
+        let query = PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(10) };
+        black_box(runtime.block_on(services.recommend_peers(&admin, &query, 10)).expect("answers"));
+    });
+    report("similarProjects", &network.projects, &|project| {
+        black_box(runtime.block_on(services.similar_projects(project, 10)).expect("answers"));
+    });
+    report("municipalitiesToAdvise", &network.experts, &|expert| {
+        black_box(runtime.block_on(services.municipalities_to_advise(&admin, expert, 10)).expect("answers"));
+    });
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    bench_recommendations(&mut criterion);
+    criterion.final_summary();
+}

@@ -52,7 +52,15 @@ pub struct PeerQuery {
     pub lotse: Id,
     pub filter: PeerFilter,
     /// When set, the store may leave out candidates that cannot be among this many best
-    /// (see `peer_score_bounds`); the first `limit` ranked results stay the same.
+    /// (see `peer_score_ceiling`); the first `limit` ranked results stay the same.
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectQuery {
+    pub project: Id,
+    /// When set, the store may leave out candidates that cannot be among this many best
+    /// (see `project_score_ceiling`); the first `limit` ranked results stay the same.
     pub limit: Option<usize>,
 }
 

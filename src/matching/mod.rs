@@ -11,7 +11,10 @@ mod rank;
 
 pub use explain::{Explanation, Reason, ReasonCode};
 pub use features::*;
-pub use rank::{peer_cutoff, peer_score_bounds, rank_advice, rank_experts, rank_peers, rank_projects};
+pub use rank::{
+    peer_score, peer_score_ceiling, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers,
+    rank_projects,
+};
 
 /// Weights of the peer score: project similarity, network proximity, context.
 pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];
@@ -66,6 +69,6 @@ pub fn proximity(distance_km: Option<f64>) -> Option<f64> {
 }
 
 /// Context in [0, 1]: half size similarity, half proximity; unknown parts count 0.5.
-fn context(population: (Option<u32>, Option<u32>), distance_km: Option<f64>) -> f64 {
+pub fn context(population: (Option<u32>, Option<u32>), distance_km: Option<f64>) -> f64 {
     0.5 * size_similarity(population.0, population.1).unwrap_or(0.5) + 0.5 * proximity(distance_km).unwrap_or(0.5)
 }

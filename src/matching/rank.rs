@@ -41,20 +41,15 @@ pub fn rank_peers(candidates: PeerCandidates, first: usize) -> Vec<Ranked<PeerFe
         |f| {
             let pairs: Vec<f64> = f.project_pairs.iter().map(|p| p.similarity).collect();
             let links = f.mutual_contacts.len() + f.mutual_collaborators.len();
-            peer_components(&pairs, f.topic_overlap, links, (origin_population, f.population), f.distance_km)
+            let context = context((origin_population, f.population), f.distance_km);
+            peer_components(&pairs, f.topic_overlap, links, context)
         },
         |f| explain::peer(f, origin_population),
     )
 }
 
 /// The peer score's components. `pair_similarities` are the best pairs, most similar first.
-fn peer_components(
-    pair_similarities: &[f64],
-    topic_overlap: f64,
-    links: usize,
-    population: (Option<u32>, Option<u32>),
-    distance_km: Option<f64>,
-) -> Vec<Component> {
+fn peer_components(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> Vec<Component> {
     let pair_score = pair_similarities.iter().take(PROJECT_PAIRS_KEPT).sum::<f64>() / PROJECT_PAIRS_KEPT as f64;
     let similarity = 0.8 * pair_score + 0.2 * topic_overlap;
     let network = 1.0 - (-(links as f64) / 2.0).exp();
@@ -62,31 +57,20 @@ fn peer_components(
     vec![
         Component { name: "similarity", weight: ws, value: similarity },
         Component { name: "network", weight: wn, value: network },
-        Component { name: "context", weight: wc, value: context(population, distance_km) },
+        Component { name: "context", weight: wc, value: context },
     ]
 }
 
-/// The lowest and highest peer score possible before the topic overlap (0 to 1) is known,
-/// so a store can skip the work for candidates that cannot reach the top (see [`peer_cutoff`]).
-pub fn peer_score_bounds(
-    pair_similarities: &[f64],
-    links: usize,
-    population: (Option<u32>, Option<u32>),
-    distance_km: Option<f64>,
-) -> (f64, f64) {
-    let lowest = score_of(&peer_components(pair_similarities, 0.0, links, population, distance_km));
-    let highest = score_of(&peer_components(pair_similarities, 1.0, links, population, distance_km));
-    (lowest, highest)
+/// The score [`rank_peers`] gives a candidate with these features, for stores that keep
+/// only the best candidates. `context` is [`context`] of the two places.
+pub fn peer_score(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> f64 {
+    score_of(&peer_components(pair_similarities, topic_overlap, links, context))
 }
 
-/// The score the `first`-th best candidate is sure to reach: candidates whose highest possible
-/// score lies below it cannot be among the first `first`, whatever their overlap.
-pub fn peer_cutoff(mut lowest_scores: Vec<f64>, first: usize) -> f64 {
-    if first == 0 || lowest_scores.len() < first {
-        return f64::NEG_INFINITY;
-    }
-    let (_, kth, _) = lowest_scores.select_nth_unstable_by(first - 1, |a, b| b.total_cmp(a));
-    *kth
+/// The highest score a peer without mutual links can reach when none of its project pairs
+/// is more similar than `best_pair`: no candidate of that kind scores above it.
+pub fn peer_score_ceiling(best_pair: f64, context: f64) -> f64 {
+    peer_score(&[best_pair; PROJECT_PAIRS_KEPT], 1.0, 0, context)
 }
 
 /// How much a project's results can be taken over, by its status.
@@ -108,19 +92,30 @@ pub fn rank_projects(candidates: ProjectCandidates, first: usize) -> Vec<Ranked<
         first,
         |f| &f.project.id,
         |f| {
-            let [ws, wr, wc] = PROJECT_WEIGHTS;
-            vec![
-                Component { name: "similarity", weight: ws, value: f.similarity },
-                Component { name: "reusability", weight: wr, value: reusability(f.status) },
-                Component {
-                    name: "context",
-                    weight: wc,
-                    value: context((origin_population, f.population), f.distance_km),
-                },
-            ]
+            let context = context((origin_population, f.population), f.distance_km);
+            project_components(f.similarity, reusability(f.status), context)
         },
         |f| explain::project(f, origin_population),
     )
+}
+
+fn project_components(similarity: f64, reusability: f64, context: f64) -> Vec<Component> {
+    let [ws, wr, wc] = PROJECT_WEIGHTS;
+    vec![
+        Component { name: "similarity", weight: ws, value: similarity },
+        Component { name: "reusability", weight: wr, value: reusability },
+        Component { name: "context", weight: wc, value: context },
+    ]
+}
+
+/// The score [`rank_projects`] gives a project with these features.
+pub fn project_score(similarity: f64, status: ProjectStatus, context: f64) -> f64 {
+    score_of(&project_components(similarity, reusability(status), context))
+}
+
+/// The highest score a project whose cosine similarity is at most `similarity` can reach.
+pub fn project_score_ceiling(similarity: f64) -> f64 {
+    score_of(&project_components(similarity, 1.0, 1.0))
 }
 
 /// Ranks municipalities for an expert: `0.6 * need + 0.25 * uncovered share + 0.15 * no Lotse`
@@ -220,14 +215,16 @@ mod tests {
     }
 
     #[test]
-    fn score_bounds_hold_the_score_and_the_cutoff_keeps_the_best() {
+    fn ceilings_hold_every_score_below_them() {
         let mut f = peer("a", &[0.9, 0.5]);
         f.topic_overlap = 0.4;
-        let score = rank_peers(PeerCandidates { population: Some(20_000), candidates: vec![f] }, 1)[0].score;
-        let (low, high) = peer_score_bounds(&[0.9, 0.5], 0, (Some(20_000), Some(10_000)), Some(20.0));
-        assert!(low <= score && score <= high, "{low} {score} {high}");
-        assert_eq!(peer_cutoff(vec![0.1, 0.7, 0.4, 0.9], 2), 0.7);
-        assert_eq!(peer_cutoff(vec![0.1], 2), f64::NEG_INFINITY);
+        let ranked = rank_peers(PeerCandidates { population: Some(20_000), candidates: vec![f] }, 1);
+        let context = context((Some(20_000), Some(10_000)), Some(20.0));
+        assert_eq!(ranked[0].score, peer_score(&[0.9, 0.5], 0.4, 0, context));
+        assert!(ranked[0].score < peer_score_ceiling(0.9, context));
+        assert!(peer_score_ceiling(0.9, context) < peer_score_ceiling(1.0, context));
+        assert!(project_score(0.8, ProjectStatus::Active, 0.5) < project_score_ceiling(0.8));
+        assert!((project_score_ceiling(1.0) - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -168,7 +168,8 @@ impl Services {
     }
 
     pub async fn similar_projects(&self, project: &Id, first: usize) -> ServiceResult<Vec<Ranked<ProjectFeatures>>> {
-        Ok(matching::rank_projects(self.store.project_candidates(project).await?, first))
+        let query = ProjectQuery { project: project.clone(), limit: Some(first) };
+        Ok(matching::rank_projects(self.store.project_candidates(&query).await?, first))
     }
 
     pub async fn municipalities_to_advise(

@@ -12,7 +12,9 @@ pub mod neo4j;
 use async_trait::async_trait;
 
 use crate::domain::{Id, Node, NodeKind, ProjectRole, ProjectStatus};
-use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+use crate::matching::{
+    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
+};
 
 pub use edges::Rel;
 
@@ -101,8 +103,8 @@ pub trait GraphStore: Send + Sync {
     /// Lotsen who could be peers of `query.lotse`, with their features.
     async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates>;
 
-    /// Projects in other municipalities that resemble `project`.
-    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates>;
+    /// Projects in other municipalities that resemble `query.project`.
+    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates>;
 
     /// Municipalities an expert serves, with their needs in the expert's topics.
     async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates>;

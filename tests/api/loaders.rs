@@ -43,8 +43,8 @@ impl GraphStore for Counted {
     async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         self.inner.peer_candidates(query).await
     }
-    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
-        self.inner.project_candidates(project).await
+    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
+        self.inner.project_candidates(query).await
     }
     async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
         self.inner.advice_candidates(expert).await

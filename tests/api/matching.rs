@@ -196,30 +196,42 @@ async fn rankings_are_deterministic() {
 
 #[tokio::test]
 async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_network() {
-    use lotsennetz::matching::{PeerFilter, PeerQuery, rank_peers};
+    use lotsennetz::domain::Id;
+    use lotsennetz::matching::{PeerFilter, PeerQuery, ProjectQuery, rank_peers, rank_projects};
     use lotsennetz::store::GraphStore;
 
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(lotsennetz::store::embedded::EmbeddedStore::open(dir.path()).unwrap());
     let services = lotsennetz::service::Services::new(store.clone());
     lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 42).await.unwrap();
+    let id = |s: String| Id::parse_field("id", &s).unwrap();
+    let nearby = PeerFilter { max_distance_km: Some(60.0), population_min: Some(3_000), ..Default::default() };
 
+    let (mut pruned_total, mut full_total) = (0, 0);
     for n in [1, 17, 250, 999, 1600] {
-        let lotse = lotsennetz::domain::Id::parse_field("id", &format!("lotse-{n:04}")).unwrap();
-        for first in [1, 10] {
-            let all = store
-                .peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: None })
-                .await
-                .unwrap();
-            let pruned = store
-                .peer_candidates(&PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(first) })
-                .await
-                .unwrap();
-            assert!(pruned.candidates.len() <= all.candidates.len());
-            let expected: Vec<_> = rank_peers(all, first).into_iter().map(|r| (r.features.lotse.id, r.score)).collect();
-            let actual: Vec<_> =
-                rank_peers(pruned, first).into_iter().map(|r| (r.features.lotse.id, r.score)).collect();
-            assert_eq!(actual, expected, "lotse-{n:04}, first {first}");
+        for filter in [PeerFilter::default(), nearby.clone()] {
+            for first in [1, 10] {
+                let query = PeerQuery { lotse: id(format!("lotse-{n:04}")), filter: filter.clone(), limit: None };
+                let all = store.peer_candidates(&query).await.unwrap();
+                let pruned = store.peer_candidates(&PeerQuery { limit: Some(first), ..query }).await.unwrap();
+                (pruned_total, full_total) =
+                    (pruned_total + pruned.candidates.len(), full_total + all.candidates.len());
+                let expected: Vec<_> = rank_peers(all, first).into_iter().map(|r| (r.features, r.score)).collect();
+                let actual: Vec<_> = rank_peers(pruned, first).into_iter().map(|r| (r.features, r.score)).collect();
+                assert_eq!(actual, expected, "lotse-{n:04}, {filter:?}, first {first}");
+            }
         }
     }
+    for n in [1, 42, 1000, 2500, 4000] {
+        for first in [1, 10] {
+            let query = ProjectQuery { project: id(format!("project-{n:05}")), limit: None };
+            let all = store.project_candidates(&query).await.unwrap();
+            let pruned = store.project_candidates(&ProjectQuery { limit: Some(first), ..query }).await.unwrap();
+            (pruned_total, full_total) = (pruned_total + pruned.candidates.len(), full_total + all.candidates.len());
+            let expected: Vec<_> = rank_projects(all, first).into_iter().map(|r| (r.features, r.score)).collect();
+            let actual: Vec<_> = rank_projects(pruned, first).into_iter().map(|r| (r.features, r.score)).collect();
+            assert_eq!(actual, expected, "project-{n:05}, first {first}");
+        }
+    }
+    assert!(pruned_total * 5 < full_total, "pruning left {pruned_total} of {full_total} candidates");
 }

@@ -1,15 +1,25 @@
 //! Each recommendation on the hand-built network: candidates (stage 1) and rankings (stage 2).
 
-use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery};
+use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery, ProjectQuery};
 use lotsennetz::store::GraphStore;
 
 use crate::fixtures::{create, id, small_network};
 use crate::support::Transcript;
 
-/// Candidates and ranking of `recommendPeers` for one Lotse and filter.
+/// How many best results the limited questions below ask for: a store may leave out
+/// candidates that cannot be among them, so these rankings check that pruning against the
+/// other store's full ranking.
+const BEST: usize = 3;
+
+/// Candidates and ranking of `recommendPeers` for one Lotse and filter, in full and the best
+/// few.
 pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filter: PeerFilter) -> Vec<String> {
     let query = PeerQuery { lotse: id(lotse), filter, limit: None };
     let label = format!("peers of {lotse} with {:?}", query.filter);
+    let best = PeerQuery { limit: Some(BEST), ..query.clone() };
+    if let Ok(candidates) = store.peer_candidates(&best).await {
+        t.ranked(format!("best {BEST} {label}"), &matching::rank_peers(candidates, BEST));
+    }
     match store.peer_candidates(&query).await {
         Ok(candidates) => {
             let ranked = matching::rank_peers(candidates, usize::MAX);
@@ -25,7 +35,11 @@ pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filt
 
 pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, project: &str) -> Vec<String> {
     let label = format!("projects like {project}");
-    match store.project_candidates(&id(project)).await {
+    let best = ProjectQuery { project: id(project), limit: Some(BEST) };
+    if let Ok(candidates) = store.project_candidates(&best).await {
+        t.ranked(format!("best {BEST} {label}"), &matching::rank_projects(candidates, BEST));
+    }
+    match store.project_candidates(&ProjectQuery { project: id(project), limit: None }).await {
         Ok(candidates) => {
             let ranked = matching::rank_projects(candidates, usize::MAX);
             t.ranked(label, &ranked);

@@ -4,9 +4,11 @@ use std::collections::{BTreeSet, HashSet};
 
 use rustc_hash::FxHashMap;
 
-use crate::domain::{Ags, ConnectionStatus, Coordinates, Entity, Id, Municipality, Node, NodeKind, Project};
+use crate::domain::{Ags, ConnectionStatus, Entity, Id, Municipality, Node, NodeKind, Project};
 use crate::store::Rel;
 use crate::store::edges::out_edges;
+
+use super::index::MatchIndex;
 
 #[derive(Default)]
 pub struct Graph {
@@ -17,6 +19,8 @@ pub struct Graph {
     kind_of: FxHashMap<Id, NodeKind>,
     incoming: FxHashMap<Id, FxHashMap<Rel, BTreeSet<(NodeKind, Id)>>>,
     ags: FxHashMap<Ags, Id>,
+    /// Dense numbers and arrays for matchmaking.
+    index: MatchIndex,
 }
 
 static EMPTY: BTreeSet<(NodeKind, Id)> = BTreeSet::new();
@@ -25,6 +29,7 @@ impl Graph {
     /// Inserts or replaces a node, keeping every index in step; returns the previous version.
     pub fn insert(&mut self, node: Node) -> Option<Node> {
         let previous = self.remove(node.kind(), node.id());
+        self.index.insert(&node);
         let key = (node.kind(), node.id().clone());
         for (rel, target) in out_edges(&node) {
             self.incoming.entry(target.clone()).or_default().entry(rel).or_default().insert(key.clone());
@@ -41,6 +46,7 @@ impl Graph {
     /// Removes a node and the edges it owns; edges pointing at it stay in the index.
     pub fn remove(&mut self, kind: NodeKind, id: &Id) -> Option<Node> {
         let node = self.nodes.get_mut(&kind)?.remove(id)?;
+        self.index.remove(&node);
         if let Some(ordered) = self.ordered.get_mut(&kind) {
             ordered.remove(id);
         }
@@ -63,6 +69,10 @@ impl Graph {
             self.ags.remove(ags);
         }
         Some(node)
+    }
+
+    pub fn index(&self) -> &MatchIndex {
+        &self.index
     }
 
     pub fn node(&self, kind: NodeKind, id: &Id) -> Option<&Node> {
@@ -149,10 +159,6 @@ impl Graph {
     /// Whether a municipality lies in `area` (a district or a region at any level).
     pub fn municipality_within(&self, municipality: &Municipality, area: &Id) -> bool {
         &municipality.district == area || self.regions_of_district(&municipality.district).contains(&area)
-    }
-
-    pub fn location(&self, municipality: &Id) -> Option<Coordinates> {
-        self.get::<Municipality>(municipality).and_then(|m| m.location)
     }
 
     /// Rarity of a topic: `ln(1 + projects / projects about the topic)`.

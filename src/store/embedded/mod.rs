@@ -3,6 +3,7 @@
 
 mod candidates;
 pub(crate) mod graph;
+mod index;
 mod list;
 mod sqlite;
 pub(crate) mod write;
@@ -13,7 +14,9 @@ use std::sync::{Mutex, RwLock};
 use async_trait::async_trait;
 
 use crate::domain::{Id, Node, NodeKind};
-use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+use crate::matching::{
+    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
+};
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
 use graph::Graph;
@@ -106,9 +109,9 @@ impl GraphStore for EmbeddedStore {
         self.read(|g| candidates::peers(g, query))
     }
 
-    #[tracing::instrument(skip_all, fields(project = %project))]
-    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
-        self.read(|g| candidates::projects(g, project))
+    #[tracing::instrument(skip_all, fields(project = %query.project))]
+    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
+        self.read(|g| candidates::projects(g, query))
     }
 
     #[tracing::instrument(skip_all, fields(expert = %expert))]

@@ -22,7 +22,9 @@ use tokio::sync::{Mutex, OnceCell};
 
 use crate::config::Neo4jConfig;
 use crate::domain::{Id, Node, NodeKind};
-use crate::matching::{AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates};
+use crate::matching::{
+    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
+};
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
 use connect::{DbError, DbResult, Tx, cypher, retry};
@@ -124,9 +126,9 @@ impl GraphStore for Neo4jStore {
         read!(self, "peer_candidates", |tx| candidates::peers(&mut tx, query))
     }
 
-    #[tracing::instrument(skip_all, fields(project = %project))]
-    async fn project_candidates(&self, project: &Id) -> StoreResult<ProjectCandidates> {
-        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, project))
+    #[tracing::instrument(skip_all, fields(project = %query.project))]
+    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
+        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, &query.project))
     }
 
     #[tracing::instrument(skip_all, fields(expert = %expert))]

@@ -1,0 +1,290 @@
+//! The part of the graph matchmaking walks, as dense numbers and arrays, kept in step with
+//! every insert and remove of the graph.
+//!
+//! Projects with the same list of topics share a *signature*; cosine similarity depends on
+//! the topics alone, so a question computes it once per signature, not per project. The
+//! list keeps the project's order of topics, since sums in that order give the same bits
+//! as the Neo4j store.
+
+use rustc_hash::FxHashMap;
+
+use crate::domain::{Coordinates, Id, Node, ProjectStatus, Visibility};
+
+/// Dense numbers for the ids of one kind, handed out on first sight and never reused.
+#[derive(Default)]
+pub struct Numbers {
+    by_id: FxHashMap<Id, u32>,
+    ids: Vec<Id>,
+}
+
+impl Numbers {
+    fn number(&mut self, id: &Id) -> u32 {
+        if let Some(&n) = self.by_id.get(id) {
+            return n;
+        }
+        let n = u32::try_from(self.ids.len()).expect("fewer than 2^32 nodes of a kind");
+        self.by_id.insert(id.clone(), n);
+        self.ids.push(id.clone());
+        n
+    }
+
+    pub fn get(&self, id: &Id) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn id(&self, n: u32) -> &Id {
+        &self.ids[n as usize]
+    }
+
+    pub fn count(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+pub struct ProjectEntry {
+    pub signature: u32,
+    pub municipality: u32,
+    pub members: Box<[u32]>,
+    pub status: ProjectStatus,
+}
+
+pub struct LotseEntry {
+    pub municipality: u32,
+    pub visible: bool,
+    pub topics: Box<[u32]>,
+}
+
+pub struct Place {
+    pub population: Option<u32>,
+    pub location: Option<Coordinates>,
+}
+
+/// Distinct topic lists of projects.
+#[derive(Default)]
+pub struct Signatures {
+    by_topics: FxHashMap<Box<[u32]>, u32>,
+    topics: Vec<Box<[u32]>>,
+    projects: Vec<Vec<u32>>,
+    with_topic: Vec<Vec<u32>>,
+}
+
+impl Signatures {
+    fn number(&mut self, topics: Box<[u32]>) -> u32 {
+        if let Some(&n) = self.by_topics.get(&topics) {
+            return n;
+        }
+        let n = self.topics.len() as u32;
+        for &t in &topics {
+            slot(&mut self.with_topic, t).push(n);
+        }
+        self.by_topics.insert(topics.clone(), n);
+        self.topics.push(topics);
+        self.projects.push(Vec::new());
+        n
+    }
+
+    pub fn count(&self) -> usize {
+        self.topics.len()
+    }
+
+    /// The topic numbers of a signature, in the projects' order.
+    pub fn topics(&self, signature: u32) -> &[u32] {
+        &self.topics[signature as usize]
+    }
+
+    /// The live projects with exactly these topics, in no particular order.
+    pub fn projects(&self, signature: u32) -> &[u32] {
+        &self.projects[signature as usize]
+    }
+
+    /// Signatures containing a topic.
+    pub fn with_topic(&self, topic: u32) -> &[u32] {
+        self.with_topic.get(topic as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[derive(Default)]
+pub struct MatchIndex {
+    pub topics: Numbers,
+    pub projects: Numbers,
+    pub lotsen: Numbers,
+    pub municipalities: Numbers,
+    pub signatures: Signatures,
+    project: Vec<Option<ProjectEntry>>,
+    lotse: Vec<Option<LotseEntry>>,
+    /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
+    lotse_projects: Vec<Vec<u32>>,
+    place: Vec<Option<Place>>,
+    /// Live projects about each topic.
+    about: Vec<u32>,
+    live_projects: usize,
+}
+
+/// The element `n` of `v`, growing `v` with defaults as needed.
+fn slot<T: Default>(v: &mut Vec<T>, n: u32) -> &mut T {
+    let n = n as usize;
+    if v.len() <= n {
+        v.resize_with(n + 1, T::default);
+    }
+    &mut v[n]
+}
+
+fn remove_value(v: &mut Vec<u32>, value: u32) {
+    if let Some(at) = v.iter().position(|&x| x == value) {
+        v.swap_remove(at);
+    }
+}
+
+impl MatchIndex {
+    pub fn insert(&mut self, node: &Node) {
+        match node {
+            Node::Project(p) => {
+                let n = self.projects.number(&p.id);
+                let mut topics: Vec<u32> = Vec::with_capacity(p.topics.len());
+                for t in &p.topics {
+                    let t = self.topics.number(t);
+                    if !topics.contains(&t) {
+                        topics.push(t);
+                    }
+                }
+                for &t in &topics {
+                    *slot(&mut self.about, t) += 1;
+                }
+                let signature = self.signatures.number(topics.into_boxed_slice());
+                self.signatures.projects[signature as usize].push(n);
+                let mut members: Vec<u32> = p.members.iter().map(|m| self.lotsen.number(&m.lotse)).collect();
+                members.sort_unstable();
+                members.dedup();
+                for &l in &members {
+                    slot(&mut self.lotse_projects, l).push(n);
+                }
+                let municipality = self.municipalities.number(&p.municipality);
+                let entry = ProjectEntry { signature, municipality, members: members.into(), status: p.status };
+                *slot(&mut self.project, n) = Some(entry);
+                self.live_projects += 1;
+            }
+            Node::Lotse(l) => {
+                let n = self.lotsen.number(&l.id);
+                let mut topics: Vec<u32> = l.topics.iter().map(|t| self.topics.number(t)).collect();
+                topics.sort_unstable();
+                topics.dedup();
+                let entry = LotseEntry {
+                    municipality: self.municipalities.number(&l.municipality),
+                    visible: l.visibility == Visibility::Network,
+                    topics: topics.into(),
+                };
+                *slot(&mut self.lotse, n) = Some(entry);
+            }
+            Node::Municipality(m) => {
+                let n = self.municipalities.number(&m.id);
+                *slot(&mut self.place, n) = Some(Place { population: m.population, location: m.location });
+            }
+            Node::Topic(t) => {
+                self.topics.number(&t.id);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn remove(&mut self, node: &Node) {
+        match node {
+            Node::Project(p) => {
+                let Some(n) = self.projects.get(&p.id) else { return };
+                let Some(entry) = self.project[n as usize].take() else { return };
+                for &t in self.signatures.topics(entry.signature) {
+                    self.about[t as usize] -= 1;
+                }
+                remove_value(&mut self.signatures.projects[entry.signature as usize], n);
+                for &l in entry.members.iter() {
+                    remove_value(&mut self.lotse_projects[l as usize], n);
+                }
+                self.live_projects -= 1;
+            }
+            Node::Lotse(l) => {
+                if let Some(n) = self.lotsen.get(&l.id) {
+                    self.lotse[n as usize] = None;
+                }
+            }
+            Node::Municipality(m) => {
+                if let Some(n) = self.municipalities.get(&m.id) {
+                    self.place[n as usize] = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn project(&self, n: u32) -> Option<&ProjectEntry> {
+        self.project.get(n as usize)?.as_ref()
+    }
+
+    pub fn lotse(&self, n: u32) -> Option<&LotseEntry> {
+        self.lotse.get(n as usize)?.as_ref()
+    }
+
+    pub fn projects_of(&self, lotse: u32) -> &[u32] {
+        self.lotse_projects.get(lotse as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn place(&self, municipality: u32) -> Option<&Place> {
+        self.place.get(municipality as usize)?.as_ref()
+    }
+
+    /// Rarity of every topic by number (see [`crate::matching::rarity`]).
+    pub fn rarities(&self) -> Vec<f64> {
+        (0..self.topics.count())
+            .map(|t| crate::matching::rarity(self.live_projects, self.about.get(t).copied().unwrap_or(0) as usize))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Membership, Project, ProjectRole};
+
+    fn id(s: &str) -> Id {
+        Id::parse_field("id", s).unwrap()
+    }
+
+    fn project(name: &str, topics: &[&str], members: &[&str]) -> Node {
+        Node::Project(Project {
+            id: id(name),
+            title: crate::domain::Name::parse_field("title", name).unwrap(),
+            description: None,
+            municipality: id("m"),
+            topics: topics.iter().map(|t| id(t)).collect(),
+            members: members.iter().map(|l| Membership { lotse: id(l), role: ProjectRole::Member }).collect(),
+            status: ProjectStatus::Active,
+            start_date: None,
+            end_date: None,
+        })
+    }
+
+    #[test]
+    fn projects_with_the_same_topics_share_a_signature_until_removed() {
+        let c = project("c", &["y", "x"], &[]);
+        let mut index = MatchIndex::default();
+        let a = project("a", &["x", "y"], &["l1"]);
+        let b = project("b", &["x", "y", "x"], &["l1", "l2"]);
+        index.insert(&a);
+        index.insert(&b);
+        let (na, nb) = (index.projects.get(&id("a")).unwrap(), index.projects.get(&id("b")).unwrap());
+        let signature = index.project(na).unwrap().signature;
+        assert_eq!(index.project(nb).unwrap().signature, signature);
+        assert_eq!(index.signatures.projects(signature).len(), 2);
+        index.insert(&c);
+        assert_ne!(index.project(index.projects.get(&id("c")).unwrap()).unwrap().signature, signature);
+        index.remove(&c);
+        assert_eq!(index.projects_of(index.lotsen.get(&id("l1")).unwrap()).len(), 2);
+        let x = index.topics.get(&id("x")).unwrap();
+        assert_eq!(index.rarities()[x as usize], crate::matching::rarity(2, 2));
+        assert_eq!(index.signatures.topics(signature), &[x, index.topics.get(&id("y")).unwrap()]);
+
+        index.remove(&b);
+        assert_eq!(index.signatures.projects(signature), &[na]);
+        assert!(index.project(nb).is_none());
+        assert!(index.projects_of(index.lotsen.get(&id("l2")).unwrap()).is_empty());
+        assert_eq!(index.rarities()[x as usize], crate::matching::rarity(1, 1));
+    }
+}

@@ -235,3 +235,45 @@ async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_netwo
     }
     assert!(pruned_total * 5 < full_total, "pruning left {pruned_total} of {full_total} candidates");
 }
+
+async fn peers_of_anna(app: &TestApp) -> Vec<String> {
+    ids(&app.data(PEERS, json!({ "lotse": "anna" })).await["recommendPeers"], "lotse")
+}
+
+#[tokio::test]
+async fn recommendations_follow_every_write() {
+    let mut app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let like_anna1 = async |app: &TestApp| {
+        let query = r#"{ similarProjects(projectId: "p-anna1", first: 10) { project { id } } }"#;
+        ids(&app.data(query, json!({})).await["similarProjects"], "project")
+    };
+    assert_eq!(peers_of_anna(&app).await, ["ben", "carla"]);
+    assert_eq!(like_anna1(&app).await[0], "p-ben1");
+
+    let update_project =
+        r#"mutation($id: ID!, $input: UpdateProjectInput!) { updateProject(id: $id, input: $input) { id } }"#;
+    app.data(update_project, json!({ "id": "p-ben1", "input": { "topicIds": ["wlan"] } })).await;
+    assert!(!like_anna1(&app).await.contains(&"p-ben1".to_owned()), "p-ben1 no longer shares a topic");
+
+    let remove = r#"mutation { removeProjectMember(projectId: "p-ben2", lotseId: "ben") { id } }"#;
+    app.data(remove, json!({})).await;
+    assert_eq!(peers_of_anna(&app).await, ["carla"], "ben has nothing in common with anna any more");
+
+    let add = r#"mutation { addProjectMember(projectId: "p-ben2", lotseId: "emil") { id } }"#;
+    app.data(add, json!({})).await;
+    assert_eq!(peers_of_anna(&app).await, ["emil", "carla"], "emil now works on an open-data project");
+
+    let update_lotse = r#"mutation($input: UpdateLotseInput!) { updateLotse(id: "emil", input: $input) { id } }"#;
+    app.data(update_lotse, json!({ "input": { "visibility": "HIDDEN" } })).await;
+    assert_eq!(peers_of_anna(&app).await, ["carla"], "hidden Lotsen are never recommended");
+    app.data(update_lotse, json!({ "input": { "visibility": "NETWORK", "municipalityId": "m-a" } })).await;
+    assert_eq!(peers_of_anna(&app).await, ["carla"], "nor Lotsen of the same municipality");
+    app.data(update_lotse, json!({ "input": { "municipalityId": "m-e" } })).await;
+    assert_eq!(peers_of_anna(&app).await, ["emil", "carla"]);
+
+    app.data(r#"mutation { deleteProject(id: "p-ben2") }"#, json!({})).await;
+    assert_eq!(peers_of_anna(&app).await, ["carla"]);
+    app.restart().await;
+    assert_eq!(peers_of_anna(&app).await, ["carla"], "the same after a restart");
+}

@@ -220,8 +220,8 @@ impl TopScores {
     }
 }
 
-/// Topic numbers in the orders weights are summed in, so sums give the same bits as the
-/// Neo4j store: by id, and rarest first then by id (the order of shared topics).
+/// Ranks of topic numbers in the orders weights are summed in, so sums give the same bits as
+/// the Neo4j store: by id, and rarest first then by id (the order of shared topics).
 struct TopicOrder {
     by_id: Vec<u32>,
     rarest_first: Vec<u32>,
@@ -230,12 +230,21 @@ struct TopicOrder {
 impl TopicOrder {
     fn new(index: &MatchIndex, rarity: &[f64]) -> Self {
         let id = |t: &u32| index.topics.id(*t);
-        let mut by_id: Vec<u32> = (0..index.topics.count() as u32).collect();
-        by_id.sort_by(|a, b| id(a).cmp(id(b)));
-        let mut rarest_first = by_id.clone();
-        rarest_first.sort_by(|a, b| rarity[*b as usize].total_cmp(&rarity[*a as usize]).then_with(|| id(a).cmp(id(b))));
-        Self { by_id, rarest_first }
+        let mut topics: Vec<u32> = (0..index.topics.count() as u32).collect();
+        topics.sort_by(|a, b| id(a).cmp(id(b)));
+        let by_id = ranks(&topics);
+        topics.sort_by(|a, b| rarity[*b as usize].total_cmp(&rarity[*a as usize]).then_with(|| id(a).cmp(id(b))));
+        Self { by_id, rarest_first: ranks(&topics) }
     }
+}
+
+/// The position of each number in `ordered`, by number.
+fn ranks(ordered: &[u32]) -> Vec<u32> {
+    let mut ranks = vec![0; ordered.len()];
+    for (rank, &n) in ordered.iter().enumerate() {
+        ranks[n as usize] = rank as u32;
+    }
+    ranks
 }
 
 /// A set of topics by number.
@@ -247,52 +256,58 @@ impl TopicBits {
         Self(vec![0; topics.div_ceil(64)])
     }
 
-    fn clear(&mut self) {
-        self.0.fill(0);
+    /// Adds a topic; false when it was there already.
+    fn insert(&mut self, topic: u32) -> bool {
+        let (word, bit) = (&mut self.0[topic as usize / 64], 1 << (topic % 64));
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
     }
 
-    fn insert(&mut self, topic: u32) {
-        self.0[topic as usize / 64] |= 1 << (topic % 64);
+    fn remove(&mut self, topic: u32) {
+        self.0[topic as usize / 64] &= !(1 << (topic % 64));
     }
 
     fn contains(&self, topic: u32) -> bool {
         self.0[topic as usize / 64] & (1 << (topic % 64)) != 0
     }
-
-    /// Sum of the rarities of the topics, in id order.
-    fn weight(&self, order: &TopicOrder, rarity: &[f64]) -> f64 {
-        order.by_id.iter().filter(|&&t| self.contains(t)).map(|&t| rarity[t as usize]).sum()
-    }
-
-    /// The topics in both sets, rarest first then by id.
-    fn shared<'o>(&'o self, other: &'o TopicBits, order: &'o TopicOrder) -> impl Iterator<Item = u32> + 'o {
-        order.rarest_first.iter().copied().filter(|&t| self.contains(t) && other.contains(t))
-    }
 }
 
-fn shared_topics(
-    graph: &Graph,
-    (order, rarity): (&TopicOrder, &[f64]),
-    mine: &TopicBits,
-    theirs: &TopicBits,
-) -> Vec<SharedTopic> {
-    let topics = &graph.index().topics;
-    mine.shared(theirs, order)
-        .map(|t| SharedTopic { topic: label::<Topic>(graph, topics.id(t)), rarity: rarity[t as usize] })
-        .collect()
+/// A Lotse's topics (of their projects and competences), in id order.
+struct Profile {
+    topics: Vec<u32>,
+    weight: f64,
 }
 
-/// Topics of a Lotse's projects and competences.
-fn profile(index: &MatchIndex, lotse: u32, into: &mut TopicBits) {
-    into.clear();
-    for &project in index.projects_of(lotse) {
-        if let Some(p) = index.project(project) {
-            index.signatures.topics(p.signature).iter().for_each(|&t| into.insert(t));
+/// Topics of a Lotse's projects and competences, and the sum of their rarities, in id order.
+fn profile(index: &MatchIndex, lotse: u32, (order, rarity): (&TopicOrder, &[f64]), seen: &mut TopicBits) -> Profile {
+    let mut topics = Vec::new();
+    let projects = index.projects_of(lotse).iter().filter_map(|&p| index.project(p));
+    let competences = index.lotse(lotse).map_or(&[][..], |l| &l.topics);
+    for &topic in projects.flat_map(|p| index.signatures.topics(p.signature)).chain(competences) {
+        if seen.insert(topic) {
+            topics.push(topic);
         }
     }
-    if let Some(l) = index.lotse(lotse) {
-        l.topics.iter().for_each(|&t| into.insert(t));
-    }
+    topics.iter().for_each(|&t| seen.remove(t));
+    topics.sort_unstable_by_key(|&t| order.by_id[t as usize]);
+    let weight = topics.iter().map(|&t| rarity[t as usize]).sum();
+    Profile { topics, weight }
+}
+
+/// The topics of `theirs` that `mine` has too, rarest first then by id.
+fn shared(mine: &TopicBits, theirs: &[u32], order: &TopicOrder) -> Vec<u32> {
+    let mut shared: Vec<u32> = theirs.iter().copied().filter(|&t| mine.contains(t)).collect();
+    shared.sort_unstable_by_key(|&t| order.rarest_first[t as usize]);
+    shared
+}
+
+fn shared_topics(graph: &Graph, rarity: &[f64], shared: &[u32]) -> Vec<SharedTopic> {
+    let topics = &graph.index().topics;
+    shared
+        .iter()
+        .map(|&t| SharedTopic { topic: label::<Topic>(graph, topics.id(t)), rarity: rarity[t as usize] })
+        .collect()
 }
 
 /// Mutual contacts and collaborators of a candidate.
@@ -331,13 +346,20 @@ fn linked<'g>(graph: &'g Graph, me: &'g Lotse, my_contacts: &BTreeSet<&'g Id>) -
 /// A project pair of a candidate: similarity, my project, theirs.
 type Pair = (f64, u32, u32);
 
+/// A peer candidate admitted with its exact topic overlap, before its project pairs.
+struct Admitted {
+    lotse: u32,
+    links: usize,
+    fit: PlaceFit,
+    overlap: f64,
+    shared: Vec<u32>,
+}
+
 /// A peer candidate scored in full.
 struct Scored {
-    lotse: u32,
+    admitted: Admitted,
     score: f64,
     pairs: Vec<Pair>,
-    overlap: f64,
-    fit: PlaceFit,
 }
 
 /// One `recommendPeers` question on the index.
@@ -351,40 +373,69 @@ struct PeerSearch<'a> {
     /// My projects grouped by signature, in the order of `similarities`' origins.
     mine: Vec<Vec<u32>>,
     similarities: Similarities,
-    my_profile: TopicBits,
+    my_topics: TopicBits,
     my_profile_weight: f64,
-    their_profile: TopicBits,
+    scratch: TopicBits,
     places: Places<'a>,
     seen: Vec<bool>,
     top: TopScores,
+    /// Admitted candidates by their ceiling, highest first, waiting to be scored in full.
+    waiting: BinaryHeap<(Score, Reverse<u32>)>,
+    admitted: HashMap<u32, Admitted>,
     scored: Vec<Scored>,
 }
 
 impl PeerSearch<'_> {
-    /// Scores a candidate in full, when it may be a peer at all and can still reach the best
-    /// (`best_pair` bounds its project pairs; mutual links lift every bound).
-    fn consider(&mut self, lotse: u32, links: usize, best_pair: f64) {
-        let Some(entry) = self.index.lotse(lotse) else { return };
+    /// Admits a candidate that may be a peer at all, with the highest score it can reach when
+    /// no project pair is more similar than `best_pair`; `None` when it cannot be among the best.
+    fn admit(&mut self, lotse: u32, links: usize, best_pair: f64) -> Option<(f64, Admitted)> {
+        let entry = self.index.lotse(lotse)?;
         if entry.municipality == self.home || !entry.visible || self.my_contacts.contains(&lotse) {
-            return;
+            return None;
         }
         let fit = self.places.fit(entry.municipality);
-        if !fit.fits || (links == 0 && !self.top.reachable(peer_score_ceiling(best_pair, fit.context))) {
+        if !fit.fits || !self.top.reachable(peer_score(&[best_pair; PROJECT_PAIRS_KEPT], 1.0, links, fit.context)) {
+            return None;
+        }
+        let theirs = profile(self.index, lotse, (&self.order, &self.rarity), &mut self.scratch);
+        let shared = shared(&self.my_topics, &theirs.topics, &self.order);
+        let shared_weight: f64 = shared.iter().map(|&t| self.rarity[t as usize]).sum();
+        let union = self.my_profile_weight + theirs.weight - shared_weight;
+        let overlap = if union > 0.0 { shared_weight / union } else { 0.0 };
+        let ceiling = peer_score(&[best_pair; PROJECT_PAIRS_KEPT], overlap, links, fit.context);
+        self.top.reachable(ceiling).then_some((ceiling, Admitted { lotse, links, fit, overlap, shared }))
+    }
+
+    fn wait(&mut self, (ceiling, admitted): (f64, Admitted)) {
+        self.waiting.push((Score(ceiling), Reverse(admitted.lotse)));
+        self.admitted.insert(admitted.lotse, admitted);
+    }
+
+    /// Scores in full, highest ceiling first, every waiting candidate whose ceiling reaches
+    /// `level`, dropping those that can no longer be among the best.
+    fn settle(&mut self, level: f64) {
+        while let Some((Score(ceiling), Reverse(lotse))) = self.waiting.peek() {
+            let (ceiling, lotse) = (*ceiling, *lotse);
+            if ceiling < level {
+                break;
+            }
+            self.waiting.pop();
+            let admitted = self.admitted.remove(&lotse).expect("waiting candidates are admitted");
+            if self.top.reachable(ceiling) {
+                self.score(admitted);
+            }
+        }
+    }
+
+    fn score(&mut self, admitted: Admitted) {
+        let pairs = self.best_pairs(admitted.lotse);
+        if pairs.is_empty() && admitted.links == 0 {
             return;
         }
-        let pairs = self.best_pairs(lotse);
-        if pairs.is_empty() && links == 0 {
-            return;
-        }
-        profile(self.index, lotse, &mut self.their_profile);
-        let shared: f64 =
-            self.my_profile.shared(&self.their_profile, &self.order).map(|t| self.rarity[t as usize]).sum();
-        let union = self.my_profile_weight + self.their_profile.weight(&self.order, &self.rarity) - shared;
-        let overlap = if union > 0.0 { shared / union } else { 0.0 };
         let similarities: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-        let score = peer_score(&similarities, overlap, links, fit.context);
+        let score = peer_score(&similarities, admitted.overlap, admitted.links, admitted.fit.context);
         self.top.push(score);
-        self.scored.push(Scored { lotse, score, pairs, overlap, fit });
+        self.scored.push(Scored { admitted, score, pairs });
     }
 
     /// The most similar pairs of my projects and the candidate's other projects, most similar
@@ -423,9 +474,12 @@ impl PeerSearch<'_> {
     }
 }
 
-/// Peers reached through similar projects, shared contacts or shared collaborators. With a
-/// limit, candidates are visited from the most similar projects down and the walk stops
-/// once no candidate left can reach the best scored so far.
+/// Peers reached through similar projects, shared contacts or shared collaborators.
+///
+/// With a limit, candidates are met signature by signature from the most similar down; each
+/// gets a ceiling from that similarity, its topic overlap and its place, and candidates are
+/// scored in full highest ceiling first, only while their ceiling can still reach the best.
+/// The walk stops once no signature left can lift anyone into the best.
 pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let me = graph.get::<Lotse>(&query.lotse).ok_or_else(|| missing(NodeKind::Lotse, &query.lotse))?;
     let index = graph.index();
@@ -434,6 +488,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
     let home_population = index.place(home).and_then(|p| p.population);
     let rarity = index.rarities();
+    let order = TopicOrder::new(index, &rarity);
     let my_projects: HashSet<u32> = index.projects_of(my_number).iter().copied().collect();
     let mut by_signature: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for &project in index.projects_of(my_number) {
@@ -444,36 +499,43 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let origins: Vec<u32> = by_signature.keys().copied().collect();
     let my_contact_ids = graph.contacts(&me.id);
     let links = linked(graph, me, &my_contact_ids);
-    let mut my_profile = TopicBits::new(index.topics.count());
-    profile(index, my_number, &mut my_profile);
-    let order = TopicOrder::new(index, &rarity);
+    let mut scratch = TopicBits::new(index.topics.count());
+    let mine = profile(index, my_number, (&order, &rarity), &mut scratch);
+    let mut my_topics = scratch.clone();
+    mine.topics.iter().for_each(|&t| _ = my_topics.insert(t));
     let mut search = PeerSearch {
         index,
         home,
         my_contacts: my_contact_ids.iter().filter_map(|id| number(id)).collect(),
         similarities: Similarities::new(index, &rarity, &origins),
         mine: by_signature.into_values().collect(),
-        my_profile_weight: my_profile.weight(&order, &rarity),
+        my_topics,
+        my_profile_weight: mine.weight,
+        scratch,
         order,
-        their_profile: my_profile.clone(),
-        my_profile,
         rarity,
         my_projects,
         places: Places::new(graph, &query.filter, home),
         seen: vec![false; index.lotsen.count()],
         top: TopScores::new(query.limit.unwrap_or(usize::MAX)),
+        waiting: BinaryHeap::new(),
+        admitted: HashMap::default(),
         scored: Vec::new(),
     };
     search.seen[my_number as usize] = true;
     for (id, links) in &links {
         if let Some(lotse) = number(id).filter(|&l| !std::mem::replace(&mut search.seen[l as usize], true)) {
-            search.consider(lotse, links.count(), 1.0);
+            if let Some(admitted) = search.admit(lotse, links.count(), 1.0) {
+                search.score(admitted.1);
+            }
         }
     }
-    let similarities = std::mem::take(&mut search.similarities.order);
-    for &row in &similarities {
+    let rows = std::mem::take(&mut search.similarities.order);
+    for &row in &rows {
         let best_pair = search.similarities.best[row as usize];
-        if !search.top.reachable(peer_score_ceiling(best_pair, 1.0)) {
+        let unmet = peer_score_ceiling(best_pair, 1.0);
+        search.settle(unmet);
+        if !search.top.reachable(unmet) {
             break;
         }
         for &theirs in index.signatures.projects(search.similarities.signature[row as usize]) {
@@ -482,36 +544,32 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
             }
             for &lotse in index.project(theirs).map_or(&[][..], |p| &p.members) {
                 if !std::mem::replace(&mut search.seen[lotse as usize], true) {
-                    search.consider(lotse, 0, best_pair);
+                    if let Some(admitted) = search.admit(lotse, 0, best_pair) {
+                        search.wait(admitted);
+                    }
                 }
             }
         }
     }
+    search.settle(f64::NEG_INFINITY);
 
     let threshold = search.top.threshold().unwrap_or(f64::NEG_INFINITY);
     let no_links = Links::default();
-    let mut their_profile = search.their_profile.clone();
     let mut candidates: Vec<PeerFeatures> = search
         .scored
         .iter()
         .filter(|s| s.score >= threshold)
         .map(|s| {
-            let id = index.lotsen.id(s.lotse);
+            let id = index.lotsen.id(s.admitted.lotse);
             let lotse = graph.get::<Lotse>(id).expect("scored Lotsen exist");
             let links = links.get(id).unwrap_or(&no_links);
-            profile(index, s.lotse, &mut their_profile);
             PeerFeatures {
                 lotse: label::<Lotse>(graph, id),
                 municipality: label::<Municipality>(graph, &lotse.municipality),
-                population: s.fit.population,
-                distance_km: s.fit.distance_km,
-                shared_topics: shared_topics(
-                    graph,
-                    (&search.order, &search.rarity),
-                    &search.my_profile,
-                    &their_profile,
-                ),
-                topic_overlap: s.overlap,
+                population: s.admitted.fit.population,
+                distance_km: s.admitted.fit.distance_km,
+                shared_topics: shared_topics(graph, &search.rarity, &s.admitted.shared),
+                topic_overlap: s.admitted.overlap,
                 project_pairs: s
                     .pairs
                     .iter()
@@ -581,15 +639,13 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
     let order = TopicOrder::new(index, &rarity);
     let mut origin_topics = TopicBits::new(index.topics.count());
-    index.signatures.topics(entry.signature).iter().for_each(|&t| origin_topics.insert(t));
-    let mut their_topics = origin_topics.clone();
+    index.signatures.topics(entry.signature).iter().for_each(|&t| _ = origin_topics.insert(t));
     let mut candidates: Vec<ProjectFeatures> = scored
         .into_iter()
         .filter(|s| s.1 >= threshold)
         .filter_map(|(other, _, similarity, fit)| {
             let project = graph.get::<Project>(index.projects.id(other))?;
-            their_topics.clear();
-            index.signatures.topics(index.project(other)?.signature).iter().for_each(|&t| their_topics.insert(t));
+            let their_topics = index.signatures.topics(index.project(other)?.signature);
             Some(ProjectFeatures {
                 project: label::<Project>(graph, &project.id),
                 municipality: label::<Municipality>(graph, &project.municipality),
@@ -597,7 +653,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
                 population: fit.population,
                 distance_km: fit.distance_km,
                 similarity,
-                shared_topics: shared_topics(graph, (&order, &rarity), &origin_topics, &their_topics),
+                shared_topics: shared_topics(graph, &rarity, &shared(&origin_topics, their_topics, &order)),
             })
         })
         .collect();

@@ -155,15 +155,38 @@ impl<'a> Places<'a> {
         let place = self.graph.index().place(municipality);
         let population = place.and_then(|p| p.population);
         let distance_km = self.home.zip(place.and_then(|p| p.location)).map(|(a, b)| a.distance_km(&b));
-        let node = self.graph.get::<Municipality>(self.graph.index().municipalities.id(municipality));
         let fit = PlaceFit {
-            fits: node.is_some_and(|m| fits(self.graph, self.filter, m, distance_km)),
+            fits: place.is_some() && self.fits(municipality, population, distance_km),
             population,
             distance_km,
             context: context((self.home_population, population), distance_km),
         };
         self.cache[municipality as usize] = Some(fit);
         fit
+    }
+
+    fn fits(&self, municipality: u32, population: Option<u32>, distance_km: Option<f64>) -> bool {
+        let filter = self.filter;
+        if let Some(area) = &filter.within {
+            let id = self.graph.index().municipalities.id(municipality);
+            if !self.graph.get::<Municipality>(id).is_some_and(|m| self.graph.municipality_within(m, area)) {
+                return false;
+            }
+        }
+        if let Some(max) = filter.max_distance_km {
+            if distance_km.is_none_or(|d| d > max) {
+                return false;
+            }
+        }
+        if filter.population_min.is_some() || filter.population_max.is_some() {
+            let inside = population.is_some_and(|p| {
+                filter.population_min.is_none_or(|min| p >= min) && filter.population_max.is_none_or(|max| p <= max)
+            });
+            if !inside {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -256,16 +279,8 @@ impl TopicBits {
         Self(vec![0; topics.div_ceil(64)])
     }
 
-    /// Adds a topic; false when it was there already.
-    fn insert(&mut self, topic: u32) -> bool {
-        let (word, bit) = (&mut self.0[topic as usize / 64], 1 << (topic % 64));
-        let new = *word & bit == 0;
-        *word |= bit;
-        new
-    }
-
-    fn remove(&mut self, topic: u32) {
-        self.0[topic as usize / 64] &= !(1 << (topic % 64));
+    fn insert(&mut self, topic: u32) {
+        self.0[topic as usize / 64] |= 1 << (topic % 64);
     }
 
     fn contains(&self, topic: u32) -> bool {
@@ -273,33 +288,19 @@ impl TopicBits {
     }
 }
 
-/// A Lotse's topics (of their projects and competences), in id order.
-struct Profile {
-    topics: Vec<u32>,
-    weight: f64,
+/// Sum of the rarities of some topics, in id order.
+fn weight(topics: &[u32], (order, rarity): (&TopicOrder, &[f64]), scratch: &mut Vec<u32>) -> f64 {
+    scratch.clear();
+    scratch.extend_from_slice(topics);
+    scratch.sort_unstable_by_key(|&t| order.by_id[t as usize]);
+    scratch.iter().map(|&t| rarity[t as usize]).sum()
 }
 
-/// Topics of a Lotse's projects and competences, and the sum of their rarities, in id order.
-fn profile(index: &MatchIndex, lotse: u32, (order, rarity): (&TopicOrder, &[f64]), seen: &mut TopicBits) -> Profile {
-    let mut topics = Vec::new();
-    let projects = index.projects_of(lotse).iter().filter_map(|&p| index.project(p));
-    let competences = index.lotse(lotse).map_or(&[][..], |l| &l.topics);
-    for &topic in projects.flat_map(|p| index.signatures.topics(p.signature)).chain(competences) {
-        if seen.insert(topic) {
-            topics.push(topic);
-        }
-    }
-    topics.iter().for_each(|&t| seen.remove(t));
-    topics.sort_unstable_by_key(|&t| order.by_id[t as usize]);
-    let weight = topics.iter().map(|&t| rarity[t as usize]).sum();
-    Profile { topics, weight }
-}
-
-/// The topics of `theirs` that `mine` has too, rarest first then by id.
-fn shared(mine: &TopicBits, theirs: &[u32], order: &TopicOrder) -> Vec<u32> {
-    let mut shared: Vec<u32> = theirs.iter().copied().filter(|&t| mine.contains(t)).collect();
+/// The topics of `theirs` that `mine` has too, rarest first then by id, into `shared`.
+fn shared_into(mine: &TopicBits, theirs: &[u32], order: &TopicOrder, shared: &mut Vec<u32>) {
+    shared.clear();
+    shared.extend(theirs.iter().copied().filter(|&t| mine.contains(t)));
     shared.sort_unstable_by_key(|&t| order.rarest_first[t as usize]);
-    shared
 }
 
 fn shared_topics(graph: &Graph, rarity: &[f64], shared: &[u32]) -> Vec<SharedTopic> {
@@ -352,7 +353,6 @@ struct Admitted {
     links: usize,
     fit: PlaceFit,
     overlap: f64,
-    shared: Vec<u32>,
 }
 
 /// A peer candidate scored in full.
@@ -375,7 +375,7 @@ struct PeerSearch<'a> {
     similarities: Similarities,
     my_topics: TopicBits,
     my_profile_weight: f64,
-    scratch: TopicBits,
+    scratch: (Vec<u32>, Vec<u32>),
     places: Places<'a>,
     seen: Vec<bool>,
     top: TopScores,
@@ -397,13 +397,15 @@ impl PeerSearch<'_> {
         if !fit.fits || !self.top.reachable(peer_score(&[best_pair; PROJECT_PAIRS_KEPT], 1.0, links, fit.context)) {
             return None;
         }
-        let theirs = profile(self.index, lotse, (&self.order, &self.rarity), &mut self.scratch);
-        let shared = shared(&self.my_topics, &theirs.topics, &self.order);
+        let theirs = self.index.profile(lotse);
+        let (sorted, shared) = &mut self.scratch;
+        let their_weight = weight(theirs, (&self.order, &self.rarity), sorted);
+        shared_into(&self.my_topics, theirs, &self.order, shared);
         let shared_weight: f64 = shared.iter().map(|&t| self.rarity[t as usize]).sum();
-        let union = self.my_profile_weight + theirs.weight - shared_weight;
+        let union = self.my_profile_weight + their_weight - shared_weight;
         let overlap = if union > 0.0 { shared_weight / union } else { 0.0 };
         let ceiling = peer_score(&[best_pair; PROJECT_PAIRS_KEPT], overlap, links, fit.context);
-        self.top.reachable(ceiling).then_some((ceiling, Admitted { lotse, links, fit, overlap, shared }))
+        self.top.reachable(ceiling).then_some((ceiling, Admitted { lotse, links, fit, overlap }))
     }
 
     fn wait(&mut self, (ceiling, admitted): (f64, Admitted)) {
@@ -499,10 +501,10 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let origins: Vec<u32> = by_signature.keys().copied().collect();
     let my_contact_ids = graph.contacts(&me.id);
     let links = linked(graph, me, &my_contact_ids);
-    let mut scratch = TopicBits::new(index.topics.count());
-    let mine = profile(index, my_number, (&order, &rarity), &mut scratch);
-    let mut my_topics = scratch.clone();
-    mine.topics.iter().for_each(|&t| _ = my_topics.insert(t));
+    let mut my_topics = TopicBits::new(index.topics.count());
+    index.profile(my_number).iter().for_each(|&t| my_topics.insert(t));
+    let mut scratch = (Vec::new(), Vec::new());
+    let my_profile_weight = weight(index.profile(my_number), (&order, &rarity), &mut scratch.0);
     let mut search = PeerSearch {
         index,
         home,
@@ -510,7 +512,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         similarities: Similarities::new(index, &rarity, &origins),
         mine: by_signature.into_values().collect(),
         my_topics,
-        my_profile_weight: mine.weight,
+        my_profile_weight,
         scratch,
         order,
         rarity,
@@ -555,6 +557,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
 
     let threshold = search.top.threshold().unwrap_or(f64::NEG_INFINITY);
     let no_links = Links::default();
+    let mut shared = Vec::new();
     let mut candidates: Vec<PeerFeatures> = search
         .scored
         .iter()
@@ -563,12 +566,13 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
             let id = index.lotsen.id(s.admitted.lotse);
             let lotse = graph.get::<Lotse>(id).expect("scored Lotsen exist");
             let links = links.get(id).unwrap_or(&no_links);
+            shared_into(&search.my_topics, index.profile(s.admitted.lotse), &search.order, &mut shared);
             PeerFeatures {
                 lotse: label::<Lotse>(graph, id),
                 municipality: label::<Municipality>(graph, &lotse.municipality),
                 population: s.admitted.fit.population,
                 distance_km: s.admitted.fit.distance_km,
-                shared_topics: shared_topics(graph, &search.rarity, &s.admitted.shared),
+                shared_topics: shared_topics(graph, &search.rarity, &shared),
                 topic_overlap: s.admitted.overlap,
                 project_pairs: s
                     .pairs
@@ -586,28 +590,6 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         .collect();
     candidates.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));
     Ok(PeerCandidates { population: home_population, candidates })
-}
-
-fn fits(graph: &Graph, filter: &PeerFilter, place: &Municipality, distance_km: Option<f64>) -> bool {
-    if let Some(area) = &filter.within {
-        if !graph.municipality_within(place, area) {
-            return false;
-        }
-    }
-    if let Some(max) = filter.max_distance_km {
-        if distance_km.is_none_or(|d| d > max) {
-            return false;
-        }
-    }
-    if filter.population_min.is_some() || filter.population_max.is_some() {
-        let inside = place.population.is_some_and(|p| {
-            filter.population_min.is_none_or(|min| p >= min) && filter.population_max.is_none_or(|max| p <= max)
-        });
-        if !inside {
-            return false;
-        }
-    }
-    true
 }
 
 /// Projects of other municipalities sharing at least one topic, with their cosine
@@ -639,7 +621,8 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
     let order = TopicOrder::new(index, &rarity);
     let mut origin_topics = TopicBits::new(index.topics.count());
-    index.signatures.topics(entry.signature).iter().for_each(|&t| _ = origin_topics.insert(t));
+    index.signatures.topics(entry.signature).iter().for_each(|&t| origin_topics.insert(t));
+    let mut shared = Vec::new();
     let mut candidates: Vec<ProjectFeatures> = scored
         .into_iter()
         .filter(|s| s.1 >= threshold)
@@ -653,7 +636,10 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
                 population: fit.population,
                 distance_km: fit.distance_km,
                 similarity,
-                shared_topics: shared_topics(graph, &rarity, &shared(&origin_topics, their_topics, &order)),
+                shared_topics: {
+                    shared_into(&origin_topics, their_topics, &order, &mut shared);
+                    shared_topics(graph, &rarity, &shared)
+                },
             })
         })
         .collect();

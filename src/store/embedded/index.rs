@@ -114,6 +114,8 @@ pub struct MatchIndex {
     lotse: Vec<Option<LotseEntry>>,
     /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
     lotse_projects: Vec<Vec<u32>>,
+    /// Each Lotse's profile: the topics of their projects and competences, ascending.
+    profile: Vec<Box<[u32]>>,
     place: Vec<Option<Place>>,
     /// Live projects about each topic.
     about: Vec<u32>,
@@ -159,9 +161,10 @@ impl MatchIndex {
                     slot(&mut self.lotse_projects, l).push(n);
                 }
                 let municipality = self.municipalities.number(&p.municipality);
-                let entry = ProjectEntry { signature, municipality, members: members.into(), status: p.status };
+                let entry = ProjectEntry { signature, municipality, members: members.clone().into(), status: p.status };
                 *slot(&mut self.project, n) = Some(entry);
                 self.live_projects += 1;
+                members.into_iter().for_each(|l| self.refresh_profile(l));
             }
             Node::Lotse(l) => {
                 let n = self.lotsen.number(&l.id);
@@ -174,6 +177,7 @@ impl MatchIndex {
                     topics: topics.into(),
                 };
                 *slot(&mut self.lotse, n) = Some(entry);
+                self.refresh_profile(n);
             }
             Node::Municipality(m) => {
                 let n = self.municipalities.number(&m.id);
@@ -197,12 +201,14 @@ impl MatchIndex {
                 remove_value(&mut self.signatures.projects[entry.signature as usize], n);
                 for &l in entry.members.iter() {
                     remove_value(&mut self.lotse_projects[l as usize], n);
+                    self.refresh_profile(l);
                 }
                 self.live_projects -= 1;
             }
             Node::Lotse(l) => {
                 if let Some(n) = self.lotsen.get(&l.id) {
                     self.lotse[n as usize] = None;
+                    self.refresh_profile(n);
                 }
             }
             Node::Municipality(m) => {
@@ -212,6 +218,20 @@ impl MatchIndex {
             }
             _ => {}
         }
+    }
+
+    fn refresh_profile(&mut self, lotse: u32) {
+        let projects = self.projects_of(lotse).iter().filter_map(|&p| self.project(p));
+        let mut topics: Vec<u32> = projects.flat_map(|p| self.signatures.topics(p.signature)).copied().collect();
+        topics.extend(self.lotse(lotse).map_or(&[][..], |l| &l.topics));
+        topics.sort_unstable();
+        topics.dedup();
+        *slot(&mut self.profile, lotse) = topics.into();
+    }
+
+    /// The topics of a Lotse's projects and competences, ascending by number.
+    pub fn profile(&self, lotse: u32) -> &[u32] {
+        self.profile.get(lotse as usize).map_or(&[], |p| p)
     }
 
     pub fn project(&self, n: u32) -> Option<&ProjectEntry> {
@@ -263,28 +283,31 @@ mod tests {
 
     #[test]
     fn projects_with_the_same_topics_share_a_signature_until_removed() {
-        let c = project("c", &["y", "x"], &[]);
         let mut index = MatchIndex::default();
         let a = project("a", &["x", "y"], &["l1"]);
         let b = project("b", &["x", "y", "x"], &["l1", "l2"]);
+        let c = project("c", &["y", "x"], &["l2"]);
         index.insert(&a);
         index.insert(&b);
         let (na, nb) = (index.projects.get(&id("a")).unwrap(), index.projects.get(&id("b")).unwrap());
+        let (x, y) = (index.topics.get(&id("x")).unwrap(), index.topics.get(&id("y")).unwrap());
         let signature = index.project(na).unwrap().signature;
         assert_eq!(index.project(nb).unwrap().signature, signature);
+        assert_eq!(index.signatures.topics(signature), &[x, y]);
         assert_eq!(index.signatures.projects(signature).len(), 2);
         index.insert(&c);
         assert_ne!(index.project(index.projects.get(&id("c")).unwrap()).unwrap().signature, signature);
         index.remove(&c);
-        assert_eq!(index.projects_of(index.lotsen.get(&id("l1")).unwrap()).len(), 2);
-        let x = index.topics.get(&id("x")).unwrap();
+        let (l1, l2) = (index.lotsen.get(&id("l1")).unwrap(), index.lotsen.get(&id("l2")).unwrap());
+        assert_eq!(index.projects_of(l1).len(), 2);
+        assert_eq!(index.profile(l1), &[x, y]);
         assert_eq!(index.rarities()[x as usize], crate::matching::rarity(2, 2));
-        assert_eq!(index.signatures.topics(signature), &[x, index.topics.get(&id("y")).unwrap()]);
 
         index.remove(&b);
         assert_eq!(index.signatures.projects(signature), &[na]);
         assert!(index.project(nb).is_none());
-        assert!(index.projects_of(index.lotsen.get(&id("l2")).unwrap()).is_empty());
+        assert!(index.projects_of(l2).is_empty());
+        assert!(index.profile(l2).is_empty());
         assert_eq!(index.rarities()[x as usize], crate::matching::rarity(1, 1));
     }
 }

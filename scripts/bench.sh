@@ -1,21 +1,64 @@
 #!/usr/bin/env bash
-# Benchmarks of the embedded store with figures: import throughput, peak memory, and
-# recommendPeers over HTTP under concurrent load (wrk). Recommendation latency inside the
-# process is measured by criterion: `cargo bench --bench recommend`.
+# Benchmarks with figures, per storage backend: import throughput, recommendPeers over HTTP
+# under concurrent load (wrk), and peak memory. Recommendation latency inside the process is
+# measured by criterion: `cargo bench --bench recommend`.
 #
-#   scripts/bench.sh [bw|de ...]     (default: bw de)
+#   scripts/bench.sh [--store embedded|neo4j|both] [bw|de ...]     (default: embedded, bw de)
+#
+# --store (or BENCH_STORE) chooses the backend:
+#   embedded  (default) imports each network into an empty store in target/bench/data-SCALE
+#             and serves from it.
+#   neo4j     starts a Neo4j server of its own with scripts/neo4j.sh, in its own home and on
+#             its own Bolt port (defaults below; a server on 7687 is not touched), deletes
+#             its database before each scale (`neo4j.sh reset`), imports with
+#             `lotsennetz import --store neo4j`, serves with `--store neo4j`, and reports the
+#             Neo4j JVM's memory apart from the service's. The server is stopped at the end
+#             unless it was running before.
+#   both      embedded, then neo4j.
+#
+# Environment (all optional):
+#   BENCH_SECONDS         length of each wrk run, default 20
+#   BENCH_CONNECTIONS     wrk connections, default 32
+#   BENCH_PORT            port of the service under test, default 18181
+#   BENCH_IMPORT_TIMEOUT  seconds an import may take before it is stopped and reported as
+#                         unfinished (its scale is then not served), default 900
+#   LOTSENNETZ_NEO4J_HOME       default target/neo4j-bench (its data is deleted: use a home
+#                               of its own, not the one of a development server)
+#   LOTSENNETZ_NEO4J_BOLT_PORT  default 7717
+#   LOTSENNETZ_NEO4J_HEAP       default 2g
+#   LOTSENNETZ_NEO4J_PAGECACHE  default 1g
 #
 # Installs wrk from Debian's packages when it is missing. Everything runs on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scales=("${@:-bw}")
-[ $# -eq 0 ] && scales=(bw de)
+store=${BENCH_STORE:-embedded}
+scales=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --store) store=${2:?--store needs embedded, neo4j or both}; shift 2 ;;
+    --store=*) store=${1#--store=}; shift ;;
+    *) scales+=("$1"); shift ;;
+  esac
+done
+[ ${#scales[@]} -eq 0 ] && scales=(bw de)
+case "$store" in
+  embedded | neo4j) stores=("$store") ;;
+  both) stores=(embedded neo4j) ;;
+  *) echo "bench.sh: unknown store '$store' (embedded, neo4j or both)" >&2; exit 2 ;;
+esac
 duration=${BENCH_SECONDS:-20}
 connections=${BENCH_CONNECTIONS:-32}
 port=${BENCH_PORT:-18181}
+import_timeout=${BENCH_IMPORT_TIMEOUT:-900}
 work=target/bench
 mkdir -p "$work"
+
+export LOTSENNETZ_NEO4J_HOME=${LOTSENNETZ_NEO4J_HOME:-target/neo4j-bench}
+export LOTSENNETZ_NEO4J_BOLT_PORT=${LOTSENNETZ_NEO4J_BOLT_PORT:-7717}
+export LOTSENNETZ_NEO4J_HEAP=${LOTSENNETZ_NEO4J_HEAP:-2g}
+export LOTSENNETZ_NEO4J_PAGECACHE=${LOTSENNETZ_NEO4J_PAGECACHE:-1g}
+neo4j_pid_file="$LOTSENNETZ_NEO4J_HOME/run/neo4j.pid"
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk" >&2
@@ -27,29 +70,75 @@ bin=target/release/lotsennetz
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123
 export LOTSENNETZ_LOG=warn
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
-for scale in "${scales[@]}"; do
-  file="$work/$scale.jsonl"
-  data="$work/data-$scale"
-  [ -f "$file" ] || "$bin" generate --scale "$scale" --seed 42 "$file" 2>/dev/null
-  rm -rf "$data"
-  echo "== $scale: $(wc -l < "$file") records"
-  "$bin" import "$file" --data-dir "$data" 2>&1 | sed 's/^/import: /'
+server=
+stop_neo4j=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [ -n "$stop_neo4j" ] && scripts/neo4j.sh stop
+  return 0
+}
+trap cleanup EXIT
 
-  "$bin" serve --data-dir "$data" --port "$port" >/dev/null 2>&1 &
-  server=$!
-  trap 'kill $server 2>/dev/null || true' EXIT
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-    sleep 0.5
+# "N MiB" of a /proc status field (VmRSS: now, VmHWM: peak) of a process.
+memory() {
+  awk -v field="$2:" '$1 == field {printf "%.0f MiB", $2/1024}' "/proc/$1/status"
+}
+
+# Empties the store of the next run and sets `options` to the `lotsennetz` flags selecting it.
+empty_store() {
+  local store=$1 scale=$2
+  case "$store" in
+    embedded)
+      rm -rf "$work/data-$scale"
+      options=(--store embedded --data-dir "$work/data-$scale")
+      ;;
+    neo4j)
+      scripts/neo4j.sh reset 2>/dev/null
+      if ! scripts/neo4j.sh start 2>"$work/neo4j-start.log"; then
+        cat "$work/neo4j-start.log" >&2
+        exit 1
+      fi
+      options=(--store neo4j)
+      ;;
+  esac
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+for store in "${stores[@]}"; do
+  if [ "$store" = neo4j ]; then
+    scripts/neo4j.sh status >/dev/null || stop_neo4j=1
+    eval "$(scripts/neo4j.sh env)"
+    echo "neo4j: $LOTSENNETZ_NEO4J_URI (home $LOTSENNETZ_NEO4J_HOME, heap $LOTSENNETZ_NEO4J_HEAP, page cache $LOTSENNETZ_NEO4J_PAGECACHE)"
+  fi
+  for scale in "${scales[@]}"; do
+    file="$work/$scale.jsonl"
+    [ -f "$file" ] || "$bin" generate --scale "$scale" --seed 42 "$file" 2>/dev/null
+    empty_store "$store" "$scale"
+    echo "== $store $scale: $(wc -l <"$file") records"
+    if ! timeout "$import_timeout" "$bin" import "$file" "${options[@]}" 2>&1 | sed 's/^/import: /'; then
+      echo "import: not finished within $import_timeout s (fewer than $(($(wc -l <"$file") / import_timeout)) records/s); $scale not served"
+      continue
+    fi
+    [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"
+
+    "$bin" serve "${options[@]}" --port "$port" >/dev/null 2>&1 &
+    server=$!
+    for _ in $(seq 1 120); do
+      curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
+      sleep 0.5
+    done
+    echo "server RSS after start: $(memory "$server" VmRSS)"
+    lotsen=$(grep -c '"type":"lotse"' "$file")
+    token=$("$bin" token --sub bench --role integration --scope read)
+    LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --latency \
+      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
+    echo "server peak RSS: $(memory "$server" VmHWM)"
+    if [ "$store" = neo4j ]; then
+      neo4j_pid=$(cat "$neo4j_pid_file")
+      echo "neo4j JVM RSS: $(memory "$neo4j_pid" VmRSS) (peak $(memory "$neo4j_pid" VmHWM))"
+    fi
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=
   done
-  echo "server RSS after start: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
-  lotsen=$(grep -c '"type":"lotse"' "$file")
-  token=$("$bin" token --sub bench --role integration --scope read)
-  LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --latency \
-    -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
-  echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
-  kill "$server"
-  wait "$server" 2>/dev/null || true
-  trap - EXIT
 done

@@ -19,6 +19,8 @@
 # Environment (all optional):
 #   BENCH_SECONDS         length of each wrk run, default 20
 #   BENCH_CONNECTIONS     wrk connections, default 32
+#   BENCH_WRK_TIMEOUT     wrk's request timeout, default 2s; a request slower than this counts
+#                         as a timeout, not in the latency (Neo4j under load may need 30s)
 #   BENCH_PORT            port of the service under test, default 18181
 #   BENCH_IMPORT_TIMEOUT  seconds an import may take before it is stopped and reported as
 #                         unfinished (its scale is then not served), default 900
@@ -49,6 +51,7 @@ case "$store" in
 esac
 duration=${BENCH_SECONDS:-20}
 connections=${BENCH_CONNECTIONS:-32}
+wrk_timeout=${BENCH_WRK_TIMEOUT:-2s}
 port=${BENCH_PORT:-18181}
 import_timeout=${BENCH_IMPORT_TIMEOUT:-900}
 work=target/bench
@@ -130,7 +133,7 @@ for store in "${stores[@]}"; do
     echo "server RSS after start: $(memory "$server" VmRSS)"
     lotsen=$(grep -c '"type":"lotse"' "$file")
     token=$("$bin" token --sub bench --role integration --scope read)
-    LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --latency \
+    LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --timeout "$wrk_timeout" --latency \
       -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
     echo "server peak RSS: $(memory "$server" VmHWM)"
     if [ "$store" = neo4j ]; then

@@ -3,10 +3,11 @@
 //! A record whose id exists is an update (or nothing, when equal); otherwise a creation.
 //! References may point to records later in the file or already in the store.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use indicatif::ProgressBar;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::records::{RecordError, dependency_order, parse_record};
 use crate::auth::Viewer;
@@ -74,35 +75,96 @@ impl std::fmt::Display for ImportError {
     }
 }
 
+/// Lines read before they are parsed together, spread over the cores.
+const CHUNK_LINES: usize = 16_384;
+/// Below this many lines per thread, parsing stays on the calling thread.
+const MIN_LINES_PER_THREAD: usize = 2_048;
+
 /// Reads JSON Lines, skipping blank lines; errors name the line.
-pub fn read_records(input: impl BufRead, progress: Option<&ProgressBar>) -> Result<Vec<(usize, Node)>, ImportError> {
+pub fn read_records(
+    mut input: impl BufRead,
+    progress: Option<&ProgressBar>,
+) -> Result<Vec<(usize, Node)>, ImportError> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    for (index, line) in input.lines().enumerate() {
-        let line_no = index + 1;
-        let text = line.map_err(ImportError::Read)?;
-        if let Some(bar) = progress {
-            bar.inc(1);
+    let mut lines = Vec::with_capacity(CHUNK_LINES);
+    let mut first = 1;
+    loop {
+        // Lines read before a read error are checked first, as if read one at a time.
+        let more = read_chunk(&mut input, &mut lines, progress);
+        for (line, parsed) in (first..).zip(parse_lines(first, &lines, threads)) {
+            match parsed {
+                None => {}
+                Some(Ok(node)) => records.push((line, node)),
+                Some(Err(e)) if errors.len() < MAX_REPORTED_ERRORS => errors.push(e),
+                Some(Err(_)) => return Err(ImportError::Records(errors)),
+            }
         }
-        if text.trim().is_empty() {
-            continue;
-        }
-        match parse_record(line_no, &text) {
-            Ok(node) => records.push((line_no, node)),
-            Err(e) if errors.len() < MAX_REPORTED_ERRORS => errors.push(e),
-            Err(_) => break,
+        first += lines.len();
+        if !more.map_err(ImportError::Read)? {
+            break;
         }
     }
     if errors.is_empty() { Ok(records) } else { Err(ImportError::Records(errors)) }
 }
 
+/// Reads up to `CHUNK_LINES` lines into `lines`, cut as `BufRead::lines` cuts them (at `\n`
+/// or `\r\n`); `Ok(false)` at the end of the input.
+fn read_chunk(
+    input: &mut impl BufRead,
+    lines: &mut Vec<String>,
+    progress: Option<&ProgressBar>,
+) -> std::io::Result<bool> {
+    lines.clear();
+    while lines.len() < CHUNK_LINES {
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(false);
+        }
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        if let Some(bar) = progress {
+            bar.inc(1);
+        }
+        lines.push(line);
+    }
+    Ok(true)
+}
+
+/// Parses lines numbered from `first` on up to `threads` threads; `None` for a blank line.
+fn parse_lines(first: usize, lines: &[String], threads: usize) -> Vec<Option<Result<Node, RecordError>>> {
+    let parse = |(line, text): (usize, &String)| (!text.trim().is_empty()).then(|| parse_record(line, text));
+    let threads = threads.min(lines.len() / MIN_LINES_PER_THREAD).max(1);
+    if threads == 1 {
+        return (first..).zip(lines).map(parse).collect();
+    }
+    let per_thread = lines.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = lines
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(i, part)| scope.spawn(move || (first + i * per_thread..).zip(part).map(parse).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 /// Checks parsed records against each other and the store, and decides what to write.
 pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<ImportPlan, ImportError> {
     let mut errors = Vec::new();
-    let mut in_file: HashMap<Id, (NodeKind, usize)> = HashMap::with_capacity(records.len());
-    let mut ags_in_file: HashMap<Ags, usize> = HashMap::new();
+    let mut in_file: FxHashMap<&Id, (NodeKind, usize)> = FxHashMap::default();
+    in_file.reserve(records.len());
+    let mut ags_in_file: FxHashMap<&Ags, usize> = FxHashMap::default();
     for (line, node) in &records {
-        if let Some((_, first)) = in_file.insert(node.id().clone(), (node.kind(), *line)) {
+        if let Some((_, first)) = in_file.insert(node.id(), (node.kind(), *line)) {
             errors.push(RecordError::new(
                 *line,
                 Some("id"),
@@ -111,7 +173,7 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
         }
         if let Node::Municipality(m) = node {
             if let Some(ags) = &m.ags {
-                if let Some(first) = ags_in_file.insert(ags.clone(), *line) {
+                if let Some(first) = ags_in_file.insert(ags, *line) {
                     errors.push(RecordError::new(*line, Some("ags"), format!("{ags} is already used on line {first}")));
                 }
             }
@@ -119,28 +181,28 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
     }
 
     // References to records outside the file must exist in the store.
-    let mut wanted: BTreeMap<NodeKind, HashSet<Id>> = BTreeMap::new();
+    let mut wanted: BTreeMap<NodeKind, FxHashSet<&Id>> = BTreeMap::new();
     for (_, node) in &records {
         for (rel, target) in out_edges(node) {
             if !in_file.contains_key(target) {
                 for kind in rel.targets() {
-                    wanted.entry(*kind).or_default().insert(target.clone());
+                    wanted.entry(*kind).or_default().insert(target);
                 }
             }
         }
-        wanted.entry(node.kind()).or_default().insert(node.id().clone());
+        wanted.entry(node.kind()).or_default().insert(node.id());
     }
-    let mut stored: HashMap<(NodeKind, Id), Node> = HashMap::new();
+    let mut stored: BTreeMap<NodeKind, FxHashMap<Id, Node>> = BTreeMap::new();
     for (kind, ids) in wanted {
-        let ids: Vec<Id> = ids.into_iter().collect();
-        for node in services.get(kind, &ids).await.map_err(ImportError::Store)? {
-            stored.insert((kind, node.id().clone()), node);
-        }
+        let ids: Vec<Id> = ids.into_iter().cloned().collect();
+        let found = services.get(kind, &ids).await.map_err(ImportError::Store)?;
+        stored.entry(kind).or_default().extend(found.into_iter().map(|node| (node.id().clone(), node)));
     }
+    let stored_node = |kind: NodeKind, id: &Id| stored.get(&kind).and_then(|nodes| nodes.get(id));
     for (line, node) in &records {
         for (rel, target) in out_edges(node) {
             let in_file_ok = in_file.get(target).is_some_and(|(kind, _)| rel.targets().contains(kind));
-            let stored_ok = rel.targets().iter().any(|kind| stored.contains_key(&(*kind, target.clone())));
+            let stored_ok = rel.targets().iter().any(|kind| stored_node(*kind, target).is_some());
             if !in_file_ok && !stored_ok {
                 let expected = rel.targets().iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ");
                 errors.push(RecordError::new(
@@ -160,7 +222,7 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
     let mut plan = ImportPlan { records: records.len(), ..Default::default() };
     for (_, node) in dependency_order(records, |(_, n)| n, |(line, _)| *line) {
         *plan.by_kind.entry(node.kind()).or_default() += 1;
-        match stored.get(&(node.kind(), node.id().clone())) {
+        match stored_node(node.kind(), node.id()) {
             Some(existing) if existing == &node => plan.unchanged += 1,
             Some(_) => {
                 plan.updated += 1;
@@ -226,4 +288,48 @@ pub async fn import(
     let records = read_records(input, progress)?;
     let plan = plan(services, records).await?;
     write_plan(services, None, plan, options).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topic(line: usize) -> String {
+        format!(r#"{{"type":"topic","id":"t{line}","name":"Topic {line}"}}"#)
+    }
+
+    #[test]
+    fn records_keep_their_line_numbers_across_chunks_and_threads() {
+        let lines = CHUNK_LINES + 3 * MIN_LINES_PER_THREAD;
+        let mut text = String::new();
+        for line in 1..=lines {
+            text.push_str(&if line % 1000 == 0 { "  ".to_owned() } else { topic(line) });
+            text.push_str(if line % 2 == 0 { "\r\n" } else { "\n" });
+        }
+        let records = read_records(text.as_bytes(), None).expect("valid records");
+        assert_eq!(records.len(), lines - lines / 1000);
+        for (line, node) in &records {
+            assert_eq!(node.id().as_str(), format!("t{line}"));
+        }
+    }
+
+    #[test]
+    fn the_first_errors_are_reported_in_line_order() {
+        let lines = 2 * CHUNK_LINES;
+        let bad: Vec<usize> = (0..60).map(|k| 1 + k * (lines / 60)).collect();
+        let text: Vec<String> =
+            (1..=lines).map(|line| if bad.contains(&line) { "{".to_owned() } else { topic(line) }).collect();
+        let Err(ImportError::Records(errors)) = read_records(text.join("\n").as_bytes(), None) else {
+            panic!("record errors expected");
+        };
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), bad[..MAX_REPORTED_ERRORS]);
+    }
+
+    #[test]
+    fn a_read_error_ends_the_import() {
+        let mut input = format!("{}\n{{\n", topic(1)).into_bytes();
+        input.extend_from_slice(b"\xff\n");
+        input.extend_from_slice(topic(4).as_bytes());
+        assert!(matches!(read_records(input.as_slice(), None), Err(ImportError::Read(_))));
+    }
 }

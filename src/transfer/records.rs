@@ -1,8 +1,8 @@
 //! One line of the exchange format into a node, with errors that name the line and field.
 
-use std::collections::HashMap;
-
 use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -88,8 +88,14 @@ fn connection(line: usize, text: &str) -> Result<ConnectionRequest, RecordError>
     typed::<ConnectionRequest>(line, &request.to_string())
 }
 
-/// Reads a record as one entity type, so that errors can name the field's path.
+/// Reads a record as one entity type. Tracking the field's path costs time on every record
+/// but only an error needs it, so a record that fails is read a second time to name it.
 fn typed<E: serde::de::DeserializeOwned>(line: usize, text: &str) -> Result<E, RecordError> {
+    serde_json::from_str(text).or_else(|_| typed_with_path(line, text))
+}
+
+/// Reads a record as one entity type, so that errors can name the field's path.
+fn typed_with_path<E: serde::de::DeserializeOwned>(line: usize, text: &str) -> Result<E, RecordError> {
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
         let path = e.path().to_string();
         let field = (path != ".").then_some(path);
@@ -114,11 +120,11 @@ const KIND_ORDER: [NodeKind; 10] = [
 /// Sorts nodes so that every reference points backwards: by kind, then (for regions and
 /// topics, which nest) by depth in their taxonomy, then by `tiebreak`.
 pub fn dependency_order<T, K: Ord>(items: Vec<T>, node: impl Fn(&T) -> &Node, tiebreak: impl Fn(&T) -> K) -> Vec<T> {
-    let parents: HashMap<Id, Id> = items
+    let parents: FxHashMap<&Id, &Id> = items
         .iter()
         .filter_map(|item| match node(item) {
-            Node::Region(r) => r.parent.clone().map(|p| (r.id.clone(), p)),
-            Node::Topic(t) => t.parent.clone().map(|p| (t.id.clone(), p)),
+            Node::Region(r) => r.parent.as_ref().map(|p| (&r.id, p)),
+            Node::Topic(t) => t.parent.as_ref().map(|p| (&t.id, p)),
             _ => None,
         })
         .collect();
@@ -131,14 +137,15 @@ pub fn dependency_order<T, K: Ord>(items: Vec<T>, node: impl Fn(&T) -> &Node, ti
         }
         depth
     };
-    let mut keyed: Vec<((usize, usize, K), T)> = items
-        .into_iter()
+    let keys: Vec<(usize, usize, K)> = items
+        .iter()
         .map(|item| {
-            let n = node(&item);
+            let n = node(item);
             let rank = KIND_ORDER.iter().position(|k| *k == n.kind()).unwrap_or(KIND_ORDER.len());
-            ((rank, depth(n.id()), tiebreak(&item)), item)
+            (rank, depth(n.id()), tiebreak(item))
         })
         .collect();
+    let mut keyed: Vec<((usize, usize, K), T)> = keys.into_iter().zip(items).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, item)| item).collect()
 }

@@ -42,19 +42,19 @@ pub fn rank_peers(candidates: PeerCandidates, first: usize) -> Vec<Ranked<PeerFe
             let pairs: Vec<f64> = f.project_pairs.iter().map(|p| p.similarity).collect();
             let links = f.mutual_contacts.len() + f.mutual_collaborators.len();
             let context = context((origin_population, f.population), f.distance_km);
-            peer_components(&pairs, f.topic_overlap, links, context)
+            peer_components(&pairs, f.topic_overlap, links, context).to_vec()
         },
         |f| explain::peer(f, origin_population),
     )
 }
 
 /// The peer score's components. `pair_similarities` are the best pairs, most similar first.
-fn peer_components(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> Vec<Component> {
+fn peer_components(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> [Component; 3] {
     let pair_score = pair_similarities.iter().take(PROJECT_PAIRS_KEPT).sum::<f64>() / PROJECT_PAIRS_KEPT as f64;
     let similarity = 0.8 * pair_score + 0.2 * topic_overlap;
     let network = 1.0 - (-(links as f64) / 2.0).exp();
     let [ws, wn, wc] = PEER_WEIGHTS;
-    vec![
+    [
         Component { name: "similarity", weight: ws, value: similarity },
         Component { name: "network", weight: wn, value: network },
         Component { name: "context", weight: wc, value: context },
@@ -93,15 +93,15 @@ pub fn rank_projects(candidates: ProjectCandidates, first: usize) -> Vec<Ranked<
         |f| &f.project.id,
         |f| {
             let context = context((origin_population, f.population), f.distance_km);
-            project_components(f.similarity, reusability(f.status), context)
+            project_components(f.similarity, reusability(f.status), context).to_vec()
         },
         |f| explain::project(f, origin_population),
     )
 }
 
-fn project_components(similarity: f64, reusability: f64, context: f64) -> Vec<Component> {
+fn project_components(similarity: f64, reusability: f64, context: f64) -> [Component; 3] {
     let [ws, wr, wc] = PROJECT_WEIGHTS;
-    vec![
+    [
         Component { name: "similarity", weight: ws, value: similarity },
         Component { name: "reusability", weight: wr, value: reusability },
         Component { name: "context", weight: wc, value: context },

@@ -55,65 +55,73 @@ fn missing(kind: NodeKind, id: &Id) -> StoreError {
 /// bits never drops a candidate that belongs among the best.
 const SLACK: f64 = 1e-9;
 
-/// Cosine similarities between a few origin signatures and every signature sharing a topic
-/// with one of them; rows in the order of their best similarity.
+/// Of the candidates waiting to be scored in full, one in this many is scored early.
+const SCORE_EVERY: usize = 16;
+
+/// Cosine similarities of signatures to a few origin signatures: the best per signature for
+/// every signature sharing a topic with an origin, and any one pair on demand.
 struct Similarities {
-    origins: usize,
-    /// Row of each signature, `u32::MAX` when it shares no topic.
-    row_of: Vec<u32>,
-    signature: Vec<u32>,
-    table: Vec<f64>,
+    /// Squared rarity of each topic, the weight of a shared topic in a dot product.
+    squares: Vec<f64>,
+    /// Norm of every signature's topic vector.
+    norms: Vec<f64>,
+    /// Origin signatures with their norms.
+    origins: Vec<(u32, f64)>,
+    /// Best similarity to any origin, by signature; 0 for those sharing no topic.
     best: Vec<f64>,
-    /// Rows, most similar first (ties by signature number).
-    order: Vec<u32>,
+    /// Signatures sharing a topic with an origin.
+    reached: Vec<u32>,
 }
 
 impl Similarities {
     fn new(index: &MatchIndex, rarity: &[f64], origins: &[u32]) -> Self {
-        let n = origins.len();
-        let mut row_of = vec![u32::MAX; index.signatures.count()];
-        let mut signature = Vec::new();
-        let mut table = Vec::new();
-        for (j, &origin) in origins.iter().enumerate() {
+        let squares: Vec<f64> = rarity.iter().map(|r| r.powi(2)).collect();
+        let signatures = index.signatures.count();
+        let norms: Vec<f64> = (0..signatures as u32)
+            .map(|sig| index.signatures.topics(sig).iter().map(|&t| squares[t as usize]).sum::<f64>().sqrt())
+            .collect();
+        let origins: Vec<(u32, f64)> = origins.iter().map(|&o| (o, norms[o as usize])).collect();
+        let (mut dot, mut best) = (vec![0.0f64; signatures], vec![0.0f64; signatures]);
+        let (mut reached, mut touched) = (Vec::new(), Vec::new());
+        for &(origin, origin_norm) in &origins {
+            // Dot products by posting lists, in the order of the origin's topics.
             for &topic in index.signatures.topics(origin) {
-                let weight = rarity[topic as usize].powi(2);
                 for &other in index.signatures.with_topic(topic) {
-                    let row = &mut row_of[other as usize];
-                    if *row == u32::MAX {
-                        *row = signature.len() as u32;
-                        signature.push(other);
-                        table.resize(table.len() + n, 0.0);
+                    if dot[other as usize] == 0.0 {
+                        touched.push(other);
                     }
-                    table[*row as usize * n + j] += weight;
+                    dot[other as usize] += squares[topic as usize];
                 }
             }
-        }
-        let norm =
-            |sig: u32| index.signatures.topics(sig).iter().map(|&t| rarity[t as usize].powi(2)).sum::<f64>().sqrt();
-        let origin_norms: Vec<f64> = origins.iter().map(|&o| norm(o)).collect();
-        let mut best = Vec::with_capacity(signature.len());
-        for (row, &sig) in signature.iter().enumerate() {
-            let their_norm = norm(sig);
-            let mut row_best = 0.0f64;
-            for (cell, origin_norm) in table[row * n..(row + 1) * n].iter_mut().zip(&origin_norms) {
-                if *cell > 0.0 {
-                    *cell /= origin_norm * their_norm;
-                    row_best = row_best.max(*cell);
+            for other in touched.drain(..) {
+                let similarity = std::mem::take(&mut dot[other as usize]) / (origin_norm * norms[other as usize]);
+                if best[other as usize] == 0.0 {
+                    reached.push(other);
                 }
+                best[other as usize] = best[other as usize].max(similarity);
             }
-            best.push(row_best);
         }
-        let mut order: Vec<u32> = (0..signature.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            best[b as usize].total_cmp(&best[a as usize]).then(signature[a as usize].cmp(&signature[b as usize]))
-        });
-        Self { origins: n, row_of, signature, table, best, order }
+        Self { squares, norms, origins, best, reached }
     }
 
-    /// Similarities of a signature to each origin (0 where they share no topic).
-    fn row(&self, signature: u32) -> Option<&[f64]> {
-        let row = *self.row_of.get(signature as usize)? as usize;
-        (row != u32::MAX as usize).then(|| &self.table[row * self.origins..(row + 1) * self.origins])
+    /// Similarity of a signature to origin `j`, summed in the same order as in [`Self::new`].
+    fn similarity(&self, index: &MatchIndex, j: usize, signature: u32) -> f64 {
+        let (origin, origin_norm) = self.origins[j];
+        let theirs = index.signatures.topics(signature);
+        let mine = index.signatures.topics(origin).iter().filter(|t| theirs.contains(t));
+        let dot: f64 = mine.map(|&t| self.squares[t as usize]).sum();
+        if dot == 0.0 {
+            return 0.0;
+        }
+        dot / (origin_norm * self.norms[signature as usize])
+    }
+
+    /// Signatures with their best similarity, most similar first (ties by number), sorted
+    /// only as far as they are taken.
+    fn most_similar_first(&self) -> impl Iterator<Item = (f64, u32)> + use<> {
+        let rows = self.reached.iter().map(|&sig| (Score(self.best[sig as usize]), Reverse(sig)));
+        let mut heap = BinaryHeap::from(rows.collect::<Vec<_>>());
+        std::iter::from_fn(move || heap.pop().map(|(Score(best), Reverse(sig))| (best, sig)))
     }
 }
 
@@ -243,31 +251,21 @@ impl TopScores {
     }
 }
 
-/// Ranks of topic numbers in the orders weights are summed in, so sums give the same bits as
-/// the Neo4j store: by id, and rarest first then by id (the order of shared topics).
-struct TopicOrder {
-    by_id: Vec<u32>,
-    rarest_first: Vec<u32>,
-}
+/// Ranks of topic numbers in the order shared topics are listed and their rarities summed
+/// (rarest first, then by id), so sums give the same bits as the Neo4j store.
+struct RarestFirst(Vec<u32>);
 
-impl TopicOrder {
+impl RarestFirst {
     fn new(index: &MatchIndex, rarity: &[f64]) -> Self {
         let id = |t: &u32| index.topics.id(*t);
         let mut topics: Vec<u32> = (0..index.topics.count() as u32).collect();
-        topics.sort_by(|a, b| id(a).cmp(id(b)));
-        let by_id = ranks(&topics);
         topics.sort_by(|a, b| rarity[*b as usize].total_cmp(&rarity[*a as usize]).then_with(|| id(a).cmp(id(b))));
-        Self { by_id, rarest_first: ranks(&topics) }
+        let mut ranks = vec![0; topics.len()];
+        for (rank, &topic) in topics.iter().enumerate() {
+            ranks[topic as usize] = rank as u32;
+        }
+        Self(ranks)
     }
-}
-
-/// The position of each number in `ordered`, by number.
-fn ranks(ordered: &[u32]) -> Vec<u32> {
-    let mut ranks = vec![0; ordered.len()];
-    for (rank, &n) in ordered.iter().enumerate() {
-        ranks[n as usize] = rank as u32;
-    }
-    ranks
 }
 
 /// A set of topics by number.
@@ -288,19 +286,16 @@ impl TopicBits {
     }
 }
 
-/// Sum of the rarities of some topics, in id order.
-fn weight(topics: &[u32], (order, rarity): (&TopicOrder, &[f64]), scratch: &mut Vec<u32>) -> f64 {
-    scratch.clear();
-    scratch.extend_from_slice(topics);
-    scratch.sort_unstable_by_key(|&t| order.by_id[t as usize]);
-    scratch.iter().map(|&t| rarity[t as usize]).sum()
+/// Sum of the rarities of a profile's topics, in its (id) order.
+fn weight(profile: &[u32], rarity: &[f64]) -> f64 {
+    profile.iter().map(|&t| rarity[t as usize]).sum()
 }
 
 /// The topics of `theirs` that `mine` has too, rarest first then by id, into `shared`.
-fn shared_into(mine: &TopicBits, theirs: &[u32], order: &TopicOrder, shared: &mut Vec<u32>) {
+fn shared_into(mine: &TopicBits, theirs: &[u32], order: &RarestFirst, shared: &mut Vec<u32>) {
     shared.clear();
     shared.extend(theirs.iter().copied().filter(|&t| mine.contains(t)));
-    shared.sort_unstable_by_key(|&t| order.rarest_first[t as usize]);
+    shared.sort_unstable_by_key(|&t| order.0[t as usize]);
 }
 
 fn shared_topics(graph: &Graph, rarity: &[f64], shared: &[u32]) -> Vec<SharedTopic> {
@@ -366,7 +361,7 @@ struct Scored {
 struct PeerSearch<'a> {
     index: &'a MatchIndex,
     rarity: Vec<f64>,
-    order: TopicOrder,
+    order: RarestFirst,
     home: u32,
     my_projects: HashSet<u32>,
     my_contacts: HashSet<u32>,
@@ -375,13 +370,14 @@ struct PeerSearch<'a> {
     similarities: Similarities,
     my_topics: TopicBits,
     my_profile_weight: f64,
-    scratch: (Vec<u32>, Vec<u32>),
+    shared: Vec<u32>,
     places: Places<'a>,
     seen: Vec<bool>,
     top: TopScores,
-    /// Admitted candidates by their ceiling, highest first, waiting to be scored in full.
-    waiting: BinaryHeap<(Score, Reverse<u32>)>,
-    admitted: HashMap<u32, Admitted>,
+    /// Admitted candidates (by their place in `admitted`) by their ceiling, highest first,
+    /// waiting to be scored in full.
+    waiting: BinaryHeap<(Score, Reverse<u32>, usize)>,
+    admitted: Vec<Option<Admitted>>,
     scored: Vec<Scored>,
 }
 
@@ -398,34 +394,44 @@ impl PeerSearch<'_> {
             return None;
         }
         let theirs = self.index.profile(lotse);
-        let (sorted, shared) = &mut self.scratch;
-        let their_weight = weight(theirs, (&self.order, &self.rarity), sorted);
-        shared_into(&self.my_topics, theirs, &self.order, shared);
-        let shared_weight: f64 = shared.iter().map(|&t| self.rarity[t as usize]).sum();
+        shared_into(&self.my_topics, theirs, &self.order, &mut self.shared);
+        let shared_weight: f64 = self.shared.iter().map(|&t| self.rarity[t as usize]).sum();
+        let their_weight = weight(theirs, &self.rarity);
         let union = self.my_profile_weight + their_weight - shared_weight;
         let overlap = if union > 0.0 { shared_weight / union } else { 0.0 };
         let ceiling = peer_score(&[best_pair; PROJECT_PAIRS_KEPT], overlap, links, fit.context);
         self.top.reachable(ceiling).then_some((ceiling, Admitted { lotse, links, fit, overlap }))
     }
 
+    /// Queues an admitted candidate by its ceiling. Until the best are known, candidates are
+    /// scored at once; after that, now and then the one with the highest ceiling, so that the
+    /// bar for admission rises early.
     fn wait(&mut self, (ceiling, admitted): (f64, Admitted)) {
-        self.waiting.push((Score(ceiling), Reverse(admitted.lotse)));
-        self.admitted.insert(admitted.lotse, admitted);
+        if self.top.threshold().is_none() {
+            return self.score(admitted);
+        }
+        self.waiting.push((Score(ceiling), Reverse(admitted.lotse), self.admitted.len()));
+        self.admitted.push(Some(admitted));
+        if self.waiting.len() % SCORE_EVERY == 0 {
+            self.settle_one();
+        }
+    }
+
+    /// Scores the waiting candidate with the highest ceiling when it can still be among the best.
+    fn settle_one(&mut self) {
+        if let Some((Score(ceiling), _, at)) = self.waiting.pop() {
+            let admitted = self.admitted[at].take().expect("waiting candidates are admitted once");
+            if self.top.reachable(ceiling) {
+                self.score(admitted);
+            }
+        }
     }
 
     /// Scores in full, highest ceiling first, every waiting candidate whose ceiling reaches
     /// `level`, dropping those that can no longer be among the best.
     fn settle(&mut self, level: f64) {
-        while let Some((Score(ceiling), Reverse(lotse))) = self.waiting.peek() {
-            let (ceiling, lotse) = (*ceiling, *lotse);
-            if ceiling < level {
-                break;
-            }
-            self.waiting.pop();
-            let admitted = self.admitted.remove(&lotse).expect("waiting candidates are admitted");
-            if self.top.reachable(ceiling) {
-                self.score(admitted);
-            }
+        while self.waiting.peek().is_some_and(|(Score(ceiling), _, _)| *ceiling >= level) {
+            self.settle_one();
         }
     }
 
@@ -434,8 +440,10 @@ impl PeerSearch<'_> {
         if pairs.is_empty() && admitted.links == 0 {
             return;
         }
-        let similarities: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-        let score = peer_score(&similarities, admitted.overlap, admitted.links, admitted.fit.context);
+        let mut similarities = [0.0; PROJECT_PAIRS_KEPT];
+        similarities.iter_mut().zip(&pairs).for_each(|(s, p)| *s = p.0);
+        let similarities = &similarities[..pairs.len()];
+        let score = peer_score(similarities, admitted.overlap, admitted.links, admitted.fit.context);
         self.top.push(score);
         self.scored.push(Scored { admitted, score, pairs });
     }
@@ -453,13 +461,16 @@ impl PeerSearch<'_> {
             if self.my_projects.contains(&theirs) {
                 continue;
             }
-            let Some(row) = self.index.project(theirs).and_then(|p| self.similarities.row(p.signature)) else {
-                continue;
+            let Some(signature) = self.index.project(theirs).map(|p| p.signature) else { continue };
+            let can_enter = |similarity: f64, best: &[Pair]| {
+                similarity > 0.0 && (best.len() < PROJECT_PAIRS_KEPT || similarity >= best[PROJECT_PAIRS_KEPT - 1].0)
             };
-            for (&similarity, mine) in row.iter().zip(&self.mine) {
-                if similarity <= 0.0
-                    || (best.len() == PROJECT_PAIRS_KEPT && similarity < best[PROJECT_PAIRS_KEPT - 1].0)
-                {
+            if !can_enter(self.similarities.best[signature as usize], &best) {
+                continue;
+            }
+            for (j, mine) in self.mine.iter().enumerate() {
+                let similarity = self.similarities.similarity(self.index, j, signature);
+                if !can_enter(similarity, &best) {
                     continue;
                 }
                 for &my_project in mine {
@@ -490,7 +501,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
     let home_population = index.place(home).and_then(|p| p.population);
     let rarity = index.rarities();
-    let order = TopicOrder::new(index, &rarity);
+    let order = RarestFirst::new(index, &rarity);
     let my_projects: HashSet<u32> = index.projects_of(my_number).iter().copied().collect();
     let mut by_signature: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for &project in index.projects_of(my_number) {
@@ -503,8 +514,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let links = linked(graph, me, &my_contact_ids);
     let mut my_topics = TopicBits::new(index.topics.count());
     index.profile(my_number).iter().for_each(|&t| my_topics.insert(t));
-    let mut scratch = (Vec::new(), Vec::new());
-    let my_profile_weight = weight(index.profile(my_number), (&order, &rarity), &mut scratch.0);
+    let my_profile_weight = weight(index.profile(my_number), &rarity);
     let mut search = PeerSearch {
         index,
         home,
@@ -513,7 +523,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         mine: by_signature.into_values().collect(),
         my_topics,
         my_profile_weight,
-        scratch,
+        shared: Vec::new(),
         order,
         rarity,
         my_projects,
@@ -521,7 +531,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         seen: vec![false; index.lotsen.count()],
         top: TopScores::new(query.limit.unwrap_or(usize::MAX)),
         waiting: BinaryHeap::new(),
-        admitted: HashMap::default(),
+        admitted: Vec::new(),
         scored: Vec::new(),
     };
     search.seen[my_number as usize] = true;
@@ -532,23 +542,18 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
             }
         }
     }
-    let rows = std::mem::take(&mut search.similarities.order);
-    for &row in &rows {
-        let best_pair = search.similarities.best[row as usize];
+    for (best_pair, signature) in search.similarities.most_similar_first() {
         let unmet = peer_score_ceiling(best_pair, 1.0);
         search.settle(unmet);
         if !search.top.reachable(unmet) {
             break;
         }
-        for &theirs in index.signatures.projects(search.similarities.signature[row as usize]) {
-            if search.my_projects.contains(&theirs) {
-                continue;
-            }
-            for &lotse in index.project(theirs).map_or(&[][..], |p| &p.members) {
-                if !std::mem::replace(&mut search.seen[lotse as usize], true) {
-                    if let Some(admitted) = search.admit(lotse, 0, best_pair) {
-                        search.wait(admitted);
-                    }
+        // Whoever is first met here has no project more similar than this signature, so no
+        // project pair either (a collaborator met through one of my projects has fewer pairs).
+        for &lotse in index.signatures.members(signature) {
+            if !std::mem::replace(&mut search.seen[lotse as usize], true) {
+                if let Some(admitted) = search.admit(lotse, 0, best_pair) {
+                    search.wait(admitted);
                 }
             }
         }
@@ -605,12 +610,11 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let mut places = Places::new(graph, &no_filter, entry.municipality);
     let mut top = TopScores::new(query.limit.unwrap_or(usize::MAX));
     let mut scored: Vec<(u32, f64, f64, PlaceFit)> = Vec::new();
-    for &row in &similarities.order {
-        let similarity = similarities.best[row as usize];
+    for (similarity, signature) in similarities.most_similar_first() {
         if !top.reachable(project_score_ceiling(similarity)) {
             break;
         }
-        for &other in index.signatures.projects(similarities.signature[row as usize]) {
+        for &other in index.signatures.projects(signature) {
             let Some(p) = index.project(other).filter(|p| p.municipality != entry.municipality) else { continue };
             let fit = places.fit(p.municipality);
             let score = project_score(similarity, p.status, fit.context);
@@ -619,7 +623,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
         }
     }
     let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
-    let order = TopicOrder::new(index, &rarity);
+    let order = RarestFirst::new(index, &rarity);
     let mut origin_topics = TopicBits::new(index.topics.count());
     index.signatures.topics(entry.signature).iter().for_each(|&t| origin_topics.insert(t));
     let mut shared = Vec::new();

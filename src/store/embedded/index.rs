@@ -7,6 +7,7 @@
 //! as the Neo4j store.
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::domain::{Coordinates, Id, Node, ProjectStatus, Visibility};
 
@@ -54,6 +55,14 @@ pub struct LotseEntry {
     pub topics: Box<[u32]>,
 }
 
+/// What a question reads of a Lotse, together: the node's part and the profile, the topics
+/// of their projects and competences in id order (kept inline when there are few).
+#[derive(Default)]
+struct LotseSlot {
+    entry: Option<LotseEntry>,
+    profile: SmallVec<[u32; 6]>,
+}
+
 pub struct Place {
     pub population: Option<u32>,
     pub location: Option<Coordinates>,
@@ -63,8 +72,14 @@ pub struct Place {
 #[derive(Default)]
 pub struct Signatures {
     by_topics: FxHashMap<Box<[u32]>, u32>,
-    topics: Vec<Box<[u32]>>,
+    /// The topic lists one after the other (signatures are never removed), so walks over
+    /// many signatures read memory in order.
+    topic_arena: Vec<u32>,
+    /// Start of each signature's topics in `topic_arena`, and one past the last.
+    starts: Vec<u32>,
     projects: Vec<Vec<u32>>,
+    /// Members of each signature's projects, once per project they are a member of.
+    members: Vec<Vec<u32>>,
     with_topic: Vec<Vec<u32>>,
 }
 
@@ -73,28 +88,40 @@ impl Signatures {
         if let Some(&n) = self.by_topics.get(&topics) {
             return n;
         }
-        let n = self.topics.len() as u32;
+        let n = self.projects.len() as u32;
         for &t in &topics {
             slot(&mut self.with_topic, t).push(n);
         }
-        self.by_topics.insert(topics.clone(), n);
-        self.topics.push(topics);
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.topic_arena.extend_from_slice(&topics);
+        self.starts.push(self.topic_arena.len() as u32);
+        self.by_topics.insert(topics, n);
         self.projects.push(Vec::new());
+        self.members.push(Vec::new());
         n
     }
 
     pub fn count(&self) -> usize {
-        self.topics.len()
+        self.projects.len()
     }
 
     /// The topic numbers of a signature, in the projects' order.
     pub fn topics(&self, signature: u32) -> &[u32] {
-        &self.topics[signature as usize]
+        let s = signature as usize;
+        &self.topic_arena[self.starts[s] as usize..self.starts[s + 1] as usize]
     }
 
     /// The live projects with exactly these topics, in no particular order.
     pub fn projects(&self, signature: u32) -> &[u32] {
         &self.projects[signature as usize]
+    }
+
+    /// The members of the live projects with these topics, once per project, in no particular
+    /// order.
+    pub fn members(&self, signature: u32) -> &[u32] {
+        &self.members[signature as usize]
     }
 
     /// Signatures containing a topic.
@@ -111,11 +138,9 @@ pub struct MatchIndex {
     pub municipalities: Numbers,
     pub signatures: Signatures,
     project: Vec<Option<ProjectEntry>>,
-    lotse: Vec<Option<LotseEntry>>,
+    lotse: Vec<LotseSlot>,
     /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
     lotse_projects: Vec<Vec<u32>>,
-    /// Each Lotse's profile: the topics of their projects and competences, ascending.
-    profile: Vec<Box<[u32]>>,
     place: Vec<Option<Place>>,
     /// Live projects about each topic.
     about: Vec<u32>,
@@ -160,6 +185,7 @@ impl MatchIndex {
                 for &l in &members {
                     slot(&mut self.lotse_projects, l).push(n);
                 }
+                self.signatures.members[signature as usize].extend(&members);
                 let municipality = self.municipalities.number(&p.municipality);
                 let entry = ProjectEntry { signature, municipality, members: members.clone().into(), status: p.status };
                 *slot(&mut self.project, n) = Some(entry);
@@ -176,7 +202,7 @@ impl MatchIndex {
                     visible: l.visibility == Visibility::Network,
                     topics: topics.into(),
                 };
-                *slot(&mut self.lotse, n) = Some(entry);
+                slot(&mut self.lotse, n).entry = Some(entry);
                 self.refresh_profile(n);
             }
             Node::Municipality(m) => {
@@ -200,6 +226,7 @@ impl MatchIndex {
                 }
                 remove_value(&mut self.signatures.projects[entry.signature as usize], n);
                 for &l in entry.members.iter() {
+                    remove_value(&mut self.signatures.members[entry.signature as usize], l);
                     remove_value(&mut self.lotse_projects[l as usize], n);
                     self.refresh_profile(l);
                 }
@@ -207,7 +234,7 @@ impl MatchIndex {
             }
             Node::Lotse(l) => {
                 if let Some(n) = self.lotsen.get(&l.id) {
-                    self.lotse[n as usize] = None;
+                    self.lotse[n as usize].entry = None;
                     self.refresh_profile(n);
                 }
             }
@@ -226,12 +253,13 @@ impl MatchIndex {
         topics.extend(self.lotse(lotse).map_or(&[][..], |l| &l.topics));
         topics.sort_unstable();
         topics.dedup();
-        *slot(&mut self.profile, lotse) = topics.into();
+        topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
+        slot(&mut self.lotse, lotse).profile = topics.into();
     }
 
-    /// The topics of a Lotse's projects and competences, ascending by number.
+    /// The topics of a Lotse's projects and competences, in id order.
     pub fn profile(&self, lotse: u32) -> &[u32] {
-        self.profile.get(lotse as usize).map_or(&[], |p| p)
+        self.lotse.get(lotse as usize).map_or(&[], |l| &l.profile)
     }
 
     pub fn project(&self, n: u32) -> Option<&ProjectEntry> {
@@ -239,7 +267,7 @@ impl MatchIndex {
     }
 
     pub fn lotse(&self, n: u32) -> Option<&LotseEntry> {
-        self.lotse.get(n as usize)?.as_ref()
+        self.lotse.get(n as usize)?.entry.as_ref()
     }
 
     pub fn projects_of(&self, lotse: u32) -> &[u32] {
@@ -295,16 +323,20 @@ mod tests {
         assert_eq!(index.project(nb).unwrap().signature, signature);
         assert_eq!(index.signatures.topics(signature), &[x, y]);
         assert_eq!(index.signatures.projects(signature).len(), 2);
+        let mut members = index.signatures.members(signature).to_vec();
+        members.sort_unstable();
+        let (l1, l2) = (index.lotsen.get(&id("l1")).unwrap(), index.lotsen.get(&id("l2")).unwrap());
+        assert_eq!(members, [l1, l1, l2]);
         index.insert(&c);
         assert_ne!(index.project(index.projects.get(&id("c")).unwrap()).unwrap().signature, signature);
         index.remove(&c);
-        let (l1, l2) = (index.lotsen.get(&id("l1")).unwrap(), index.lotsen.get(&id("l2")).unwrap());
         assert_eq!(index.projects_of(l1).len(), 2);
         assert_eq!(index.profile(l1), &[x, y]);
         assert_eq!(index.rarities()[x as usize], crate::matching::rarity(2, 2));
 
         index.remove(&b);
         assert_eq!(index.signatures.projects(signature), &[na]);
+        assert_eq!(index.signatures.members(signature), &[l1]);
         assert!(index.project(nb).is_none());
         assert!(index.projects_of(l2).is_empty());
         assert!(index.profile(l2).is_empty());

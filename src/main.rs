@@ -16,6 +16,11 @@ use lotsennetz::service::Services;
 use lotsennetz::transfer::{self, ImportOptions};
 use tracing_subscriber::EnvFilter;
 
+// Every request allocates hundreds of small, short-lived objects (request, document, values,
+// response) on two worker threads; mimalloc's thread-local pages serve them faster than glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "lotsennetz", version, about = "Matchmaking and networking service of the Kommunale Digitallotsen")]
 struct Cli {

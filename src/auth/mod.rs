@@ -3,6 +3,7 @@
 //! No token makes the caller [`Viewer::Anonymous`]; a token that fails any check is an
 //! [`AuthError`], never a silent fall-back to anonymous.
 
+mod cache;
 mod config;
 mod verify;
 

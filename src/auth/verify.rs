@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm as JwkAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
 
+use super::cache::VerifiedTokens;
 use super::config::{AuthArgs, KeyAlgorithm};
 use super::{AuthError, Claims, Role, Scopes, Viewer};
 use crate::domain::Id;
@@ -26,6 +27,7 @@ pub struct Verifier {
     issuer: String,
     audience: String,
     leeway: u64,
+    verified: VerifiedTokens,
 }
 
 fn check_secret(secret: &str) -> anyhow::Result<()> {
@@ -105,7 +107,13 @@ impl Verifier {
                 "no token key configured: set LOTSENNETZ_JWT_SECRET (development), LOTSENNETZ_JWT_PUBLIC_KEY or LOTSENNETZ_JWT_JWKS"
             );
         }
-        Ok(Self { keys, issuer: args.jwt_issuer.clone(), audience: args.jwt_audience.clone(), leeway: args.jwt_leeway })
+        Ok(Self {
+            keys,
+            issuer: args.jwt_issuer.clone(),
+            audience: args.jwt_audience.clone(),
+            leeway: args.jwt_leeway,
+            verified: VerifiedTokens::new(),
+        })
     }
 
     /// Reads an `Authorization` header value: `None` is anonymous, anything else must verify.
@@ -116,7 +124,21 @@ impl Verifier {
         self.verify(token.trim())
     }
 
+    /// The viewer of a token: from the tokens verified before while the token is still
+    /// valid, else by checking its signature and claims.
     pub fn verify(&self, token: &str) -> Result<Viewer, AuthError> {
+        let now = unix_now();
+        if let Some(viewer) = self.verified.get(token, now) {
+            return Ok(viewer);
+        }
+        let (viewer, exp) = self.check(token)?;
+        // The same bound as the `exp` check: refused once `exp < now - leeway`.
+        self.verified.insert(token, &viewer, exp.saturating_add(self.leeway));
+        Ok(viewer)
+    }
+
+    /// Checks signature and claims; returns the viewer and the token's expiry.
+    fn check(&self, token: &str) -> Result<(Viewer, u64), AuthError> {
         let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         let key = match &header.kid {
             Some(kid) => self.keys.iter().find(|k| k.kid.as_deref() == Some(kid)),
@@ -138,7 +160,7 @@ impl Verifier {
         let claims =
             decode::<Claims>(token, &key.key, &validation).map_err(|e| AuthError::Invalid(e.to_string()))?.claims;
         let subject = || Id::parse_field("sub", &claims.sub).map_err(|_| AuthError::BadSubject);
-        Ok(match claims.role {
+        let viewer = match claims.role {
             Role::Lotse => Viewer::Lotse(subject()?),
             Role::Expert => Viewer::Expert(subject()?),
             Role::Admin => Viewer::Admin { subject: claims.sub },
@@ -146,8 +168,14 @@ impl Verifier {
                 scopes: Scopes::parse(claims.scope.as_deref().unwrap_or("")),
                 subject: claims.sub,
             },
-        })
+        };
+        Ok((viewer, claims.exp))
     }
+}
+
+/// Seconds since the Unix epoch, as `jsonwebtoken` counts them for `exp` and `nbf`.
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Mints an HS256 token with the configured secret, issuer and audience.

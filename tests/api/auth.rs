@@ -112,6 +112,21 @@ async fn invalid_tokens_are_refused() {
 }
 
 #[tokio::test]
+async fn a_token_accepted_before_is_refused_once_it_expires() {
+    // Arrange: no leeway, and a token that expires in a second.
+    let app = TestApp::spawn_with(|config| config.auth.jwt_leeway = 0).await;
+    let token = hs256(&claims(json!({ "exp": now() + 1 })), SECRET.as_bytes());
+    let before = app.as_user(token.clone()).gql(QUERY, json!({})).await;
+    assert!(before.get("errors").is_none(), "{before}");
+
+    // Act: the same token again, after its expiry.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+
+    // Assert
+    refused(&app, &token).await;
+}
+
+#[tokio::test]
 async fn rsa_public_keys_accept_rs256_and_refuse_hs256_signed_with_the_public_key() {
     let app = TestApp::spawn_with(|config| {
         config.auth.jwt_secret = None;

@@ -1,5 +1,6 @@
 //! The GraphQL schema; knows nothing about HTTP.
 
+mod documents;
 pub mod errors;
 mod guard;
 mod objects;
@@ -50,6 +51,7 @@ pub fn build_schema(services: Option<Services>) -> LotsennetzSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(MAX_DIRECTIVES)
+        .extension(documents::DocumentCache::default())
         .extension(guard::RequireViewer);
     if let Some(services) = services {
         builder = builder.data(services);

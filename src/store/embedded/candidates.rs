@@ -500,7 +500,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let my_number = number(&me.id).expect("every Lotse has a number");
     let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
     let home_population = index.place(home).and_then(|p| p.population);
-    let rarity = index.rarities();
+    let rarity = graph.rarities();
     let order = RarestFirst::new(index, &rarity);
     let my_projects: HashSet<u32> = index.projects_of(my_number).iter().copied().collect();
     let mut by_signature: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -604,7 +604,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let origin = graph.get::<Project>(&query.project).ok_or_else(|| missing(NodeKind::Project, &query.project))?;
     let index = graph.index();
     let entry = index.projects.get(&origin.id).and_then(|n| index.project(n)).expect("every project is indexed");
-    let rarity = index.rarities();
+    let rarity = graph.rarities();
     let similarities = Similarities::new(index, &rarity, &[entry.signature]);
     let no_filter = PeerFilter::default();
     let mut places = Places::new(graph, &no_filter, entry.municipality);

@@ -166,6 +166,12 @@ impl Graph {
         crate::matching::rarity(self.count(NodeKind::Project), self.incoming(Rel::About, topic).len())
     }
 
+    /// Rarity of every topic of the matching index, by number.
+    pub fn rarities(&self) -> Vec<f64> {
+        let topics = &self.index.topics;
+        (0..topics.count() as u32).map(|t| self.rarity(topics.id(t))).collect()
+    }
+
     pub fn label(&self, kind: NodeKind, id: &Id) -> String {
         self.node(kind, id).map_or_else(|| id.to_string(), |node| node_name(node).to_owned())
     }

@@ -142,9 +142,6 @@ pub struct MatchIndex {
     /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
     lotse_projects: Vec<Vec<u32>>,
     place: Vec<Option<Place>>,
-    /// Live projects about each topic.
-    about: Vec<u32>,
-    live_projects: usize,
 }
 
 /// The element `n` of `v`, growing `v` with defaults as needed.
@@ -174,9 +171,6 @@ impl MatchIndex {
                         topics.push(t);
                     }
                 }
-                for &t in &topics {
-                    *slot(&mut self.about, t) += 1;
-                }
                 let signature = self.signatures.number(topics.into_boxed_slice());
                 self.signatures.projects[signature as usize].push(n);
                 let mut members: Vec<u32> = p.members.iter().map(|m| self.lotsen.number(&m.lotse)).collect();
@@ -189,7 +183,6 @@ impl MatchIndex {
                 let municipality = self.municipalities.number(&p.municipality);
                 let entry = ProjectEntry { signature, municipality, members: members.clone().into(), status: p.status };
                 *slot(&mut self.project, n) = Some(entry);
-                self.live_projects += 1;
                 members.into_iter().for_each(|l| self.refresh_profile(l));
             }
             Node::Lotse(l) => {
@@ -221,16 +214,12 @@ impl MatchIndex {
             Node::Project(p) => {
                 let Some(n) = self.projects.get(&p.id) else { return };
                 let Some(entry) = self.project[n as usize].take() else { return };
-                for &t in self.signatures.topics(entry.signature) {
-                    self.about[t as usize] -= 1;
-                }
                 remove_value(&mut self.signatures.projects[entry.signature as usize], n);
                 for &l in entry.members.iter() {
                     remove_value(&mut self.signatures.members[entry.signature as usize], l);
                     remove_value(&mut self.lotse_projects[l as usize], n);
                     self.refresh_profile(l);
                 }
-                self.live_projects -= 1;
             }
             Node::Lotse(l) => {
                 if let Some(n) = self.lotsen.get(&l.id) {
@@ -276,13 +265,6 @@ impl MatchIndex {
 
     pub fn place(&self, municipality: u32) -> Option<&Place> {
         self.place.get(municipality as usize)?.as_ref()
-    }
-
-    /// Rarity of every topic by number (see [`crate::matching::rarity`]).
-    pub fn rarities(&self) -> Vec<f64> {
-        (0..self.topics.count())
-            .map(|t| crate::matching::rarity(self.live_projects, self.about.get(t).copied().unwrap_or(0) as usize))
-            .collect()
     }
 }
 
@@ -332,7 +314,6 @@ mod tests {
         index.remove(&c);
         assert_eq!(index.projects_of(l1).len(), 2);
         assert_eq!(index.profile(l1), &[x, y]);
-        assert_eq!(index.rarities()[x as usize], crate::matching::rarity(2, 2));
 
         index.remove(&b);
         assert_eq!(index.signatures.projects(signature), &[na]);
@@ -340,6 +321,5 @@ mod tests {
         assert!(index.project(nb).is_none());
         assert!(index.projects_of(l2).is_empty());
         assert!(index.profile(l2).is_empty());
-        assert_eq!(index.rarities()[x as usize], crate::matching::rarity(1, 1));
     }
 }

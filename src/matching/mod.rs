@@ -54,13 +54,19 @@ fn score_of(components: &[Component]) -> f64 {
 
 /// Similarity of two municipality sizes in [0, 1]: 1 when equal, 0 at a factor of 100.
 pub fn size_similarity(a: Option<u32>, b: Option<u32>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) if a > 0 && b > 0 => {
-            let ratio = (f64::from(a).ln() - f64::from(b).ln()).abs() / 100f64.ln();
-            Some(1.0 - ratio.min(1.0))
-        }
-        _ => None,
-    }
+    Some(size_similarity_of_logs(log_population(a)?, log_population(b)?))
+}
+
+/// The natural logarithm of a known, positive population: what [`size_similarity_of_logs`]
+/// compares.
+pub fn log_population(population: Option<u32>) -> Option<f64> {
+    population.filter(|p| *p > 0).map(|p| f64::from(p).ln())
+}
+
+/// [`size_similarity`] from the populations' [`log_population`]s.
+pub fn size_similarity_of_logs(a: f64, b: f64) -> f64 {
+    let ratio = (a - b).abs() / 100f64.ln();
+    1.0 - ratio.min(1.0)
 }
 
 /// Closeness in [0, 1]: 1 next door, about 0.37 at 50 km.
@@ -70,5 +76,10 @@ pub fn proximity(distance_km: Option<f64>) -> Option<f64> {
 
 /// Context in [0, 1]: half size similarity, half proximity; unknown parts count 0.5.
 pub fn context(population: (Option<u32>, Option<u32>), distance_km: Option<f64>) -> f64 {
-    0.5 * size_similarity(population.0, population.1).unwrap_or(0.5) + 0.5 * proximity(distance_km).unwrap_or(0.5)
+    context_of(size_similarity(population.0, population.1), distance_km)
+}
+
+/// [`context`] from the size similarity, when known.
+pub fn context_of(size_similarity: Option<f64>, distance_km: Option<f64>) -> f64 {
+    0.5 * size_similarity.unwrap_or(0.5) + 0.5 * proximity(distance_km).unwrap_or(0.5)
 }

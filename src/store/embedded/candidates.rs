@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::domain::{
-    Coordinates, District, Expert, Id, Lotse, Municipality, NodeKind, Organization, Project, Region, Topic,
+    District, Expert, Id, Lotse, Municipality, NodeKind, Organization, PreparedCoordinates, Project, Region, Topic,
 };
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
@@ -138,12 +138,18 @@ struct PlaceFit {
 struct Places<'a> {
     graph: &'a Graph,
     filter: &'a PeerFilter,
-    home: Option<Coordinates>,
+    home: Option<PreparedCoordinates>,
     home_population: Option<u32>,
-    cache: Vec<Option<PlaceFit>>,
+    home_log_population: Option<f64>,
+    /// Where each municipality's fit is in `known`, once worked out.
+    at: Vec<u32>,
+    known: Vec<PlaceFit>,
 }
 
 impl<'a> Places<'a> {
+    /// Marks a municipality whose fit is not worked out yet.
+    const UNKNOWN: u32 = u32::MAX;
+
     fn new(graph: &'a Graph, filter: &'a PeerFilter, home: u32) -> Self {
         let index = graph.index();
         let place = index.place(home);
@@ -152,24 +158,29 @@ impl<'a> Places<'a> {
             filter,
             home: place.and_then(|p| p.location),
             home_population: place.and_then(|p| p.population),
-            cache: vec![None; index.municipalities.count()],
+            home_log_population: place.and_then(|p| p.log_population),
+            at: vec![Self::UNKNOWN; index.municipalities.count()],
+            known: Vec::new(),
         }
     }
 
     fn fit(&mut self, municipality: u32) -> PlaceFit {
-        if let Some(fit) = self.cache[municipality as usize] {
-            return fit;
+        let at = self.at[municipality as usize];
+        if at != Self::UNKNOWN {
+            return self.known[at as usize];
         }
         let place = self.graph.index().place(municipality);
         let population = place.and_then(|p| p.population);
         let distance_km = self.home.zip(place.and_then(|p| p.location)).map(|(a, b)| a.distance_km(&b));
+        let size = self.home_log_population.zip(place.and_then(|p| p.log_population));
         let fit = PlaceFit {
             fits: place.is_some() && self.fits(municipality, population, distance_km),
             population,
             distance_km,
-            context: context((self.home_population, population), distance_km),
+            context: context_of(size.map(|(a, b)| size_similarity_of_logs(a, b)), distance_km),
         };
-        self.cache[municipality as usize] = Some(fit);
+        self.at[municipality as usize] = self.known.len() as u32;
+        self.known.push(fit);
         fit
     }
 
@@ -369,8 +380,9 @@ struct PeerSearch<'a> {
     mine: Vec<Vec<u32>>,
     similarities: Similarities,
     my_topics: TopicBits,
+    /// My profile's topics, rarest first then by id.
+    my_rarest_first: Vec<u32>,
     my_profile_weight: f64,
-    shared: Vec<u32>,
     places: Places<'a>,
     seen: Vec<bool>,
     top: TopScores,
@@ -390,17 +402,23 @@ impl PeerSearch<'_> {
             return None;
         }
         let fit = self.places.fit(entry.municipality);
-        if !fit.fits || !self.top.reachable(peer_score(&[best_pair; PROJECT_PAIRS_KEPT], 1.0, links, fit.context)) {
+        let pairs = [best_pair; PROJECT_PAIRS_KEPT];
+        if !fit.fits || !self.top.reachable(peer_score(&pairs, 1.0, links, fit.context)) {
             return None;
         }
-        let theirs = self.index.profile(lotse);
-        shared_into(&self.my_topics, theirs, &self.order, &mut self.shared);
-        let shared_weight: f64 = self.shared.iter().map(|&t| self.rarity[t as usize]).sum();
-        let their_weight = weight(theirs, &self.rarity);
-        let union = self.my_profile_weight + their_weight - shared_weight;
-        let overlap = if union > 0.0 { shared_weight / union } else { 0.0 };
-        let ceiling = peer_score(&[best_pair; PROJECT_PAIRS_KEPT], overlap, links, fit.context);
+        let overlap = self.overlap(lotse);
+        let ceiling = peer_score(&pairs, overlap, links, fit.context);
         self.top.reachable(ceiling).then_some((ceiling, Admitted { lotse, links, fit, overlap }))
+    }
+
+    /// Rarity-weighted overlap of my topic profile and a candidate's; shared rarities are
+    /// summed rarest first, as the shared topics are listed.
+    fn overlap(&self, lotse: u32) -> f64 {
+        let theirs = self.index.profile(lotse);
+        let shared = self.my_rarest_first.iter().filter(|t| theirs.contains(t));
+        let shared_weight: f64 = shared.map(|&t| self.rarity[t as usize]).sum();
+        let union = self.my_profile_weight + weight(theirs, &self.rarity) - shared_weight;
+        if union > 0.0 { shared_weight / union } else { 0.0 }
     }
 
     /// Queues an admitted candidate by its ceiling. Until the best are known, candidates are
@@ -515,6 +533,8 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let mut my_topics = TopicBits::new(index.topics.count());
     index.profile(my_number).iter().for_each(|&t| my_topics.insert(t));
     let my_profile_weight = weight(index.profile(my_number), &rarity);
+    let mut my_rarest_first = index.profile(my_number).to_vec();
+    my_rarest_first.sort_unstable_by_key(|&t| order.0[t as usize]);
     let mut search = PeerSearch {
         index,
         home,
@@ -522,8 +542,8 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         similarities: Similarities::new(index, &rarity, &origins),
         mine: by_signature.into_values().collect(),
         my_topics,
+        my_rarest_first,
         my_profile_weight,
-        shared: Vec::new(),
         order,
         rarity,
         my_projects,

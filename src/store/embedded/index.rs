@@ -9,7 +9,8 @@
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
-use crate::domain::{Coordinates, Id, Node, ProjectStatus, Visibility};
+use crate::domain::{Id, Node, PreparedCoordinates, ProjectStatus, Visibility};
+use crate::matching::log_population;
 
 /// Dense numbers for the ids of one kind, handed out on first sight and never reused.
 #[derive(Default)]
@@ -63,9 +64,12 @@ struct LotseSlot {
     profile: SmallVec<[u32; 6]>,
 }
 
+/// A municipality's size and position, prepared for the place context of recommendations.
 pub struct Place {
     pub population: Option<u32>,
-    pub location: Option<Coordinates>,
+    /// [`log_population`] of `population`.
+    pub log_population: Option<f64>,
+    pub location: Option<PreparedCoordinates>,
 }
 
 /// Distinct topic lists of projects.
@@ -200,7 +204,11 @@ impl MatchIndex {
             }
             Node::Municipality(m) => {
                 let n = self.municipalities.number(&m.id);
-                *slot(&mut self.place, n) = Some(Place { population: m.population, location: m.location });
+                *slot(&mut self.place, n) = Some(Place {
+                    population: m.population,
+                    log_population: log_population(m.population),
+                    location: m.location.map(|l| l.prepared()),
+                });
             }
             Node::Topic(t) => {
                 self.topics.number(&t.id);

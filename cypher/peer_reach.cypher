@@ -1,5 +1,6 @@
 // How other Lotsen are reached from one, one row per way with the Lotsen reached through it:
-// a project of someone else sharing a topic with one of theirs (with its topics), an accepted
+// a project of someone else sharing a topic with one of theirs (with its topic ids in list
+// order; titles are read later for the few projects shown), an accepted
 // contact (reaching that contact's contacts), or a collaborator who shares a project with
 // them (reaching that collaborator's other collaborators). Each walk starts at the Lotse:
 // pattern comprehensions expand from bound nodes, so no step scans a whole label or index.
@@ -8,8 +9,8 @@ USING INDEX me:Lotse(id)
 MATCH (me)-[:WORKS_ON]->(:Project)-[:ABOUT]->(:Topic)<-[:ABOUT]-(theirs:Project)
 WHERE NOT (me)-[:WORKS_ON]->(theirs)
 WITH DISTINCT me, theirs
-RETURN 'project' AS via, theirs.id AS through, theirs.title AS name,
-       [(theirs)-[a:ABOUT]->(t:Topic) | {id: t.id, idx: a.idx}] AS topics,
+RETURN 'project' AS via, theirs.id AS through, null AS name,
+       COLLECT { MATCH (theirs)-[a:ABOUT]->(t:Topic) RETURN t.id ORDER BY a.idx } AS topics,
        [(theirs)<-[:WORKS_ON]-(peer:Lotse) WHERE peer <> me | peer.id] AS peers
 UNION ALL
 MATCH (me:Lotse {id: $lotse})

@@ -44,8 +44,10 @@ struct OriginProject {
 struct ReachRow {
     via: String,
     through: String,
+    /// The contact's or collaborator's name; project titles come with the profiles.
     name: Option<String>,
-    topics: Vec<Positioned>,
+    /// A project's topic ids in list order.
+    topics: Vec<String>,
     peers: Vec<String>,
 }
 
@@ -59,6 +61,13 @@ struct PeerProfile {
     lat: Option<f64>,
     lon: Option<f64>,
     topics: Vec<String>,
+    projects: Vec<ProjectTitle>,
+}
+
+#[derive(Deserialize)]
+struct ProjectTitle {
+    id: String,
+    title: String,
 }
 
 #[derive(Default)]
@@ -101,12 +110,12 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
     let my_projects: BTreeMap<String, (String, Vec<String>)> =
         origin.projects.into_iter().map(|p| (p.id, (p.title, ordered(p.topics)))).collect();
     let my_contacts: BTreeSet<&str> = origin.contacts.iter().map(String::as_str).collect();
-    let mut names: HashMap<String, String> = HashMap::new();
+    let mut people: HashMap<String, String> = HashMap::new();
     let mut found: BTreeMap<String, PeerAcc> = BTreeMap::new();
     for row in reach {
         match row.via.as_str() {
             "project" => {
-                let theirs = ordered(row.topics);
+                let theirs = row.topics;
                 let their_set: HashSet<&str> = theirs.iter().map(String::as_str).collect();
                 for peer in &row.peers {
                     found.entry(peer.clone()).or_default();
@@ -126,16 +135,16 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
                 for peer in row.peers {
                     found.entry(peer).or_default().contacts.insert(row.through.clone());
                 }
+                people.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
             }
             "collaborator" => {
                 for peer in row.peers {
                     found.entry(peer).or_default().collaborators.insert(row.through.clone());
                 }
+                people.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
             }
             via => return Err(StoreError::Internal(format!("unknown way to reach a peer: {via}")).into()),
         }
-        let name = row.name.unwrap_or_else(|| row.through.clone());
-        names.insert(row.through, name);
     }
 
     let mut waiting: Vec<(f64, String)> = Vec::new();
@@ -159,11 +168,7 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
     let my_profile_weight: f64 = my_profile.iter().map(|t| rarity.of(t)).sum();
     let home = location(origin.lat, origin.lon);
     let home_population = population(origin.population);
-    let project_label = |id: &str| -> DbResult<Labelled> {
-        let title = my_projects.get(id).map(|(title, _)| title.clone()).or_else(|| names.get(id).cloned());
-        labelled(id, title)
-    };
-    let person = |id: &String| labelled(id, names.get(id).cloned());
+    let person = |id: &String| labelled(id, people.get(id).cloned());
 
     let mut top = TopScores::new(query.limit.unwrap_or(usize::MAX));
     let mut scored: Vec<(f64, PeerFeatures)> = Vec::new();
@@ -200,6 +205,12 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
             let place = context((home_population, place_population), distance_km);
             let score = peer_score(&acc.similarities(), topic_overlap, acc.links(), place);
             top.push(score);
+            let titles: HashMap<&str, &str> =
+                profile.projects.iter().map(|p| (p.id.as_str(), p.title.as_str())).collect();
+            let project_label = |id: &str| -> DbResult<Labelled> {
+                let title = my_projects.get(id).map(|(title, _)| title.as_str()).or_else(|| titles.get(id).copied());
+                labelled(id, title.map(str::to_owned))
+            };
             let features = PeerFeatures {
                 lotse: labelled(&profile.id, Some(profile.name))?,
                 municipality: labelled(&profile.municipality, Some(profile.municipality_name))?,

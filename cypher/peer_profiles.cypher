@@ -1,8 +1,9 @@
 // The reachable Lotsen who may be recommended: visible to the network, in another
 // municipality that passes the area and population filters; with their topic profile
-// (topics of their projects and their competences).
+// (topics of their projects and their competences) and the titles of their projects.
 UNWIND $ids AS id
 MATCH (peer:Lotse {id: id})-[:WORKS_FOR]->(place:Municipality)
+USING INDEX peer:Lotse(id)
 WHERE peer.visibility = 'NETWORK'
   AND place.id <> $home
   AND ($within IS NULL
@@ -19,4 +20,5 @@ RETURN peer.id AS id,
        place.lat AS lat,
        place.lon AS lon,
        [(peer)-[:WORKS_ON]->(:Project)-[:ABOUT]->(t:Topic) | t.id] + [(peer)-[:KNOWS_ABOUT]->(t:Topic) | t.id]
-         AS topics
+         AS topics,
+       [(peer)-[:WORKS_ON]->(p:Project) | {id: p.id, title: p.title}] AS projects

@@ -1,27 +1,33 @@
-// How other Lotsen are reached from one: through a project sharing a topic with one of
-// theirs (one row per membership, with both projects), through an accepted contact of both,
-// or through a collaborator who shares a project with both.
-MATCH (me:Lotse {id: $lotse})-[:WORKS_ON]->(mine:Project)-[:ABOUT]->(:Topic)<-[:ABOUT]-(theirs:Project)
+// How other Lotsen are reached from one, one row per way with the Lotsen reached through it:
+// a project of someone else sharing a topic with one of theirs (with its topic ids in list
+// order; titles are read later for the few projects shown), an accepted
+// contact (reaching that contact's contacts), or a collaborator who shares a project with
+// them (reaching that collaborator's other collaborators). Each walk starts at the Lotse:
+// pattern comprehensions expand from bound nodes, so no step scans a whole label or index.
+MATCH (me:Lotse {id: $lotse})
+USING INDEX me:Lotse(id)
+MATCH (me)-[:WORKS_ON]->(:Project)-[:ABOUT]->(:Topic)<-[:ABOUT]-(theirs:Project)
 WHERE NOT (me)-[:WORKS_ON]->(theirs)
-WITH DISTINCT me, mine, theirs
-MATCH (theirs)<-[:WORKS_ON]-(peer:Lotse)
-WHERE peer <> me
-RETURN peer.id AS peer, 'project' AS via, mine.id AS through, theirs.title AS name, theirs.id AS theirs,
-       [(theirs)-[a:ABOUT]->(t:Topic) | {id: t.id, idx: a.idx}] AS topics
+WITH DISTINCT me, theirs
+RETURN 'project' AS via, theirs.id AS through, null AS name,
+       COLLECT { MATCH (theirs)-[a:ABOUT]->(t:Topic) RETURN t.id ORDER BY a.idx } AS topics,
+       [(theirs)<-[:WORKS_ON]-(peer:Lotse) WHERE peer <> me | peer.id] AS peers
 UNION ALL
-MATCH (me:Lotse {id: $lotse})<-[:REQUEST_FROM|REQUEST_TO]-(:ConnectionRequest {status: 'ACCEPTED'})
-      -[:REQUEST_FROM|REQUEST_TO]->(contact:Lotse)
+MATCH (me:Lotse {id: $lotse})
+USING INDEX me:Lotse(id)
+WITH DISTINCT [(me)<-[:REQUEST_FROM|REQUEST_TO]-(r:ConnectionRequest)-[:REQUEST_FROM|REQUEST_TO]->(c:Lotse)
+               WHERE r.status = 'ACCEPTED' | c] AS contacts
+UNWIND contacts AS contact
 WITH DISTINCT contact
-MATCH (contact)<-[:REQUEST_FROM|REQUEST_TO]-(:ConnectionRequest {status: 'ACCEPTED'})
-      -[:REQUEST_FROM|REQUEST_TO]->(peer:Lotse)
-WITH DISTINCT contact, peer
-RETURN peer.id AS peer, 'contact' AS via, contact.id AS through, contact.name AS name, null AS theirs, [] AS topics
+RETURN 'contact' AS via, contact.id AS through, contact.name AS name, [] AS topics,
+       [(contact)<-[:REQUEST_FROM|REQUEST_TO]-(r:ConnectionRequest)-[:REQUEST_FROM|REQUEST_TO]->(peer:Lotse)
+         WHERE r.status = 'ACCEPTED' | peer.id] AS peers
 UNION ALL
-MATCH (me:Lotse {id: $lotse})-[:WORKS_ON]->(:Project)<-[:WORKS_ON]-(collaborator:Lotse)
+MATCH (me:Lotse {id: $lotse})
+USING INDEX me:Lotse(id)
+MATCH (me)-[:WORKS_ON]->(:Project)<-[:WORKS_ON]-(collaborator:Lotse)
 WHERE collaborator <> me
 WITH DISTINCT collaborator
-MATCH (collaborator)-[:WORKS_ON]->(:Project)<-[:WORKS_ON]-(peer:Lotse)
-WHERE peer <> collaborator
-WITH DISTINCT collaborator, peer
-RETURN peer.id AS peer, 'collaborator' AS via, collaborator.id AS through, collaborator.name AS name,
-       null AS theirs, [] AS topics
+RETURN 'collaborator' AS via, collaborator.id AS through, collaborator.name AS name, [] AS topics,
+       [(collaborator)-[:WORKS_ON]->(:Project)<-[:WORKS_ON]-(peer:Lotse) WHERE peer <> collaborator | peer.id]
+         AS peers

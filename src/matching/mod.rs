@@ -8,6 +8,7 @@
 mod explain;
 mod features;
 mod rank;
+mod top;
 
 pub use explain::{Explanation, Reason, ReasonCode};
 pub use features::*;
@@ -15,6 +16,7 @@ pub use rank::{
     peer_score, peer_score_ceiling, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers,
     rank_projects,
 };
+pub use top::{Score, TopScores};
 
 /// Weights of the peer score: project similarity, network proximity, context.
 pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];

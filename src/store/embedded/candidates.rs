@@ -51,10 +51,6 @@ fn missing(kind: NodeKind, id: &Id) -> StoreError {
     StoreError::not_found(kind, id)
 }
 
-/// Scores within this distance of a ceiling count as reaching it, so rounding in the last
-/// bits never drops a candidate that belongs among the best.
-const SLACK: f64 = 1e-9;
-
 /// Of the candidates waiting to be scored in full, one in this many is scored early.
 const SCORE_EVERY: usize = 16;
 
@@ -206,59 +202,6 @@ impl<'a> Places<'a> {
             }
         }
         true
-    }
-}
-
-/// The `k` best scores seen so far.
-struct TopScores {
-    k: usize,
-    heap: BinaryHeap<Reverse<Score>>,
-}
-
-struct Score(f64);
-
-impl PartialEq for Score {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Score {}
-
-impl PartialOrd for Score {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Score {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-impl TopScores {
-    fn new(k: usize) -> Self {
-        Self { k, heap: BinaryHeap::new() }
-    }
-
-    fn push(&mut self, score: f64) {
-        if self.heap.len() < self.k {
-            self.heap.push(Reverse(Score(score)));
-        } else if self.heap.peek().is_some_and(|Reverse(low)| score > low.0) {
-            self.heap.pop();
-            self.heap.push(Reverse(Score(score)));
-        }
-    }
-
-    /// The `k`-th best score once `k` scores are known: nothing below it can be among the best.
-    fn threshold(&self) -> Option<f64> {
-        (self.heap.len() == self.k).then(|| self.heap.peek().map_or(f64::INFINITY, |Reverse(s)| s.0))
-    }
-
-    /// Whether a candidate scoring at most `ceiling` can still be among the best.
-    fn reachable(&self, ceiling: f64) -> bool {
-        self.threshold().is_none_or(|kth| ceiling + SLACK >= kth)
     }
 }
 

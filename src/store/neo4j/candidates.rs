@@ -1,5 +1,5 @@
-//! Stage 1 of matchmaking in Neo4j. The traversals run in the database (`cypher/peer_*.cypher`,
-//! `project_candidates`, `advice_candidates`, `expert_candidates`) and return ids, topic lists
+//! Stage 1 of matchmaking in Neo4j (peers in `peers.rs`). The traversals run in the database
+//! (`project_candidates`, `advice_candidates`, `expert_candidates`) and return ids, topic lists
 //! and counts; the features are computed from them here with the same formulas, in the same
 //! order, as the embedded store, so both give the same numbers to the last bit.
 
@@ -15,9 +15,6 @@ use crate::matching::*;
 use crate::store::StoreError;
 
 const TOPIC_STATS: &str = include_str!("../../../cypher/topic_stats.cypher");
-const PEER_ORIGIN: &str = include_str!("../../../cypher/peer_origin.cypher");
-const PEER_REACH: &str = include_str!("../../../cypher/peer_reach.cypher");
-const PEER_PROFILES: &str = include_str!("../../../cypher/peer_profiles.cypher");
 const PROJECT_CANDIDATES: &str = include_str!("../../../cypher/project_candidates.cypher");
 const ADVICE_CANDIDATES: &str = include_str!("../../../cypher/advice_candidates.cypher");
 const EXPERT_CANDIDATES: &str = include_str!("../../../cypher/expert_candidates.cypher");
@@ -36,7 +33,7 @@ struct TopicStat {
 }
 
 /// Topic rarities from the counts the database returned for one request.
-struct Rarity {
+pub(super) struct Rarity {
     projects: usize,
     topics: HashMap<String, (Option<String>, usize)>,
 }
@@ -46,9 +43,8 @@ fn count(n: i64) -> usize {
 }
 
 impl Rarity {
-    async fn load<'a>(tx: &mut Tx, topics: impl IntoIterator<Item = &'a str>) -> DbResult<Self> {
-        let topics: BTreeSet<&str> = topics.into_iter().collect();
-        let rows: Vec<TopicStatsRow> = tx.rows(cypher(TOPIC_STATS, json!({ "topics": topics }))?).await?;
+    pub(super) async fn load(tx: &mut Tx) -> DbResult<Self> {
+        let rows: Vec<TopicStatsRow> = tx.rows(cypher(TOPIC_STATS, json!({}))?).await?;
         let row = rows.into_iter().next().ok_or_else(|| StoreError::Internal("topic statistics missing".into()))?;
         Ok(Self {
             projects: count(row.projects),
@@ -56,21 +52,21 @@ impl Rarity {
         })
     }
 
-    fn of(&self, topic: &str) -> f64 {
+    pub(super) fn of(&self, topic: &str) -> f64 {
         rarity(self.projects, self.topics.get(topic).map_or(0, |(_, about)| *about))
     }
 
     /// Euclidean norm of a rarity-weighted topic vector.
-    fn norm(&self, topics: &[String]) -> f64 {
+    pub(super) fn norm(&self, topics: &[String]) -> f64 {
         topics.iter().map(|t| self.of(t).powi(2)).sum::<f64>().sqrt()
     }
 
-    fn label(&self, topic: &str) -> DbResult<Labelled> {
+    pub(super) fn label(&self, topic: &str) -> DbResult<Labelled> {
         let name = self.topics.get(topic).and_then(|(name, _)| name.clone());
         labelled(topic, name)
     }
 
-    fn shared(&self, mine: &BTreeSet<&str>, theirs: &BTreeSet<&str>) -> DbResult<Vec<SharedTopic>> {
+    pub(super) fn shared(&self, mine: &BTreeSet<&str>, theirs: &BTreeSet<&str>) -> DbResult<Vec<SharedTopic>> {
         let mut shared = mine
             .intersection(theirs)
             .map(|t| Ok(SharedTopic { topic: self.label(t)?, rarity: self.of(t) }))
@@ -80,7 +76,7 @@ impl Rarity {
     }
 
     /// `sum of the 3 best` needs the dot product in the order of `mine`'s topics.
-    fn similarity(&self, mine: &[String], theirs: &[String]) -> f64 {
+    pub(super) fn similarity(&self, mine: &[String], theirs: &[String]) -> f64 {
         let theirs_set: HashSet<&str> = theirs.iter().map(String::as_str).collect();
         let dot: f64 = mine.iter().filter(|t| theirs_set.contains(t.as_str())).map(|t| self.of(t).powi(2)).sum();
         dot / (self.norm(mine) * self.norm(theirs))
@@ -88,193 +84,32 @@ impl Rarity {
 }
 
 /// An id with the name people read; the id stands in for a missing name.
-fn labelled(id: &str, name: Option<String>) -> DbResult<Labelled> {
+pub(super) fn labelled(id: &str, name: Option<String>) -> DbResult<Labelled> {
     Ok(Labelled { id: parse_id(id.to_owned())?, name: name.unwrap_or_else(|| id.to_owned()) })
 }
 
-fn population(raw: Option<i64>) -> Option<u32> {
+pub(super) fn population(raw: Option<i64>) -> Option<u32> {
     raw.and_then(|p| u32::try_from(p).ok())
 }
 
-fn location(lat: Option<f64>, lon: Option<f64>) -> Option<Coordinates> {
+pub(super) fn location(lat: Option<f64>, lon: Option<f64>) -> Option<Coordinates> {
     Coordinates::parse(lat?, lon?).ok()
 }
 
-fn distance(a: Option<Coordinates>, b: Option<Coordinates>) -> Option<f64> {
+pub(super) fn distance(a: Option<Coordinates>, b: Option<Coordinates>) -> Option<f64> {
     Some(a?.distance_km(&b?))
 }
 
 #[derive(Deserialize)]
-struct Positioned {
+pub(super) struct Positioned {
     id: String,
     idx: Option<i64>,
 }
 
 /// Topic ids in list order.
-fn ordered(mut topics: Vec<Positioned>) -> Vec<String> {
+pub(super) fn ordered(mut topics: Vec<Positioned>) -> Vec<String> {
     topics.sort_by_key(|t| t.idx);
     topics.into_iter().map(|t| t.id).collect()
-}
-
-#[derive(Deserialize)]
-struct PeerOrigin {
-    home: Option<String>,
-    population: Option<i64>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    competences: Vec<String>,
-    projects: Vec<OriginProject>,
-    contacts: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct OriginProject {
-    id: String,
-    title: String,
-    topics: Vec<Positioned>,
-}
-
-#[derive(Deserialize)]
-struct ReachRow {
-    peer: String,
-    via: String,
-    through: String,
-    name: Option<String>,
-    theirs: Option<String>,
-    topics: Vec<Positioned>,
-}
-
-#[derive(Deserialize)]
-struct PeerProfile {
-    id: String,
-    name: String,
-    municipality: String,
-    municipality_name: String,
-    population: Option<i64>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    topics: Vec<String>,
-}
-
-#[derive(Default)]
-struct PeerAcc {
-    /// (similarity, my project, their project)
-    pairs: Vec<(f64, String, String)>,
-    contacts: BTreeSet<String>,
-    collaborators: BTreeSet<String>,
-}
-
-/// Peers reached through similar projects, shared contacts or shared collaborators.
-pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
-    let me = query.lotse.as_str();
-    let origins: Vec<PeerOrigin> = tx.rows(cypher(PEER_ORIGIN, json!({ "lotse": me }))?).await?;
-    let origin = origins.into_iter().next().ok_or_else(|| StoreError::not_found(NodeKind::Lotse, &query.lotse))?;
-    let reach: Vec<ReachRow> = tx.rows(cypher(PEER_REACH, json!({ "lotse": me }))?).await?;
-
-    let mut my_projects: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    for project in origin.projects {
-        my_projects.insert(project.id, (project.title, ordered(project.topics)));
-    }
-    let my_contacts: BTreeSet<&str> = origin.contacts.iter().map(String::as_str).collect();
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut their_topics: HashMap<String, Vec<String>> = HashMap::new();
-    let mut found: BTreeMap<String, PeerAcc> = BTreeMap::new();
-    let mut unrated_pairs = Vec::new();
-    for row in reach {
-        let acc = found.entry(row.peer.clone()).or_default();
-        match (row.via.as_str(), row.theirs) {
-            ("project", Some(theirs)) => {
-                names.insert(theirs.clone(), row.name.unwrap_or_else(|| theirs.clone()));
-                their_topics.entry(theirs.clone()).or_insert_with(|| ordered(row.topics));
-                unrated_pairs.push((row.peer, row.through, theirs));
-            }
-            ("contact", _) => {
-                acc.contacts.insert(row.through.clone());
-                names.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
-            }
-            ("collaborator", _) => {
-                acc.collaborators.insert(row.through.clone());
-                names.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
-            }
-            (via, _) => return Err(StoreError::Internal(format!("unknown way to reach a peer: {via}")).into()),
-        }
-    }
-
-    let candidate_ids: Vec<&str> =
-        found.keys().map(String::as_str).filter(|id| *id != me && !my_contacts.contains(id)).collect();
-    let params = json!({
-        "ids": candidate_ids,
-        "home": origin.home,
-        "within": query.filter.within.as_ref().map(Id::as_str),
-        "population_min": query.filter.population_min,
-        "population_max": query.filter.population_max,
-    });
-    let profiles: Vec<PeerProfile> = tx.rows(cypher(PEER_PROFILES, params)?).await?;
-
-    let my_profile: BTreeSet<&str> = my_projects
-        .values()
-        .flat_map(|(_, topics)| topics.iter())
-        .chain(origin.competences.iter())
-        .map(String::as_str)
-        .collect();
-    let topics_needed = my_profile
-        .iter()
-        .copied()
-        .chain(their_topics.values().flatten().map(String::as_str))
-        .chain(profiles.iter().flat_map(|p| p.topics.iter().map(String::as_str)));
-    let rarity = Rarity::load(tx, topics_needed).await?;
-
-    for (peer, mine, theirs) in unrated_pairs {
-        let (Some((_, my_topics)), Some(topics)) = (my_projects.get(&mine), their_topics.get(&theirs)) else {
-            continue;
-        };
-        let similarity = rarity.similarity(my_topics, topics);
-        found.entry(peer).or_default().pairs.push((similarity, mine, theirs));
-    }
-
-    let home = location(origin.lat, origin.lon);
-    let my_profile_weight: f64 = my_profile.iter().map(|t| rarity.of(t)).sum();
-    let mut candidates = Vec::with_capacity(profiles.len());
-    for profile in profiles {
-        let Some(acc) = found.remove(&profile.id) else { continue };
-        let distance_km = distance(home, location(profile.lat, profile.lon));
-        if let Some(max) = query.filter.max_distance_km {
-            if distance_km.is_none_or(|d| d > max) {
-                continue;
-            }
-        }
-        let their_profile: BTreeSet<&str> = profile.topics.iter().map(String::as_str).collect();
-        let shared_topics = rarity.shared(&my_profile, &their_profile)?;
-        let shared_weight: f64 = shared_topics.iter().map(|t| t.rarity).sum();
-        let their_weight: f64 = their_profile.iter().map(|t| rarity.of(t)).sum();
-        let union_weight = my_profile_weight + their_weight - shared_weight;
-        let mut pairs = acc.pairs;
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (&a.1, &a.2).cmp(&(&b.1, &b.2))));
-        pairs.truncate(PROJECT_PAIRS_KEPT);
-        let project_label = |id: &str| -> DbResult<Labelled> {
-            let title = my_projects.get(id).map(|(title, _)| title.clone()).or_else(|| names.get(id).cloned());
-            labelled(id, title)
-        };
-        let person = |id: &String| labelled(id, names.get(id).cloned());
-        candidates.push(PeerFeatures {
-            lotse: labelled(&profile.id, Some(profile.name))?,
-            municipality: labelled(&profile.municipality, Some(profile.municipality_name))?,
-            population: population(profile.population),
-            distance_km,
-            topic_overlap: if union_weight > 0.0 { shared_weight / union_weight } else { 0.0 },
-            shared_topics,
-            project_pairs: pairs
-                .into_iter()
-                .map(|(similarity, mine, theirs)| {
-                    Ok(ProjectPair { mine: project_label(&mine)?, theirs: project_label(&theirs)?, similarity })
-                })
-                .collect::<DbResult<_>>()?,
-            mutual_contacts: acc.contacts.iter().map(person).collect::<DbResult<_>>()?,
-            mutual_collaborators: acc.collaborators.iter().map(person).collect::<DbResult<_>>()?,
-        });
-    }
-    candidates.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));
-    Ok(PeerCandidates { population: population(origin.population), candidates })
 }
 
 #[derive(Deserialize)]
@@ -318,8 +153,7 @@ pub async fn projects(tx: &mut Tx, project: &Id) -> DbResult<ProjectCandidates> 
         })
         .collect();
     others.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let all_topics = origin_topics.iter().chain(others.iter().flat_map(|(_, t)| t.iter())).map(String::as_str);
-    let rarity = Rarity::load(tx, all_topics).await?;
+    let rarity = Rarity::load(tx).await?;
     let home = location(origin.lat, origin.lon);
     let origin_set: BTreeSet<&str> = origin_topics.iter().map(String::as_str).collect();
     let mut candidates = Vec::with_capacity(others.len());
@@ -423,7 +257,7 @@ pub async fn experts(tx: &mut Tx, target: &ExpertTarget) -> DbResult<ExpertCandi
         tx.rows(cypher(EXPERT_CANDIDATES, json!({ "target": id.as_str(), "kind": name }))?).await?;
     let row = rows.into_iter().next().ok_or_else(|| StoreError::not_found(kind, id))?;
     let needed: BTreeSet<&str> = row.needed.iter().map(String::as_str).collect();
-    let rarity = Rarity::load(tx, needed.iter().copied()).await?;
+    let rarity = Rarity::load(tx).await?;
     let needed_rarity = needed.iter().map(|t| rarity.of(t)).sum();
     let mut experts = row.experts;
     experts.sort_by(|a, b| a.id.cmp(&b.id));

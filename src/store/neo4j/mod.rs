@@ -8,6 +8,7 @@
 
 mod candidates;
 mod connect;
+mod peers;
 
 pub use connect::connect as connect_graph;
 mod mapping;
@@ -123,7 +124,7 @@ impl GraphStore for Neo4jStore {
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
     async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        read!(self, "peer_candidates", |tx| candidates::peers(&mut tx, query))
+        read!(self, "peer_candidates", |tx| peers::peers(&mut tx, query))
     }
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]

@@ -18,6 +18,7 @@ pub struct TopScores {
 pub struct Score(pub f64);
 
 impl PartialEq for Score {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other).is_eq()
     }
@@ -26,12 +27,14 @@ impl PartialEq for Score {
 impl Eq for Score {}
 
 impl PartialOrd for Score {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Score {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
     }
@@ -42,6 +45,7 @@ impl TopScores {
         Self { k, heap: BinaryHeap::new() }
     }
 
+    #[inline]
     pub fn push(&mut self, score: f64) {
         if self.heap.len() < self.k {
             self.heap.push(Reverse(Score(score)));
@@ -52,11 +56,13 @@ impl TopScores {
     }
 
     /// The `k`-th best score once `k` scores are known: nothing below it can be among the best.
+    #[inline]
     pub fn threshold(&self) -> Option<f64> {
         (self.heap.len() == self.k).then(|| self.heap.peek().map_or(f64::INFINITY, |Reverse(s)| s.0))
     }
 
     /// Whether a candidate scoring at most `ceiling` can still be among the best.
+    #[inline]
     pub fn reachable(&self, ceiling: f64) -> bool {
         self.threshold().is_none_or(|kth| ceiling + SLACK >= kth)
     }

@@ -54,6 +54,13 @@ fn score_of(components: &[Component]) -> f64 {
     components.iter().map(Component::contribution).sum()
 }
 
+/// Rarity-weighted overlap of two topic profiles in [0, 1] (weighted Jaccard), from the summed
+/// rarities of the shared topics and of each whole profile.
+pub fn topic_overlap(shared: f64, mine: f64, theirs: f64) -> f64 {
+    let union = mine + theirs - shared;
+    if union > 0.0 { shared / union } else { 0.0 }
+}
+
 /// Similarity of two municipality sizes in [0, 1]: 1 when equal, 0 at a factor of 100.
 pub fn size_similarity(a: Option<u32>, b: Option<u32>) -> Option<f64> {
     Some(size_similarity_of_logs(log_population(a)?, log_population(b)?))

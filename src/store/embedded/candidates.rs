@@ -360,8 +360,7 @@ impl PeerSearch<'_> {
         let theirs = self.index.profile(lotse);
         let shared = self.my_rarest_first.iter().filter(|t| theirs.contains(t));
         let shared_weight: f64 = shared.map(|&t| self.rarity[t as usize]).sum();
-        let union = self.my_profile_weight + weight(theirs, &self.rarity) - shared_weight;
-        if union > 0.0 { shared_weight / union } else { 0.0 }
+        topic_overlap(shared_weight, self.my_profile_weight, weight(theirs, &self.rarity))
     }
 
     /// Queues an admitted candidate by its ceiling. Until the best are known, candidates are

@@ -131,15 +131,11 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
                     }
                 }
             }
-            "contact" => {
+            via @ ("contact" | "collaborator") => {
                 for peer in row.peers {
-                    found.entry(peer).or_default().contacts.insert(row.through.clone());
-                }
-                people.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
-            }
-            "collaborator" => {
-                for peer in row.peers {
-                    found.entry(peer).or_default().collaborators.insert(row.through.clone());
+                    let acc = found.entry(peer).or_default();
+                    let links = if via == "contact" { &mut acc.contacts } else { &mut acc.collaborators };
+                    links.insert(row.through.clone());
                 }
                 people.insert(row.through.clone(), row.name.unwrap_or_else(|| row.through.clone()));
             }
@@ -199,8 +195,7 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
             let shared_topics = rarity.shared(&my_profile, &their_profile)?;
             let shared_weight: f64 = shared_topics.iter().map(|t| t.rarity).sum();
             let their_weight: f64 = their_profile.iter().map(|t| rarity.of(t)).sum();
-            let union_weight = my_profile_weight + their_weight - shared_weight;
-            let topic_overlap = if union_weight > 0.0 { shared_weight / union_weight } else { 0.0 };
+            let topic_overlap = topic_overlap(shared_weight, my_profile_weight, their_weight);
             let place_population = population(profile.population);
             let place = context((home_population, place_population), distance_km);
             let score = peer_score(&acc.similarities(), topic_overlap, acc.links(), place);

@@ -56,7 +56,7 @@ impl EmbeddedStore {
         let mut graph = self.graph.write().map_err(poisoned)?;
         match write::apply(&mut graph, changes) {
             Ok(undo) => {
-                if let Err(error) = database.write(undo.touched(&graph)) {
+                if let Err(error) = database.write(&undo.touched(&graph)) {
                     undo.rollback(&mut graph);
                     return Err(error);
                 }

@@ -56,17 +56,10 @@ impl Database {
         Ok(nodes)
     }
 
-    /// Writes the new state of every touched node in one transaction.
-    pub fn write<'a>(
-        &mut self,
-        nodes: impl IntoIterator<Item = ((NodeKind, Id), Option<&'a Node>)>,
-    ) -> StoreResult<()> {
-        // In the table's key order, rows of a bulk write into an empty table are appended to
-        // the last page of the B-tree instead of splitting pages all over it.
-        let mut nodes: Vec<_> = nodes.into_iter().collect();
-        nodes.sort_unstable_by(|((a_kind, a_id), _), ((b_kind, b_id), _)| {
-            (a_kind.as_str(), a_id.as_str()).cmp(&(b_kind.as_str(), b_id.as_str()))
-        });
+    /// Writes the new state of every touched node in one transaction. Nodes come in the
+    /// table's key order (see `Undo::touched`): rows of a bulk write into an empty table are
+    /// then appended to the last page of the B-tree instead of splitting pages all over it.
+    pub fn write(&mut self, nodes: &[(NodeKind, &Id, Option<&Node>)]) -> StoreResult<()> {
         let tx = self.conn.transaction().map_err(internal)?;
         {
             let mut upsert = tx
@@ -74,7 +67,7 @@ impl Database {
                 .map_err(internal)?;
             let mut delete = tx.prepare_cached("DELETE FROM nodes WHERE kind = ?1 AND id = ?2").map_err(internal)?;
             let mut data = Vec::new();
-            for ((kind, id), node) in nodes {
+            for &(kind, id, node) in nodes {
                 match node {
                     Some(node) => {
                         data.clear();

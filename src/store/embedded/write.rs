@@ -1,7 +1,5 @@
 //! Applying a batch of changes to the in-memory graph: every rule checked, undone on failure.
 
-use std::collections::BTreeMap;
-
 use crate::domain::{ConnectionStatus, Id, Membership, Node, NodeKind, Project};
 use crate::store::edges::out_edges;
 use crate::store::{Change, Rel, StoreError, StoreResult};
@@ -15,9 +13,16 @@ pub struct Undo {
 }
 
 impl Undo {
-    /// The nodes the batch touched, with their new state (`None` = deleted).
-    pub fn touched<'g>(&self, graph: &'g Graph) -> BTreeMap<(NodeKind, Id), Option<&'g Node>> {
-        self.previous.iter().map(|(kind, id, _)| ((*kind, id.clone()), graph.node(*kind, id))).collect()
+    /// Every node the batch touched, once, with its new state (`None` = deleted), in the
+    /// order of kind name and id.
+    pub fn touched<'u, 'g>(&'u self, graph: &'g Graph) -> Vec<(NodeKind, &'u Id, Option<&'g Node>)> {
+        let mut touched: Vec<_> =
+            self.previous.iter().map(|(kind, id, _)| (*kind, id, graph.node(*kind, id))).collect();
+        touched.sort_unstable_by(|(a_kind, a_id, _), (b_kind, b_id, _)| {
+            (a_kind.as_str(), a_id).cmp(&(b_kind.as_str(), b_id))
+        });
+        touched.dedup_by(|(a_kind, a_id, _), (b_kind, b_id, _)| a_kind == b_kind && a_id == b_id);
+        touched
     }
 
     pub fn rollback(self, graph: &mut Graph) {

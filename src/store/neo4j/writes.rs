@@ -87,7 +87,7 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
     let mut upserted: Vec<NodeRow> = Vec::new();
     let mut edges: Vec<EdgeRow> = Vec::new();
     let mut rewired = Vec::new();
-    for ((_, id), node) in undo.touched(&graph) {
+    for (_, id, node) in undo.touched(&graph) {
         match node {
             None => deleted.push(id.to_string()),
             Some(node) => {

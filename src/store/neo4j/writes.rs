@@ -92,7 +92,7 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
             None => deleted.push(id.to_string()),
             Some(node) => {
                 let (row, owned) = mapping::to_rows(node)?;
-                if stored.contains_key(&id) {
+                if stored.contains_key(id) {
                     rewired.push(id.to_string());
                 }
                 upserted.push(row);

@@ -187,7 +187,7 @@ impl MatchIndex {
                 let municipality = self.municipalities.number(&p.municipality);
                 let entry = ProjectEntry { signature, municipality, members: members.clone().into(), status: p.status };
                 *slot(&mut self.project, n) = Some(entry);
-                members.into_iter().for_each(|l| self.refresh_profile(l));
+                members.into_iter().for_each(|l| self.add_to_profile(l, signature));
             }
             Node::Lotse(l) => {
                 let n = self.lotsen.number(&l.id);
@@ -252,6 +252,18 @@ impl MatchIndex {
         topics.dedup();
         topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
         slot(&mut self.lotse, lotse).profile = topics.into();
+    }
+
+    /// Adds the topics of a new project's signature to a member's profile, keeping id order;
+    /// the same as `refresh_profile`, without going through all their projects again.
+    fn add_to_profile(&mut self, lotse: u32, signature: u32) {
+        let (topics, slots) = (&self.topics, &mut self.lotse);
+        let profile = &mut slot(slots, lotse).profile;
+        for &t in self.signatures.topics(signature) {
+            if let Err(at) = profile.binary_search_by(|p| topics.id(*p).cmp(topics.id(t))) {
+                profile.insert(at, t);
+            }
+        }
     }
 
     /// The topics of a Lotse's projects and competences, in id order.
@@ -329,5 +341,22 @@ mod tests {
         assert!(index.project(nb).is_none());
         assert!(index.projects_of(l2).is_empty());
         assert!(index.profile(l2).is_empty());
+    }
+
+    #[test]
+    fn profiles_grown_project_by_project_equal_profiles_worked_out_anew() {
+        let mut index = MatchIndex::default();
+        index.insert(&project("p1", &["t5", "t2"], &["l1", "l2"]));
+        index.insert(&project("p2", &["t9", "t1", "t2"], &["l1"]));
+        index.insert(&project("p3", &["t3"], &["l2", "l1"]));
+        index.insert(&project("p4", &["t0", "t5"], &["l3"]));
+        for lotse in 0..index.lotsen.count() as u32 {
+            let grown = index.profile(lotse).to_vec();
+            index.refresh_profile(lotse);
+            assert_eq!(grown, index.profile(lotse));
+        }
+        let l1 = index.lotsen.get(&id("l1")).unwrap();
+        let names: Vec<&str> = index.profile(l1).iter().map(|&t| index.topics.id(t).as_str()).collect();
+        assert_eq!(names, ["t1", "t2", "t3", "t5", "t9"]);
     }
 }

@@ -240,6 +240,50 @@ impl TopicBits {
     }
 }
 
+/// My profile and the rarities folded onto the 64 bits of [`LotseBrief::topic_bits`], for a
+/// bound of the topic overlap with a candidate from its brief alone.
+struct TopicBitWeights {
+    /// Sum of the rarities of my topics on each bit.
+    mine: [f64; 64],
+    /// The lowest rarity of any topic on each bit: a candidate with the bit set holds at
+    /// least that much.
+    least: [f64; 64],
+    my_weight: f64,
+}
+
+impl TopicBitWeights {
+    fn new(profile: &[u32], rarity: &[f64], my_weight: f64) -> Self {
+        let mut mine = [0.0; 64];
+        for &t in profile {
+            mine[(t % 64) as usize] += rarity[t as usize];
+        }
+        let mut least = [f64::INFINITY; 64];
+        for (t, &r) in rarity.iter().enumerate() {
+            least[t % 64] = least[t % 64].min(r);
+        }
+        Self { mine, least, my_weight }
+    }
+
+    /// At least the [`topic_overlap`] of my profile with one of these topic bits. With `s`
+    /// the most we can share and `t` the least they hold, the overlap
+    /// `shared / (mine + theirs - shared)` is at most `s / (mine + max(t - s, 0))`; with no
+    /// more than 64 topics, the bits are the topics and the bound is the overlap itself.
+    fn overlap_bound(&self, bits: u64) -> f64 {
+        if self.my_weight <= 0.0 {
+            return 0.0;
+        }
+        let (mut shared, mut theirs) = (0.0, 0.0);
+        let mut rest = bits;
+        while rest != 0 {
+            let bit = rest.trailing_zeros() as usize;
+            shared += self.mine[bit];
+            theirs += self.least[bit];
+            rest &= rest - 1;
+        }
+        shared / (self.my_weight + (theirs - shared).max(0.0))
+    }
+}
+
 /// Sum of the rarities of a profile's topics, in its (id) order.
 fn weight(profile: &[u32], rarity: &[f64]) -> f64 {
     profile.iter().map(|&t| rarity[t as usize]).sum()
@@ -326,6 +370,7 @@ struct PeerSearch<'a> {
     /// My profile's topics, rarest first then by id.
     my_rarest_first: Vec<u32>,
     my_profile_weight: f64,
+    bits: TopicBitWeights,
     places: Places<'a>,
     seen: Vec<bool>,
     top: TopScores,
@@ -340,13 +385,18 @@ impl PeerSearch<'_> {
     /// Admits a candidate that may be a peer at all, with the highest score it can reach when
     /// no project pair is more similar than `best_pair`; `None` when it cannot be among the best.
     fn admit(&mut self, lotse: u32, links: usize, best_pair: f64) -> Option<(f64, Admitted)> {
-        let entry = self.index.lotse(lotse)?;
-        if entry.municipality == self.home || !entry.visible || self.my_contacts.contains(&lotse) {
+        let brief = self.index.brief(lotse);
+        if !brief.live || brief.municipality == self.home || !brief.visible || self.my_contacts.contains(&lotse) {
             return None;
         }
-        let fit = self.places.fit(entry.municipality);
+        // Cheapest first: the overlap's bound from the brief, then the place, then the overlap.
         let pairs = [best_pair; PROJECT_PAIRS_KEPT];
-        if !fit.fits || !self.top.reachable(peer_score(&pairs, 1.0, links, fit.context)) {
+        let overlap_bound = self.bits.overlap_bound(brief.topic_bits);
+        if !self.top.reachable(peer_score(&pairs, overlap_bound, links, 1.0)) {
+            return None;
+        }
+        let fit = self.places.fit(brief.municipality);
+        if !fit.fits || !self.top.reachable(peer_score(&pairs, overlap_bound, links, fit.context)) {
             return None;
         }
         let overlap = self.overlap(lotse);
@@ -486,6 +536,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         my_topics,
         my_rarest_first,
         my_profile_weight,
+        bits: TopicBitWeights::new(index.profile(my_number), &rarity, my_profile_weight),
         order,
         rarity,
         my_projects,
@@ -718,4 +769,44 @@ pub fn experts(graph: &Graph, target: &ExpertTarget) -> StoreResult<ExpertCandid
         })
         .collect();
     Ok(ExpertCandidates { needed_rarity, candidates })
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::store::embedded::index::topic_bit;
+
+    /// The exact overlap of two profiles (topic numbers), as the walk works it out.
+    fn exact(mine: &[u32], theirs: &[u32], rarity: &[f64]) -> f64 {
+        let shared: f64 = mine.iter().filter(|t| theirs.contains(t)).map(|&t| rarity[t as usize]).sum();
+        topic_overlap(shared, weight(mine, rarity), weight(theirs, rarity))
+    }
+
+    fn profile(rng: &mut impl Rng, topics: u32) -> Vec<u32> {
+        let mut profile: Vec<u32> = (0..rng.gen_range(0..12)).map(|_| rng.gen_range(0..topics)).collect();
+        profile.sort_unstable();
+        profile.dedup();
+        profile
+    }
+
+    #[test]
+    fn the_overlap_bound_from_topic_bits_is_never_below_the_overlap() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        // Up to 64 topics the bits are the topics; beyond, several topics share a bit.
+        for topics in [5, 46, 64, 65, 200] {
+            let rarity: Vec<f64> = (0..topics).map(|_| rng.gen_range(0.05..5.0)).collect();
+            for _ in 0..2_000 {
+                let (mine, theirs) = (profile(&mut rng, topics), profile(&mut rng, topics));
+                let bits = TopicBitWeights::new(&mine, &rarity, weight(&mine, &rarity));
+                let bound = bits.overlap_bound(theirs.iter().fold(0, |b, &t| b | topic_bit(t)));
+                let overlap = exact(&mine, &theirs, &rarity);
+                assert!(bound + 1e-12 >= overlap, "{topics} topics, {mine:?} / {theirs:?}: {bound} < {overlap}");
+                if topics <= 64 {
+                    assert!((bound - overlap).abs() < 1e-12, "exact up to 64 topics: {bound} != {overlap}");
+                }
+            }
+        }
+    }
 }

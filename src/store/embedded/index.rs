@@ -64,6 +64,23 @@ struct LotseSlot {
     profile: SmallVec<[u32; 6]>,
 }
 
+/// What the walk of a recommendation reads of every Lotse it meets, packed into 16 bytes so
+/// that the records of all Lotsen lie close together.
+#[derive(Clone, Copy, Default)]
+pub struct LotseBrief {
+    pub municipality: u32,
+    /// The Lotse exists (a number may be handed out before, for a project's member).
+    pub live: bool,
+    pub visible: bool,
+    /// The profile's topics as bits: topic `t` sets bit `t % 64` (exact up to 64 topics).
+    pub topic_bits: u64,
+}
+
+/// The bit of a topic in [`LotseBrief::topic_bits`].
+pub fn topic_bit(topic: u32) -> u64 {
+    1 << (topic % 64)
+}
+
 /// A municipality's size and position, prepared for the place context of recommendations.
 pub struct Place {
     pub population: Option<u32>,
@@ -143,6 +160,7 @@ pub struct MatchIndex {
     pub signatures: Signatures,
     project: Vec<Option<ProjectEntry>>,
     lotse: Vec<LotseSlot>,
+    briefs: Vec<LotseBrief>,
     /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
     lotse_projects: Vec<Vec<u32>>,
     place: Vec<Option<Place>>,
@@ -251,7 +269,15 @@ impl MatchIndex {
         topics.sort_unstable();
         topics.dedup();
         topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
+        let topic_bits = topics.iter().fold(0, |bits, &t| bits | topic_bit(t));
         slot(&mut self.lotse, lotse).profile = topics.into();
+        let brief = match self.lotse(lotse) {
+            Some(entry) => {
+                LotseBrief { municipality: entry.municipality, live: true, visible: entry.visible, topic_bits }
+            }
+            None => LotseBrief { topic_bits, ..LotseBrief::default() },
+        };
+        *slot(&mut self.briefs, lotse) = brief;
     }
 
     /// Adds the topics of a new project's signature to a member's profile, keeping id order;
@@ -259,9 +285,11 @@ impl MatchIndex {
     fn add_to_profile(&mut self, lotse: u32, signature: u32) {
         let (topics, slots) = (&self.topics, &mut self.lotse);
         let profile = &mut slot(slots, lotse).profile;
+        let brief = slot(&mut self.briefs, lotse);
         for &t in self.signatures.topics(signature) {
             if let Err(at) = profile.binary_search_by(|p| topics.id(*p).cmp(topics.id(t))) {
                 profile.insert(at, t);
+                brief.topic_bits |= topic_bit(t);
             }
         }
     }
@@ -277,6 +305,11 @@ impl MatchIndex {
 
     pub fn lotse(&self, n: u32) -> Option<&LotseEntry> {
         self.lotse.get(n as usize)?.entry.as_ref()
+    }
+
+    /// The brief record of a Lotse; a default (not live) one for an unknown number.
+    pub fn brief(&self, lotse: u32) -> LotseBrief {
+        self.briefs.get(lotse as usize).copied().unwrap_or_default()
     }
 
     pub fn projects_of(&self, lotse: u32) -> &[u32] {
@@ -352,8 +385,11 @@ mod tests {
         index.insert(&project("p4", &["t0", "t5"], &["l3"]));
         for lotse in 0..index.lotsen.count() as u32 {
             let grown = index.profile(lotse).to_vec();
+            let grown_bits = index.brief(lotse).topic_bits;
             index.refresh_profile(lotse);
             assert_eq!(grown, index.profile(lotse));
+            assert_eq!(grown_bits, index.brief(lotse).topic_bits);
+            assert_eq!(grown_bits, grown.iter().fold(0, |bits, &t| bits | topic_bit(t)));
         }
         let l1 = index.lotsen.get(&id("l1")).unwrap();
         let names: Vec<&str> = index.profile(l1).iter().map(|&t| index.topics.id(t).as_str()).collect();

@@ -129,7 +129,7 @@ impl GraphStore for Neo4jStore {
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]
     async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
-        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, &query.project))
+        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, query))
     }
 
     #[tracing::instrument(skip_all, fields(expert = %expert))]

@@ -31,6 +31,9 @@ use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreRe
 use connect::{DbError, DbResult, Tx, cypher, retry};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
+const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
+/// Nodes deleted per transaction by [`wipe`].
+const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
     graph: Graph,
@@ -155,6 +158,31 @@ impl GraphStore for Neo4jStore {
         tokio::time::timeout(PING_TIMEOUT, ping)
             .await
             .unwrap_or_else(|_| Err(StoreError::Unavailable("Neo4j did not answer in time".into())))
+    }
+}
+
+/// Deletes every node of the network, for tests and benchmarks that need an empty database.
+///
+/// One transaction for all would hold the whole deletion in the server's transaction memory
+/// (a national network does not fit a small heap), and a single `CALL { } IN TRANSACTIONS`
+/// statement would answer only at the end, after longer than a receive may take here; so it
+/// runs [`WIPE_BATCH`] nodes per transaction until none are left.
+pub async fn wipe(graph: &Graph) -> StoreResult<()> {
+    #[derive(serde::Deserialize)]
+    struct Deleted {
+        deleted: i64,
+    }
+    loop {
+        let deleted = retry("wipe", move || async move {
+            let mut tx = Tx::begin(graph).await?;
+            let rows: Vec<Deleted> = tx.rows(cypher(WIPE, json!({ "batch": WIPE_BATCH }))?).await?;
+            tx.commit().await?;
+            Ok(rows.first().map_or(0, |row| row.deleted))
+        })
+        .await?;
+        if deleted == 0 {
+            return Ok(());
+        }
     }
 }
 

@@ -2,8 +2,9 @@
 //! `/ready` and `SERVICE_UNAVAILABLE` on queries, and once the server is up it works without
 //! a restart; when the server restarts while serving, it recovers by itself.
 //!
-//! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port 7697) through
-//! `scripts/neo4j.sh`, so stopping it disturbs no other test.
+//! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port from
+//! `LOTSENNETZ_FAULTS_BOLT_PORT`, default 7697) through `scripts/neo4j.sh`, so stopping it
+//! disturbs no other test.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,10 +16,25 @@ use lotsennetz::{Application, Config};
 use serde_json::{Value, json};
 
 const SECRET: &str = "fault-test-secret-of-at-least-32-bytes";
-const BOLT_PORT: u16 = 7697;
+const PASSWORD: &str = "lotsennetz-faults";
+/// Bolt port of the fault-test server unless `LOTSENNETZ_FAULTS_BOLT_PORT` names another.
+const DEFAULT_BOLT_PORT: u16 = 7697;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bolt_port() -> u16 {
+    match std::env::var("LOTSENNETZ_FAULTS_BOLT_PORT") {
+        Ok(port) if !port.is_empty() => {
+            port.parse().unwrap_or_else(|_| panic!("LOTSENNETZ_FAULTS_BOLT_PORT is not a port number: '{port}'"))
+        }
+        _ => DEFAULT_BOLT_PORT,
+    }
+}
+
+fn bolt_uri() -> String {
+    format!("bolt://127.0.0.1:{}", bolt_port())
 }
 
 /// Runs `scripts/neo4j.sh <command>` for the fault-test server.
@@ -27,8 +43,8 @@ fn neo4j(command: &str) {
     let status = Command::new(repo().join("scripts/neo4j.sh"))
         .arg(command)
         .env("LOTSENNETZ_NEO4J_HOME", repo().join("target/neo4j-faults"))
-        .env("LOTSENNETZ_NEO4J_BOLT_PORT", BOLT_PORT.to_string())
-        .env("LOTSENNETZ_NEO4J_PASSWORD", "lotsennetz-faults")
+        .env("LOTSENNETZ_NEO4J_BOLT_PORT", bolt_port().to_string())
+        .env("LOTSENNETZ_NEO4J_PASSWORD", PASSWORD)
         .env_remove("LOTSENNETZ_NEO4J_URI")
         .status()
         .expect("scripts/neo4j.sh runs");
@@ -103,9 +119,9 @@ async fn the_service_survives_neo4j_being_down_and_restarted() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::embedded(dir.path().to_path_buf(), SECRET);
     config.store = StoreConfig::Neo4j(Neo4jConfig {
-        uri: format!("bolt://127.0.0.1:{BOLT_PORT}"),
+        uri: bolt_uri(),
         user: "neo4j".into(),
-        password: Secret::new("lotsennetz-faults"),
+        password: Secret::new(PASSWORD),
         database: None,
         pool_size: 4,
     });

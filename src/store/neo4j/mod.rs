@@ -32,7 +32,8 @@ use connect::{DbError, DbResult, Tx, cypher, retry};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
 const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
-/// Nodes deleted per transaction by [`wipe`].
+const WIPE_RELATIONSHIPS: &str = include_str!("../../../cypher/wipe_relationships.cypher");
+/// Relationships, then nodes, deleted per transaction by [`wipe`].
 const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
@@ -166,24 +167,29 @@ impl GraphStore for Neo4jStore {
 /// One transaction for all would hold the whole deletion in the server's transaction memory
 /// (a national network does not fit a small heap), and a single `CALL { } IN TRANSACTIONS`
 /// statement would answer only at the end, after longer than a receive may take here; so it
-/// runs [`WIPE_BATCH`] nodes per transaction until none are left.
+/// deletes [`WIPE_BATCH`] relationships per transaction until none are left, then as many
+/// nodes per transaction (deleting a node with many relationships at once is what fills the
+/// memory).
 pub async fn wipe(graph: &Graph) -> StoreResult<()> {
+    for statement in [WIPE_RELATIONSHIPS, WIPE] {
+        while delete_batch(graph, statement).await? > 0 {}
+    }
+    Ok(())
+}
+
+/// Runs one batch of a wipe in its own transaction; the number deleted.
+async fn delete_batch(graph: &Graph, statement: &'static str) -> StoreResult<i64> {
     #[derive(serde::Deserialize)]
     struct Deleted {
         deleted: i64,
     }
-    loop {
-        let deleted = retry("wipe", move || async move {
-            let mut tx = Tx::begin(graph).await?;
-            let rows: Vec<Deleted> = tx.rows(cypher(WIPE, json!({ "batch": WIPE_BATCH }))?).await?;
-            tx.commit().await?;
-            Ok(rows.first().map_or(0, |row| row.deleted))
-        })
-        .await?;
-        if deleted == 0 {
-            return Ok(());
-        }
-    }
+    retry("wipe", move || async move {
+        let mut tx = Tx::begin(graph).await?;
+        let rows: Vec<Deleted> = tx.rows(cypher(statement, json!({ "batch": WIPE_BATCH }))?).await?;
+        tx.commit().await?;
+        Ok(rows.first().map_or(0, |row| row.deleted))
+    })
+    .await
 }
 
 /// Readiness answers within this time even when the server hangs.

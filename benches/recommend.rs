@@ -51,7 +51,7 @@ fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
     };
     runtime.block_on(async {
         let graph = lotsennetz::store::neo4j::connect_graph(&config).expect("Neo4j pool");
-        graph.run(neo4rs::query("MATCH (n:Node) DETACH DELETE n")).await.expect("Neo4j emptied");
+        lotsennetz::store::neo4j::wipe(&graph).await.expect("Neo4j emptied");
         Arc::new(Neo4jStore::open(&config).await.expect("Neo4j store opens")) as Arc<dyn GraphStore>
     })
 }

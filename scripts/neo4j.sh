@@ -23,6 +23,9 @@
 #                                   only applied when the data dir is created, see `reset`)
 #   LOTSENNETZ_NEO4J_HEAP           default 512m
 #   LOTSENNETZ_NEO4J_PAGECACHE      default 256m
+#   LOTSENNETZ_NEO4J_TX_MEMORY      memory all transactions together may use
+#                                   (dbms.memory.transaction.total.max), default Neo4j's own
+#                                   (70 % of the heap); small values let tests provoke the limit
 #   LOTSENNETZ_NEO4J_START_TIMEOUT  seconds, default 120
 #   LOTSENNETZ_NEO4J_STOP_TIMEOUT   seconds, default 60
 #   JAVA_HOME                       Java used is $JAVA_HOME/bin/java, else java on PATH
@@ -42,6 +45,7 @@ BOLT_PORT="${LOTSENNETZ_NEO4J_BOLT_PORT:-7687}"
 PASSWORD="${LOTSENNETZ_NEO4J_PASSWORD:-lotsennetz-dev}"
 HEAP="${LOTSENNETZ_NEO4J_HEAP:-512m}"
 PAGECACHE="${LOTSENNETZ_NEO4J_PAGECACHE:-256m}"
+TX_MEMORY="${LOTSENNETZ_NEO4J_TX_MEMORY:-}"
 START_TIMEOUT="${LOTSENNETZ_NEO4J_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${LOTSENNETZ_NEO4J_STOP_TIMEOUT:-60}"
 SERVER_LOG_OFFSET=0
@@ -98,6 +102,8 @@ check_settings() {
   ((${#PASSWORD} >= 8)) || die "LOTSENNETZ_NEO4J_PASSWORD must have at least 8 characters"
   [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "LOTSENNETZ_NEO4J_START_TIMEOUT must be seconds"
   [[ "$STOP_TIMEOUT" =~ ^[0-9]+$ ]] || die "LOTSENNETZ_NEO4J_STOP_TIMEOUT must be seconds"
+  [[ -z "$TX_MEMORY" || "$TX_MEMORY" =~ ^[0-9]+[kKmMgG]?$ ]] ||
+    die "LOTSENNETZ_NEO4J_TX_MEMORY must be a size such as 10m: $TX_MEMORY"
 }
 
 # ---------------------------------------------------------------------------------- install
@@ -202,6 +208,7 @@ dbms.security.auth_enabled=true
 server.memory.heap.initial_size=$HEAP
 server.memory.heap.max_size=$HEAP
 server.memory.pagecache.size=$PAGECACHE
+$([[ -n "$TX_MEMORY" ]] && printf 'dbms.memory.transaction.total.max=%s\n' "$TX_MEMORY")
 dbms.usage_report.enabled=false
 initial.dbms.default_database=neo4j
 server.directories.data=$DATA_DIR

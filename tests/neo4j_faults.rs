@@ -1,12 +1,14 @@
 //! The service on Neo4j when Neo4j fails: started while the server is down it serves 503 on
 //! `/ready` and `SERVICE_UNAVAILABLE` on queries, and once the server is up it works without
-//! a restart; when the server restarts while serving, it recovers by itself.
+//! a restart; when the server restarts while serving, it recovers by itself. An import too
+//! large for the server's transaction memory fails at once, writing nothing.
 //!
-//! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port 7697) through
-//! `scripts/neo4j.sh`, so stopping it disturbs no other test.
+//! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port from
+//! `LOTSENNETZ_FAULTS_BOLT_PORT`, default 7697) through `scripts/neo4j.sh`, so stopping it
+//! disturbs no other test; the tests here take turns on it.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use lotsennetz::auth::{AuthArgs, Role};
@@ -15,20 +17,45 @@ use lotsennetz::{Application, Config};
 use serde_json::{Value, json};
 
 const SECRET: &str = "fault-test-secret-of-at-least-32-bytes";
-const BOLT_PORT: u16 = 7697;
+const PASSWORD: &str = "lotsennetz-faults";
+/// Bolt port of the fault-test server unless `LOTSENNETZ_FAULTS_BOLT_PORT` names another.
+const DEFAULT_BOLT_PORT: u16 = 7697;
+
+/// The tests here stop and start the same server: one at a time.
+static SERVER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn bolt_port() -> u16 {
+    match std::env::var("LOTSENNETZ_FAULTS_BOLT_PORT") {
+        Ok(port) if !port.is_empty() => {
+            port.parse().unwrap_or_else(|_| panic!("LOTSENNETZ_FAULTS_BOLT_PORT is not a port number: '{port}'"))
+        }
+        _ => DEFAULT_BOLT_PORT,
+    }
+}
+
+fn bolt_uri() -> String {
+    format!("bolt://127.0.0.1:{}", bolt_port())
+}
+
 /// Runs `scripts/neo4j.sh <command>` for the fault-test server.
 fn neo4j(command: &str) {
+    neo4j_with(command, None);
+}
+
+/// Runs `scripts/neo4j.sh <command>`; a start with `tx_memory` limits the memory of all
+/// transactions together to it.
+fn neo4j_with(command: &str, tx_memory: Option<&str>) {
     let started = Instant::now();
     let status = Command::new(repo().join("scripts/neo4j.sh"))
         .arg(command)
         .env("LOTSENNETZ_NEO4J_HOME", repo().join("target/neo4j-faults"))
-        .env("LOTSENNETZ_NEO4J_BOLT_PORT", BOLT_PORT.to_string())
-        .env("LOTSENNETZ_NEO4J_PASSWORD", "lotsennetz-faults")
+        .env("LOTSENNETZ_NEO4J_BOLT_PORT", bolt_port().to_string())
+        .env("LOTSENNETZ_NEO4J_PASSWORD", PASSWORD)
+        .env("LOTSENNETZ_NEO4J_TX_MEMORY", tx_memory.unwrap_or_default())
         .env_remove("LOTSENNETZ_NEO4J_URI")
         .status()
         .expect("scripts/neo4j.sh runs");
@@ -38,6 +65,18 @@ fn neo4j(command: &str) {
 
 /// Stops the fault-test server when the test ends, also when it fails.
 struct StopOnDrop;
+
+/// This test's turn on the fault-test server, which is stopped now and when the turn ends
+/// (before the next test's turn: tuple fields drop in order).
+async fn take_server() -> (StopOnDrop, tokio::sync::MutexGuard<'static, ()>) {
+    assert!(
+        std::env::var("LOTSENNETZ_NEO4J_URI").is_ok_and(|v| !v.is_empty()),
+        "LOTSENNETZ_NEO4J_URI is not set: the Neo4j tests need the setup of scripts/test.sh; run scripts/test.sh"
+    );
+    let turn = SERVER.lock().await;
+    neo4j("stop");
+    (StopOnDrop, turn)
+}
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
@@ -92,20 +131,15 @@ const LIST_REGIONS: &str = "{ regions(first: 100) { edges { node { id name } } }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_survives_neo4j_being_down_and_restarted() {
-    assert!(
-        std::env::var("LOTSENNETZ_NEO4J_URI").is_ok_and(|v| !v.is_empty()),
-        "LOTSENNETZ_NEO4J_URI is not set: the Neo4j tests need the setup of scripts/test.sh; run scripts/test.sh"
-    );
-    neo4j("stop");
-    let _stop = StopOnDrop;
+    let _server = take_server().await;
 
     // Arrange: the service starts while Neo4j is down.
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::embedded(dir.path().to_path_buf(), SECRET);
     config.store = StoreConfig::Neo4j(Neo4jConfig {
-        uri: format!("bolt://127.0.0.1:{BOLT_PORT}"),
+        uri: bolt_uri(),
         user: "neo4j".into(),
-        password: Secret::new("lotsennetz-faults"),
+        password: Secret::new(PASSWORD),
         database: None,
         pool_size: 4,
     });
@@ -158,4 +192,64 @@ async fn the_service_survives_neo4j_being_down_and_restarted() {
         .filter_map(|e| e["node"]["id"].as_str())
         .collect();
     assert!(ids.contains(&id.as_str()), "region {id} survived the restart: {ids:?}");
+}
+
+/// Runs the `lotsennetz` command against the fault-test server.
+fn lotsennetz(args: &[&str], file: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(args)
+        .arg(file)
+        .args(["--store", "neo4j"])
+        .env("LOTSENNETZ_NEO4J_URI", bolt_uri())
+        .env("LOTSENNETZ_NEO4J_USER", "neo4j")
+        .env("LOTSENNETZ_NEO4J_PASSWORD", PASSWORD)
+        .env_remove("LOTSENNETZ_NEO4J_DATABASE")
+        .env("LOTSENNETZ_LOG", "lotsennetz=debug")
+        .output()
+        .expect("lotsennetz runs")
+}
+
+/// Records in the network, by the command that exports it.
+fn exported_records(dir: &Path) -> usize {
+    let file = dir.join("export.jsonl");
+    let export = lotsennetz(&["export"], &file);
+    assert!(export.status.success(), "export: {}", String::from_utf8_lossy(&export.stderr));
+    std::fs::read_to_string(&file).expect("export written").lines().count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_too_large_for_the_transaction_memory_fails_at_once_and_writes_nothing() {
+    let _server = take_server().await;
+    neo4j("reset");
+    // Arrange: a server whose transactions may use 40 MiB in all, and the Baden-Württemberg network.
+    neo4j_with("start", Some("40m"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let network = dir.path().join("bw.jsonl");
+    let generated = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["generate", "--scale", "bw", "--seed", "42"])
+        .arg(&network)
+        .output()
+        .expect("generate runs");
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let records = std::fs::read_to_string(&network).expect("network written").lines().count();
+
+    // Act: import it in one transaction.
+    let started = Instant::now();
+    let import = lotsennetz(&["import"], &network);
+    let took = started.elapsed();
+
+    // Assert: it fails with the code and the advice, tried once, and nothing is stored.
+    let stderr = String::from_utf8_lossy(&import.stderr);
+    assert!(!import.status.success(), "the import must fail: {stderr}");
+    assert!(stderr.contains("TRANSACTION_TOO_LARGE"), "{stderr}");
+    assert!(stderr.contains("smaller --batch-size"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!stderr.contains("retrying Neo4j operation"), "a memory limit is not retried: {stderr}");
+    eprintln!("the import failed after {took:?}");
+    assert_eq!(exported_records(dir.path()), 0, "an atomic import that failed writes nothing");
+
+    // The advice works: in smaller batches the same file imports.
+    let batched = lotsennetz(&["import", "--batch-size", "1000"], &network);
+    assert!(batched.status.success(), "{}", String::from_utf8_lossy(&batched.stderr));
+    assert_eq!(exported_records(dir.path()), records);
 }

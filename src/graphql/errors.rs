@@ -7,7 +7,7 @@
 //! | `BAD_USER_INPUT` | an argument breaks a rule (invalid AGS, empty name, `first` over 100, unknown referenced id); `extensions.field` names the argument |
 //! | `NOT_FOUND` | the node the operation is about does not exist |
 //! | `CONFLICT` | the input is valid but clashes with stored state (duplicate id or AGS, node still referenced, request no longer pending) |
-//! | `SERVICE_UNAVAILABLE` | the store cannot be reached; retry later |
+//! | `SERVICE_UNAVAILABLE` | the store cannot be reached, or has not enough transaction memory for the request; retry later |
 //! | `INTERNAL` | anything else; the details are logged, the client sees only a generic message |
 //!
 //! | `UNAUTHENTICATED` | no token, or a token that fails verification (HTTP 401) |
@@ -62,6 +62,12 @@ impl From<ServiceError> for Error {
                 StoreError::Unavailable(detail) => {
                     tracing::warn!(%detail, "store unavailable");
                     coded(SERVICE_UNAVAILABLE, "the data store is unavailable; try again later")
+                }
+                // `importRecords` reports this as too many records; elsewhere it is the
+                // database's capacity, not the request.
+                StoreError::TooLarge(detail) => {
+                    tracing::warn!(%detail, "store out of transaction memory");
+                    coded(SERVICE_UNAVAILABLE, "the data store has not enough memory for this request; try again later")
                 }
                 StoreError::Internal(detail) => {
                     tracing::error!(%detail, "internal store error");

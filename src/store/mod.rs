@@ -63,7 +63,8 @@ pub struct Page {
     pub has_next_page: bool,
 }
 
-/// Why a store refused or failed. The first three are the caller's doing.
+/// Why a store refused or failed. The first three are the caller's doing; `TooLarge` is the
+/// size of the operation, which a smaller one avoids.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{kind} '{id}' does not exist")]
@@ -74,6 +75,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The database ran out of the memory it grants transactions while running this one:
+    /// trying the same again fails the same way, smaller operations can succeed.
+    #[error("too large for one transaction of the store: {0}")]
+    TooLarge(String),
     #[error("store failure: {0}")]
     Internal(String),
 }

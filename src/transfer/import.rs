@@ -13,8 +13,8 @@ use super::records::{RecordError, dependency_order, parse_record};
 use crate::auth::Viewer;
 use crate::domain::{Ags, Id, Node, NodeKind};
 use crate::service::{ServiceError, Services};
-use crate::store::Change;
 use crate::store::edges::out_edges;
+use crate::store::{Change, StoreError};
 
 /// How many record errors are reported before giving up.
 const MAX_REPORTED_ERRORS: usize = 50;
@@ -57,7 +57,14 @@ pub enum ImportError {
     Read(std::io::Error),
     /// The store refused or failed.
     Store(ServiceError),
+    /// A transaction of `records` records did not fit into the store's transaction memory;
+    /// `committed` records of earlier batches were written before it, the rest was not.
+    TooLarge { records: usize, committed: usize, detail: String },
 }
+
+/// Code of [`ImportError::TooLarge`] on the command line: import again with a smaller
+/// `--batch-size`.
+const TRANSACTION_TOO_LARGE: &str = "TRANSACTION_TOO_LARGE";
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -71,6 +78,19 @@ impl std::fmt::Display for ImportError {
             }
             ImportError::Read(e) => write!(f, "cannot read the input: {e}"),
             ImportError::Store(e) => write!(f, "the store refused the import: {e:?}"),
+            ImportError::TooLarge { records, committed, detail } => {
+                let written = match committed {
+                    0 => "nothing was written".to_owned(),
+                    n => format!("the {n} records of the batches before it were written, the rest was not"),
+                };
+                write!(
+                    f,
+                    "{TRANSACTION_TOO_LARGE}: a transaction of {records} records is too large for the store's \
+                     transaction memory; {written}. Import again with a smaller --batch-size (for example \
+                     --batch-size {}); records already imported are left as they are. The store said: {detail}",
+                    smaller_batch(*records)
+                )
+            }
         }
     }
 }
@@ -268,14 +288,27 @@ pub async fn write_plan(
         }
         _ => vec![plan.changes],
     };
+    let mut committed = 0;
     for batch in batches.into_iter().filter(|b| !b.is_empty()) {
+        let records = batch.len();
         let result = match viewer {
             Some(viewer) => services.apply(viewer, batch).await,
             None => services.apply_as_operator(batch).await,
         };
-        result.map_err(ImportError::Store)?;
+        result.map_err(|error| match error {
+            ServiceError::Store(StoreError::TooLarge(detail)) => ImportError::TooLarge { records, committed, detail },
+            other => ImportError::Store(other),
+        })?;
+        committed += records;
     }
     Ok(summary)
+}
+
+/// A batch size to suggest after a transaction of `records` records was too large: a tenth,
+/// rounded down to a power of ten, at least 100.
+fn smaller_batch(records: usize) -> usize {
+    let tenth = (records / 10).max(1);
+    (10usize.pow(tenth.ilog10())).max(100)
 }
 
 /// Reads, checks and writes a whole import.
@@ -296,6 +329,14 @@ mod tests {
 
     fn topic(line: usize) -> String {
         format!(r#"{{"type":"topic","id":"t{line}","name":"Topic {line}"}}"#)
+    }
+
+    #[test]
+    fn a_too_large_transaction_suggests_a_batch_size_well_below_it() {
+        assert_eq!(smaller_batch(146_000), 10_000);
+        assert_eq!(smaller_batch(10_000), 1_000);
+        assert_eq!(smaller_batch(999), 100);
+        assert_eq!(smaller_batch(1), 100);
     }
 
     #[test]

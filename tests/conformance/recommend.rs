@@ -3,7 +3,9 @@
 use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery, ProjectQuery};
 use lotsennetz::store::GraphStore;
 
-use crate::fixtures::{create, id, small_network};
+use serde_json::json;
+
+use crate::fixtures::{create, id, node, small_network};
 use crate::support::Transcript;
 
 /// How many best results the limited questions below ask for: a store may leave out
@@ -37,6 +39,10 @@ pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, projec
     let label = format!("projects like {project}");
     let best = ProjectQuery { project: id(project), limit: Some(BEST) };
     if let Ok(candidates) = store.project_candidates(&best).await {
+        t.ranked(
+            format!("candidates kept for the best {BEST} {label}"),
+            &matching::rank_projects(candidates.clone(), usize::MAX),
+        );
         t.ranked(format!("best {BEST} {label}"), &matching::rank_projects(candidates, BEST));
     }
     match store.project_candidates(&ProjectQuery { project: id(project), limit: None }).await {
@@ -121,6 +127,40 @@ async fn recommend_projects(store: &dyn GraphStore, t: &mut Transcript) {
     }
 }
 
+/// With a limit, both stores return exactly the candidates that score at least the
+/// `limit`-th best score, ties included, and nothing with a limit of 0.
+async fn similar_projects_honour_the_limit(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    // The same topics, status and place as p-ben1: the two tie for the best score.
+    create(
+        store,
+        vec![node(json!({"type": "project", "id": "p-ben3", "title": "Projekt p-ben3", "municipality": "m-b",
+                          "topics": ["eakte", "ozg"], "status": "COMPLETED", "start_date": "2024-03-01"}))],
+    )
+    .await;
+    for project in ["p-anna1", "p-carla1", "p-emil", "p-none"] {
+        for limit in [Some(0), Some(1), Some(2), Some(3), Some(100), None] {
+            let label = format!("candidates like {project} with limit {limit:?}");
+            match store.project_candidates(&ProjectQuery { project: id(project), limit }).await {
+                Ok(candidates) => {
+                    let kept: Vec<&str> = candidates.candidates.iter().map(|c| c.project.id.as_str()).collect();
+                    t.record(format!("{label}: ids"), &kept);
+                    t.record(format!("{label}: home population"), &candidates.population);
+                    t.ranked(label, &matching::rank_projects(candidates, usize::MAX));
+                }
+                Err(error) => t.record(label, &error),
+            }
+        }
+    }
+    let kept = |limit| async move {
+        let candidates = store.project_candidates(&ProjectQuery { project: id("p-anna1"), limit }).await.unwrap();
+        candidates.candidates.into_iter().map(|c| c.project.id.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(kept(Some(1)).await, ["p-ben1", "p-ben3"], "ties with the best are kept");
+    assert_eq!(kept(Some(0)).await, Vec::<String>::new(), "a limit of 0 keeps nothing");
+    assert!(kept(Some(3)).await.len() < kept(None).await.len(), "a limit leaves out candidates below the best");
+}
+
 async fn recommend_advice_and_experts(store: &dyn GraphStore, t: &mut Transcript) {
     create(store, small_network()).await;
     let advised = advice(store, t, "x-near").await;
@@ -144,4 +184,9 @@ async fn recommend_advice_and_experts(store: &dyn GraphStore, t: &mut Transcript
     }
 }
 
-crate::conformance!(recommend_peers, recommend_projects, recommend_advice_and_experts);
+crate::conformance!(
+    recommend_peers,
+    recommend_projects,
+    similar_projects_honour_the_limit,
+    recommend_advice_and_experts
+);

@@ -44,7 +44,7 @@ pub fn neo4j_config() -> Neo4jConfig {
 /// Removes every node of the network (migration records and the write lock stay).
 pub async fn wipe(config: &Neo4jConfig) {
     let graph = lotsennetz::store::neo4j::connect_graph(config).expect("Neo4j pool");
-    graph.run(neo4rs::query("MATCH (n:Node) DETACH DELETE n")).await.expect("Neo4j wiped");
+    lotsennetz::store::neo4j::wipe(&graph).await.expect("Neo4j wiped");
 }
 
 /// An empty Neo4j store; hold the guard while using it.

@@ -73,6 +73,15 @@ impl TransferMutation {
                 ))
             }
             Err(ImportError::Store(error)) => Err(error.into()),
+            Err(ImportError::TooLarge { records, detail, .. }) => {
+                tracing::warn!(records, %detail, "import too large for one transaction of the store");
+                Err(bad_input(
+                    "records",
+                    format!(
+                        "{records} records are too many for one transaction of the data store; send fewer per call"
+                    ),
+                ))
+            }
             Err(ImportError::Read(error)) => Err(bad_input("records", error)),
         }
     }

@@ -139,36 +139,60 @@ fn status(raw: &str) -> DbResult<ProjectStatus> {
         .map_err(|e| StoreError::Internal(format!("stored project status '{raw}' is unknown: {e}")).into())
 }
 
-/// Projects of other municipalities sharing at least one topic, with their cosine similarity.
-pub async fn projects(tx: &mut Tx, project: &Id) -> DbResult<ProjectCandidates> {
+/// Projects of other municipalities sharing at least one topic, with their cosine similarity;
+/// with a limit, only those scoring at least the `limit`-th best score (ties included), as the
+/// embedded store returns them.
+pub async fn projects(tx: &mut Tx, query: &ProjectQuery) -> DbResult<ProjectCandidates> {
+    let project = &query.project;
     let rows: Vec<ProjectOrigin> = tx.rows(cypher(PROJECT_CANDIDATES, json!({ "project": project.as_str() }))?).await?;
     let origin = rows.into_iter().next().ok_or_else(|| StoreError::not_found(NodeKind::Project, project))?;
     let origin_topics = ordered(origin.topics);
-    let mut others: Vec<(ProjectRow, Vec<String>)> = origin
-        .candidates
-        .into_iter()
-        .map(|mut row| {
-            let topics = ordered(std::mem::take(&mut row.topics));
-            (row, topics)
-        })
-        .collect();
-    others.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let rarity = Rarity::load(tx).await?;
     let home = location(origin.lat, origin.lon);
-    let origin_set: BTreeSet<&str> = origin_topics.iter().map(String::as_str).collect();
-    let mut candidates = Vec::with_capacity(others.len());
-    for (other, topics) in &others {
-        candidates.push(ProjectFeatures {
-            project: labelled(&other.id, Some(other.title.clone()))?,
-            municipality: labelled(&other.municipality, Some(other.municipality_name.clone()))?,
-            status: status(&other.status)?,
-            population: population(other.population),
-            distance_km: distance(home, location(other.lat, other.lon)),
-            similarity: rarity.similarity(&origin_topics, topics),
-            shared_topics: rarity.shared(&origin_set, &topics.iter().map(String::as_str).collect())?,
-        });
+    let home_population = population(origin.population);
+    let mut others = Vec::with_capacity(origin.candidates.len());
+    for mut row in origin.candidates {
+        let topics = ordered(std::mem::take(&mut row.topics));
+        let status = status(&row.status)?;
+        let similarity = rarity.similarity(&origin_topics, &topics);
+        let distance_km = distance(home, location(row.lat, row.lon));
+        let score =
+            project_score(similarity, status, context((home_population, population(row.population)), distance_km));
+        others.push(ScoredProject { row, topics, status, similarity, distance_km, score });
     }
-    Ok(ProjectCandidates { population: population(origin.population), candidates })
+    if let Some(limit) = query.limit {
+        let mut top = TopScores::new(limit);
+        others.iter().for_each(|other| top.push(other.score));
+        let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
+        others.retain(|other| other.score >= threshold);
+    }
+    others.sort_by(|a, b| a.row.id.cmp(&b.row.id));
+    let origin_set: BTreeSet<&str> = origin_topics.iter().map(String::as_str).collect();
+    let candidates = others
+        .into_iter()
+        .map(|other| {
+            Ok(ProjectFeatures {
+                project: labelled(&other.row.id, Some(other.row.title))?,
+                municipality: labelled(&other.row.municipality, Some(other.row.municipality_name))?,
+                status: other.status,
+                population: population(other.row.population),
+                distance_km: other.distance_km,
+                similarity: other.similarity,
+                shared_topics: rarity.shared(&origin_set, &other.topics.iter().map(String::as_str).collect())?,
+            })
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok(ProjectCandidates { population: home_population, candidates })
+}
+
+/// A candidate project with the features its score needs, before the rest are read.
+struct ScoredProject {
+    row: ProjectRow,
+    topics: Vec<String>,
+    status: ProjectStatus,
+    similarity: f64,
+    distance_km: Option<f64>,
+    score: f64,
 }
 
 #[derive(Deserialize)]

@@ -2,8 +2,10 @@
 //!
 //! Error policy: a server that cannot be reached, a broken connection or a timeout becomes
 //! [`StoreError::Unavailable`] (the API answers `SERVICE_UNAVAILABLE`); failures the server
-//! marks as transient are retried first. Everything else is [`StoreError::Internal`], with
-//! the details logged here.
+//! marks as transient are retried first. A transaction that runs out of the server's
+//! transaction memory is marked transient too, but is not retried: the same transaction
+//! would fail again after using the memory again, so it is [`StoreError::TooLarge`] at once.
+//! Everything else is [`StoreError::Internal`], with the details logged here.
 
 use std::future::Future;
 use std::time::Duration;
@@ -52,17 +54,33 @@ impl From<neo4rs::Error> for DbError {
             | E::Ignored(_)
             | E::RequestIgnoredError => DbError::Unreachable(error.to_string()),
             E::AuthenticationError(_) => DbError::Refused(error.to_string()),
-            E::Neo4j(e) => match e.kind() {
-                Neo4jErrorKind::Transient => DbError::Transient(error.to_string()),
-                Neo4jErrorKind::Client(Neo4jClientErrorKind::Security(_)) => DbError::Refused(error.to_string()),
-                Neo4jErrorKind::Client(Neo4jClientErrorKind::FatalDiscovery) => DbError::Unreachable(error.to_string()),
-                _ if e.code().starts_with("Neo.TransientError") || e.code().contains("DatabaseUnavailable") => {
-                    DbError::Transient(error.to_string())
-                }
-                _ => DbError::Fatal(StoreError::Internal(error.to_string())),
-            },
+            E::Neo4j(e) => server_error(e.code(), error.to_string()),
             _ => DbError::Fatal(StoreError::Internal(error.to_string())),
         }
+    }
+}
+
+/// Status codes of Neo4j for a transaction that ran out of memory: the pool of all
+/// transactions (`dbms.memory.transaction.total.max`, `db.memory.transaction.total.max`), the
+/// limit of one (`db.memory.transaction.max`; older servers' name), or the heap itself.
+const OUT_OF_MEMORY_CODES: [&str; 4] = [
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+    "Neo.ClientError.General.TransactionOutOfMemoryError",
+    "Neo.TransientError.General.OutOfMemoryError",
+];
+
+/// What to do about an error the server reported with this status code.
+fn server_error(code: &str, detail: String) -> DbError {
+    match Neo4jErrorKind::from(code) {
+        _ if OUT_OF_MEMORY_CODES.contains(&code) => DbError::Fatal(StoreError::TooLarge(detail)),
+        Neo4jErrorKind::Transient => DbError::Transient(detail),
+        Neo4jErrorKind::Client(Neo4jClientErrorKind::Security(_)) => DbError::Refused(detail),
+        Neo4jErrorKind::Client(Neo4jClientErrorKind::FatalDiscovery) => DbError::Unreachable(detail),
+        _ if code.starts_with("Neo.TransientError") || code.contains("DatabaseUnavailable") => {
+            DbError::Transient(detail)
+        }
+        _ => DbError::Fatal(StoreError::Internal(detail)),
     }
 }
 
@@ -89,6 +107,10 @@ impl DbError {
             DbError::Unreachable(detail) | DbError::Refused(detail) | DbError::Transient(detail) => {
                 tracing::warn!(operation, %detail, "Neo4j unavailable");
                 StoreError::Unavailable(detail)
+            }
+            DbError::Fatal(StoreError::TooLarge(detail)) => {
+                tracing::warn!(operation, %detail, "Neo4j ran out of transaction memory");
+                StoreError::TooLarge(detail)
             }
             DbError::Fatal(StoreError::Internal(detail)) => {
                 tracing::error!(operation, %detail, "Neo4j operation failed");
@@ -193,5 +215,36 @@ where
             }
             Err(error) => return Err(error.into_store_error(operation)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(code: &str) -> DbError {
+        server_error(code, format!("{code}: message"))
+    }
+
+    #[test]
+    fn running_out_of_transaction_memory_is_not_retried() {
+        for code in OUT_OF_MEMORY_CODES {
+            let error = classify(code);
+            assert!(matches!(error, DbError::Fatal(StoreError::TooLarge(_))), "{code}: {error:?}");
+            assert!(!error.worth_retrying(), "{code}");
+        }
+    }
+
+    #[test]
+    fn other_transient_errors_are_retried() {
+        for code in [
+            "Neo.TransientError.Transaction.DeadlockDetected",
+            "Neo.TransientError.General.DatabaseUnavailable",
+            "Neo.TransientError.Transaction.MaximumTransactionLimitReached",
+        ] {
+            assert!(classify(code).worth_retrying(), "{code}");
+        }
+        assert!(!classify("Neo.ClientError.Statement.SyntaxError").worth_retrying());
+        assert!(matches!(classify("Neo.ClientError.Security.Unauthorized"), DbError::Refused(_)));
     }
 }

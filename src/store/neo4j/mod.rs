@@ -31,6 +31,10 @@ use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreRe
 use connect::{DbError, DbResult, Tx, cypher, retry};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
+const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
+const WIPE_RELATIONSHIPS: &str = include_str!("../../../cypher/wipe_relationships.cypher");
+/// Relationships, then nodes, deleted per transaction by [`wipe`].
+const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
     graph: Graph,
@@ -129,7 +133,7 @@ impl GraphStore for Neo4jStore {
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]
     async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
-        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, &query.project))
+        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, query))
     }
 
     #[tracing::instrument(skip_all, fields(expert = %expert))]
@@ -156,6 +160,36 @@ impl GraphStore for Neo4jStore {
             .await
             .unwrap_or_else(|_| Err(StoreError::Unavailable("Neo4j did not answer in time".into())))
     }
+}
+
+/// Deletes every node of the network, for tests and benchmarks that need an empty database.
+///
+/// One transaction for all would hold the whole deletion in the server's transaction memory
+/// (a national network does not fit a small heap), and a single `CALL { } IN TRANSACTIONS`
+/// statement would answer only at the end, after longer than a receive may take here; so it
+/// deletes [`WIPE_BATCH`] relationships per transaction until none are left, then as many
+/// nodes per transaction (deleting a node with many relationships at once is what fills the
+/// memory).
+pub async fn wipe(graph: &Graph) -> StoreResult<()> {
+    for statement in [WIPE_RELATIONSHIPS, WIPE] {
+        while delete_batch(graph, statement).await? > 0 {}
+    }
+    Ok(())
+}
+
+/// Runs one batch of a wipe in its own transaction; the number deleted.
+async fn delete_batch(graph: &Graph, statement: &'static str) -> StoreResult<i64> {
+    #[derive(serde::Deserialize)]
+    struct Deleted {
+        deleted: i64,
+    }
+    retry("wipe", move || async move {
+        let mut tx = Tx::begin(graph).await?;
+        let rows: Vec<Deleted> = tx.rows(cypher(statement, json!({ "batch": WIPE_BATCH }))?).await?;
+        tx.commit().await?;
+        Ok(rows.first().map_or(0, |row| row.deleted))
+    })
+    .await
 }
 
 /// Readiness answers within this time even when the server hangs.

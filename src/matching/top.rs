@@ -61,6 +61,12 @@ impl TopScores {
         (self.heap.len() == self.k).then(|| self.heap.peek().map_or(f64::INFINITY, |Reverse(s)| s.0))
     }
 
+    /// The lowest score among the best: the `k`-th best once `k` are known, else any score.
+    #[inline]
+    pub fn floor(&self) -> f64 {
+        self.threshold().unwrap_or(f64::NEG_INFINITY)
+    }
+
     /// Whether a candidate scoring at most `ceiling` can still be among the best.
     #[inline]
     pub fn reachable(&self, ceiling: f64) -> bool {

@@ -573,7 +573,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     }
     search.settle(f64::NEG_INFINITY);
 
-    let threshold = search.top.threshold().unwrap_or(f64::NEG_INFINITY);
+    let threshold = search.top.floor();
     let no_links = Links::default();
     let mut shared = Vec::new();
     let mut candidates: Vec<PeerFeatures> = search
@@ -635,7 +635,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
             scored.push((other, score, similarity, fit));
         }
     }
-    let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
+    let threshold = top.floor();
     let order = RarestFirst::new(index, &rarity);
     let mut origin_topics = TopicBits::new(index.topics.count());
     index.signatures.topics(entry.signature).iter().for_each(|&t| origin_topics.insert(t));

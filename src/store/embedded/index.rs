@@ -50,17 +50,12 @@ pub struct ProjectEntry {
     pub status: ProjectStatus,
 }
 
-pub struct LotseEntry {
-    pub municipality: u32,
-    pub visible: bool,
-    pub topics: Box<[u32]>,
-}
-
-/// What a question reads of a Lotse, together: the node's part and the profile, the topics
-/// of their projects and competences in id order (kept inline when there are few).
+/// What a question reads of a Lotse, together: the competences of a live Lotse and the
+/// profile, the topics of their projects and competences in id order (kept inline when there
+/// are few). Municipality and visibility are in the Lotse's [`LotseBrief`].
 #[derive(Default)]
 struct LotseSlot {
-    entry: Option<LotseEntry>,
+    competences: Option<Box<[u32]>>,
     profile: SmallVec<[u32; 6]>,
 }
 
@@ -212,12 +207,11 @@ impl MatchIndex {
                 let mut topics: Vec<u32> = l.topics.iter().map(|t| self.topics.number(t)).collect();
                 topics.sort_unstable();
                 topics.dedup();
-                let entry = LotseEntry {
-                    municipality: self.municipalities.number(&l.municipality),
-                    visible: l.visibility == Visibility::Network,
-                    topics: topics.into(),
-                };
-                slot(&mut self.lotse, n).entry = Some(entry);
+                let brief = slot(&mut self.briefs, n);
+                brief.municipality = self.municipalities.number(&l.municipality);
+                brief.visible = l.visibility == Visibility::Network;
+                brief.live = true;
+                slot(&mut self.lotse, n).competences = Some(topics.into());
                 self.refresh_profile(n);
             }
             Node::Municipality(m) => {
@@ -249,7 +243,8 @@ impl MatchIndex {
             }
             Node::Lotse(l) => {
                 if let Some(n) = self.lotsen.get(&l.id) {
-                    self.lotse[n as usize].entry = None;
+                    self.lotse[n as usize].competences = None;
+                    self.briefs[n as usize].live = false;
                     self.refresh_profile(n);
                 }
             }
@@ -265,19 +260,12 @@ impl MatchIndex {
     fn refresh_profile(&mut self, lotse: u32) {
         let projects = self.projects_of(lotse).iter().filter_map(|&p| self.project(p));
         let mut topics: Vec<u32> = projects.flat_map(|p| self.signatures.topics(p.signature)).copied().collect();
-        topics.extend(self.lotse(lotse).map_or(&[][..], |l| &l.topics));
+        topics.extend(self.lotse.get(lotse as usize).and_then(|l| l.competences.as_deref()).unwrap_or_default());
         topics.sort_unstable();
         topics.dedup();
         topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
-        let topic_bits = topics.iter().fold(0, |bits, &t| bits | topic_bit(t));
+        slot(&mut self.briefs, lotse).topic_bits = topics.iter().fold(0, |bits, &t| bits | topic_bit(t));
         slot(&mut self.lotse, lotse).profile = topics.into();
-        let brief = match self.lotse(lotse) {
-            Some(entry) => {
-                LotseBrief { municipality: entry.municipality, live: true, visible: entry.visible, topic_bits }
-            }
-            None => LotseBrief { topic_bits, ..LotseBrief::default() },
-        };
-        *slot(&mut self.briefs, lotse) = brief;
     }
 
     /// Adds the topics of a new project's signature to a member's profile, keeping id order;
@@ -301,10 +289,6 @@ impl MatchIndex {
 
     pub fn project(&self, n: u32) -> Option<&ProjectEntry> {
         self.project.get(n as usize)?.as_ref()
-    }
-
-    pub fn lotse(&self, n: u32) -> Option<&LotseEntry> {
-        self.lotse.get(n as usize)?.entry.as_ref()
     }
 
     /// The brief record of a Lotse; a default (not live) one for an unknown number.

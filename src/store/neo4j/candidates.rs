@@ -163,7 +163,7 @@ pub async fn projects(tx: &mut Tx, query: &ProjectQuery) -> DbResult<ProjectCand
     if let Some(limit) = query.limit {
         let mut top = TopScores::new(limit);
         others.iter().for_each(|other| top.push(other.score));
-        let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
+        let threshold = top.floor();
         others.retain(|other| other.score >= threshold);
     }
     others.sort_by(|a, b| a.row.id.cmp(&b.row.id));

@@ -230,7 +230,7 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
             scored.push((score, features));
         }
     }
-    let threshold = top.threshold().unwrap_or(f64::NEG_INFINITY);
+    let threshold = top.floor();
     let mut candidates: Vec<PeerFeatures> =
         scored.into_iter().filter(|(score, _)| *score >= threshold).map(|(_, features)| features).collect();
     candidates.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));

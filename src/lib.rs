@@ -13,6 +13,7 @@ pub mod http;
 pub mod matching;
 pub mod service;
 pub mod store;
+pub mod sync;
 pub mod transfer;
 
 pub use app::Application;

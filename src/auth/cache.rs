@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use lru::LruCache;
 
 use super::Viewer;
+use crate::sync::lock_cache;
 
 /// Most tokens remembered; the least recently used one makes room for a new one.
 const CAPACITY: NonZeroUsize = NonZeroUsize::new(4096).expect("non-zero");
@@ -33,7 +34,7 @@ impl VerifiedTokens {
 
     /// The viewer of a token verified before, unless it has expired since.
     pub(super) fn get(&self, token: &str, now: u64) -> Option<Viewer> {
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = lock_cache(&self.entries);
         let entry = entries.get(token)?;
         if now <= entry.valid_until {
             return Some(entry.viewer.clone());
@@ -47,7 +48,7 @@ impl VerifiedTokens {
         if token.len() > MAX_TOKEN_BYTES {
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = lock_cache(&self.entries);
         entries.put(token.into(), Entry { viewer: viewer.clone(), valid_until });
     }
 }

@@ -11,6 +11,8 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Variables};
 use lru::LruCache;
 
+use crate::sync::lock_cache;
+
 /// Most query text the cache holds, in bytes; the parsed documents take a few times that.
 const BUDGET_BYTES: usize = 1 << 20;
 /// Longest query cached; longer ones are parsed every time.
@@ -70,10 +72,6 @@ struct Lookup {
     found: OnceLock<Arc<Parsed>>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[async_trait::async_trait]
 impl Extension for Lookup {
     async fn prepare_request(
@@ -93,7 +91,7 @@ impl Extension for Lookup {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let cached = lock(&self.documents).get(query);
+        let cached = lock_cache(&self.documents).get(query);
         let parsed = match cached {
             Some(parsed) => parsed,
             None => {
@@ -102,7 +100,7 @@ impl Extension for Lookup {
                     return Ok(document);
                 }
                 let parsed = Arc::new(Parsed { document, validated: Mutex::new(Vec::new()) });
-                lock(&self.documents).insert(query, parsed.clone());
+                lock_cache(&self.documents).insert(query, parsed.clone());
                 parsed
             }
         };
@@ -120,12 +118,12 @@ impl Extension for Lookup {
         let (Some(parsed), Some(operation)) = (self.found.get(), self.operation.get()) else {
             return next.run(ctx).await;
         };
-        let known = lock(&parsed.validated).iter().find(|(name, _)| name == operation).map(|(_, result)| *result);
+        let known = lock_cache(&parsed.validated).iter().find(|(name, _)| name == operation).map(|(_, result)| *result);
         if let Some(result) = known {
             return Ok(result);
         }
         let result = next.run(ctx).await?;
-        lock(&parsed.validated).push((operation.clone(), result));
+        lock_cache(&parsed.validated).push((operation.clone(), result));
         Ok(result)
     }
 }

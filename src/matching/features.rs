@@ -26,7 +26,12 @@ pub fn rarity(projects: usize, projects_about: usize) -> f64 {
 
 /// Orders shared topics rarest first, then by id.
 pub fn sort_shared(shared: &mut [SharedTopic]) {
-    shared.sort_by(|a, b| b.rarity.total_cmp(&a.rarity).then_with(|| a.topic.id.cmp(&b.topic.id)));
+    shared.sort_by(|a, b| rarest_first((a.rarity, &a.topic.id), (b.rarity, &b.topic.id)));
+}
+
+/// The order shared topics are listed in: rarest first, then by id.
+pub fn rarest_first((rarity_a, id_a): (f64, &Id), (rarity_b, id_b): (f64, &Id)) -> std::cmp::Ordering {
+    rarity_b.total_cmp(&rarity_a).then_with(|| id_a.cmp(id_b))
 }
 
 /// One of my projects, one of theirs, and the cosine similarity of their topic vectors.

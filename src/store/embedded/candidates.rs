@@ -13,6 +13,7 @@ use crate::store::{Rel, StoreError, StoreResult};
 
 use super::graph::Graph;
 use super::index::MatchIndex;
+use super::weights::TopicWeights;
 
 /// Topic rarities, computed once per request.
 struct Rarity<'g> {
@@ -56,11 +57,8 @@ const SCORE_EVERY: usize = 16;
 
 /// Cosine similarities of signatures to a few origin signatures: the best per signature for
 /// every signature sharing a topic with an origin, and any one pair on demand.
-struct Similarities {
-    /// Squared rarity of each topic, the weight of a shared topic in a dot product.
-    squares: Vec<f64>,
-    /// Norm of every signature's topic vector.
-    norms: Vec<f64>,
+struct Similarities<'g> {
+    weights: &'g TopicWeights,
     /// Origin signatures with their norms.
     origins: Vec<(u32, f64)>,
     /// Best similarity to any origin, by signature; 0 for those sharing no topic.
@@ -69,13 +67,10 @@ struct Similarities {
     reached: Vec<u32>,
 }
 
-impl Similarities {
-    fn new(index: &MatchIndex, rarity: &[f64], origins: &[u32]) -> Self {
-        let squares: Vec<f64> = rarity.iter().map(|r| r.powi(2)).collect();
+impl<'g> Similarities<'g> {
+    fn new(index: &MatchIndex, weights: &'g TopicWeights, origins: &[u32]) -> Self {
+        let TopicWeights { squares, norms, .. } = weights;
         let signatures = index.signatures.count();
-        let norms: Vec<f64> = (0..signatures as u32)
-            .map(|sig| index.signatures.topics(sig).iter().map(|&t| squares[t as usize]).sum::<f64>().sqrt())
-            .collect();
         let origins: Vec<(u32, f64)> = origins.iter().map(|&o| (o, norms[o as usize])).collect();
         let (mut dot, mut best) = (vec![0.0f64; signatures], vec![0.0f64; signatures]);
         let (mut reached, mut touched) = (Vec::new(), Vec::new());
@@ -97,7 +92,7 @@ impl Similarities {
                 best[other as usize] = best[other as usize].max(similarity);
             }
         }
-        Self { squares, norms, origins, best, reached }
+        Self { weights, origins, best, reached }
     }
 
     /// Similarity of a signature to origin `j`, summed in the same order as in [`Self::new`].
@@ -105,11 +100,11 @@ impl Similarities {
         let (origin, origin_norm) = self.origins[j];
         let theirs = index.signatures.topics(signature);
         let mine = index.signatures.topics(origin).iter().filter(|t| theirs.contains(t));
-        let dot: f64 = mine.map(|&t| self.squares[t as usize]).sum();
+        let dot: f64 = mine.map(|&t| self.weights.squares[t as usize]).sum();
         if dot == 0.0 {
             return 0.0;
         }
-        dot / (origin_norm * self.norms[signature as usize])
+        dot / (origin_norm * self.weights.norms[signature as usize])
     }
 
     /// Signatures with their best similarity, most similar first (ties by number), sorted
@@ -205,23 +200,6 @@ impl<'a> Places<'a> {
     }
 }
 
-/// Ranks of topic numbers in the order shared topics are listed and their rarities summed
-/// (rarest first, then by id), so sums give the same bits as the Neo4j store.
-struct RarestFirst(Vec<u32>);
-
-impl RarestFirst {
-    fn new(index: &MatchIndex, rarity: &[f64]) -> Self {
-        let id = |t: &u32| index.topics.id(*t);
-        let mut topics: Vec<u32> = (0..index.topics.count() as u32).collect();
-        topics.sort_by(|a, b| rarity[*b as usize].total_cmp(&rarity[*a as usize]).then_with(|| id(a).cmp(id(b))));
-        let mut ranks = vec![0; topics.len()];
-        for (rank, &topic) in topics.iter().enumerate() {
-            ranks[topic as usize] = rank as u32;
-        }
-        Self(ranks)
-    }
-}
-
 /// A set of topics by number.
 #[derive(Clone)]
 struct TopicBits(Vec<u64>);
@@ -290,10 +268,10 @@ fn weight(profile: &[u32], rarity: &[f64]) -> f64 {
 }
 
 /// The topics of `theirs` that `mine` has too, rarest first then by id, into `shared`.
-fn shared_into(mine: &TopicBits, theirs: &[u32], order: &RarestFirst, shared: &mut Vec<u32>) {
+fn shared_into(mine: &TopicBits, theirs: &[u32], weights: &TopicWeights, shared: &mut Vec<u32>) {
     shared.clear();
     shared.extend(theirs.iter().copied().filter(|&t| mine.contains(t)));
-    shared.sort_unstable_by_key(|&t| order.0[t as usize]);
+    shared.sort_unstable_by_key(|&t| weights.rank[t as usize]);
 }
 
 fn shared_topics(graph: &Graph, rarity: &[f64], shared: &[u32]) -> Vec<SharedTopic> {
@@ -358,14 +336,13 @@ struct Scored {
 /// One `recommendPeers` question on the index.
 struct PeerSearch<'a> {
     index: &'a MatchIndex,
-    rarity: Vec<f64>,
-    order: RarestFirst,
+    weights: &'a TopicWeights,
     home: u32,
     my_projects: HashSet<u32>,
     my_contacts: HashSet<u32>,
     /// My projects grouped by signature, in the order of `similarities`' origins.
     mine: Vec<Vec<u32>>,
-    similarities: Similarities,
+    similarities: Similarities<'a>,
     my_topics: TopicBits,
     /// My profile's topics, rarest first then by id.
     my_rarest_first: Vec<u32>,
@@ -409,8 +386,9 @@ impl PeerSearch<'_> {
     fn overlap(&self, lotse: u32) -> f64 {
         let theirs = self.index.profile(lotse);
         let shared = self.my_rarest_first.iter().filter(|t| theirs.contains(t));
-        let shared_weight: f64 = shared.map(|&t| self.rarity[t as usize]).sum();
-        topic_overlap(shared_weight, self.my_profile_weight, weight(theirs, &self.rarity))
+        let rarity = &self.weights.rarity;
+        let shared_weight: f64 = shared.map(|&t| rarity[t as usize]).sum();
+        topic_overlap(shared_weight, self.my_profile_weight, weight(theirs, rarity))
     }
 
     /// Queues an admitted candidate by its ceiling. Until the best are known, candidates are
@@ -510,8 +488,8 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let my_number = number(&me.id).expect("every Lotse has a number");
     let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
     let home_population = index.place(home).and_then(|p| p.population);
-    let rarity = graph.rarities();
-    let order = RarestFirst::new(index, &rarity);
+    let weights = graph.weights();
+    let rarity = &weights.rarity;
     let my_projects: HashSet<u32> = index.projects_of(my_number).iter().copied().collect();
     let mut by_signature: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for &project in index.projects_of(my_number) {
@@ -524,21 +502,20 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let links = linked(graph, me, &my_contact_ids);
     let mut my_topics = TopicBits::new(index.topics.count());
     index.profile(my_number).iter().for_each(|&t| my_topics.insert(t));
-    let my_profile_weight = weight(index.profile(my_number), &rarity);
+    let my_profile_weight = weight(index.profile(my_number), rarity);
     let mut my_rarest_first = index.profile(my_number).to_vec();
-    my_rarest_first.sort_unstable_by_key(|&t| order.0[t as usize]);
+    my_rarest_first.sort_unstable_by_key(|&t| weights.rank[t as usize]);
     let mut search = PeerSearch {
         index,
         home,
         my_contacts: my_contact_ids.iter().filter_map(|id| number(id)).collect(),
-        similarities: Similarities::new(index, &rarity, &origins),
+        similarities: Similarities::new(index, weights, &origins),
         mine: by_signature.into_values().collect(),
         my_topics,
         my_rarest_first,
         my_profile_weight,
-        bits: TopicBitWeights::new(index.profile(my_number), &rarity, my_profile_weight),
-        order,
-        rarity,
+        bits: TopicBitWeights::new(index.profile(my_number), rarity, my_profile_weight),
+        weights,
         my_projects,
         places: Places::new(graph, &query.filter, home),
         seen: vec![false; index.lotsen.count()],
@@ -584,13 +561,13 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
             let id = index.lotsen.id(s.admitted.lotse);
             let lotse = graph.get::<Lotse>(id).expect("scored Lotsen exist");
             let links = links.get(id).unwrap_or(&no_links);
-            shared_into(&search.my_topics, index.profile(s.admitted.lotse), &search.order, &mut shared);
+            shared_into(&search.my_topics, index.profile(s.admitted.lotse), weights, &mut shared);
             PeerFeatures {
                 lotse: label::<Lotse>(graph, id),
                 municipality: label::<Municipality>(graph, &lotse.municipality),
                 population: s.admitted.fit.population,
                 distance_km: s.admitted.fit.distance_km,
-                shared_topics: shared_topics(graph, &search.rarity, &shared),
+                shared_topics: shared_topics(graph, rarity, &shared),
                 topic_overlap: s.admitted.overlap,
                 project_pairs: s
                     .pairs
@@ -617,8 +594,8 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let origin = graph.get::<Project>(&query.project).ok_or_else(|| missing(NodeKind::Project, &query.project))?;
     let index = graph.index();
     let entry = index.projects.get(&origin.id).and_then(|n| index.project(n)).expect("every project is indexed");
-    let rarity = graph.rarities();
-    let similarities = Similarities::new(index, &rarity, &[entry.signature]);
+    let weights = graph.weights();
+    let similarities = Similarities::new(index, weights, &[entry.signature]);
     let no_filter = PeerFilter::default();
     let mut places = Places::new(graph, &no_filter, entry.municipality);
     let mut top = TopScores::new(query.limit.unwrap_or(usize::MAX));
@@ -636,7 +613,6 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
         }
     }
     let threshold = top.floor();
-    let order = RarestFirst::new(index, &rarity);
     let mut origin_topics = TopicBits::new(index.topics.count());
     index.signatures.topics(entry.signature).iter().for_each(|&t| origin_topics.insert(t));
     let mut shared = Vec::new();
@@ -654,8 +630,8 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
                 distance_km: fit.distance_km,
                 similarity,
                 shared_topics: {
-                    shared_into(&origin_topics, their_topics, &order, &mut shared);
-                    shared_topics(graph, &rarity, &shared)
+                    shared_into(&origin_topics, their_topics, weights, &mut shared);
+                    shared_topics(graph, &weights.rarity, &shared)
                 },
             })
         })

@@ -1,6 +1,7 @@
 //! The whole network in memory: nodes by kind in id order plus reverse-edge indexes.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -9,6 +10,7 @@ use crate::store::Rel;
 use crate::store::edges::out_edges;
 
 use super::index::MatchIndex;
+use super::weights::TopicWeights;
 
 #[derive(Default)]
 pub struct Graph {
@@ -21,6 +23,8 @@ pub struct Graph {
     ags: FxHashMap<Ags, Id>,
     /// Dense numbers and arrays for matchmaking.
     index: MatchIndex,
+    /// Worked out on the first question after a change.
+    weights: OnceLock<TopicWeights>,
 }
 
 static EMPTY: BTreeSet<(NodeKind, Id)> = BTreeSet::new();
@@ -29,6 +33,7 @@ impl Graph {
     /// Inserts or replaces a node, keeping every index in step; returns the previous version.
     pub fn insert(&mut self, node: Node) -> Option<Node> {
         let previous = self.remove(node.kind(), node.id());
+        self.weights.take();
         self.index.insert(&node);
         let key = (node.kind(), node.id().clone());
         for (rel, target) in out_edges(&node) {
@@ -46,6 +51,7 @@ impl Graph {
     /// Removes a node and the edges it owns; edges pointing at it stay in the index.
     pub fn remove(&mut self, kind: NodeKind, id: &Id) -> Option<Node> {
         let node = self.nodes.get_mut(&kind)?.remove(id)?;
+        self.weights.take();
         self.index.remove(&node);
         if let Some(ordered) = self.ordered.get_mut(&kind) {
             ordered.remove(id);
@@ -166,10 +172,9 @@ impl Graph {
         crate::matching::rarity(self.count(NodeKind::Project), self.incoming(Rel::About, topic).len())
     }
 
-    /// Rarity of every topic of the matching index, by number.
-    pub fn rarities(&self) -> Vec<f64> {
-        let topics = &self.index.topics;
-        (0..topics.count() as u32).map(|t| self.rarity(topics.id(t))).collect()
+    /// Topic weights for matchmaking, as of the last change.
+    pub fn weights(&self) -> &TopicWeights {
+        self.weights.get_or_init(|| TopicWeights::new(self))
     }
 
     pub fn label(&self, kind: NodeKind, id: &Id) -> String {

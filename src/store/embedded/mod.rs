@@ -6,6 +6,7 @@ pub(crate) mod graph;
 mod index;
 mod list;
 mod sqlite;
+mod weights;
 pub(crate) mod write;
 
 use std::path::Path;

@@ -23,7 +23,7 @@ pub struct Neo4jConfig {
     pub password: Secret,
     /// Database name; `None` uses the server's default database.
     pub database: Option<String>,
-    /// Largest number of open connections.
+    /// Largest number of open connections, besides the one that writes use.
     pub pool_size: usize,
 }
 
@@ -91,7 +91,7 @@ pub struct StoreArgs {
     /// Neo4j database; empty for the server's default database.
     #[arg(long, env = "LOTSENNETZ_NEO4J_DATABASE", default_value = "")]
     pub neo4j_database: String,
-    /// Largest number of connections to Neo4j.
+    /// Largest number of connections to Neo4j, besides the one that writes use.
     #[arg(long, env = "LOTSENNETZ_NEO4J_POOL_SIZE", default_value_t = 16)]
     pub neo4j_pool_size: usize,
 }

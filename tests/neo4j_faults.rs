@@ -1,7 +1,8 @@
 //! The service on Neo4j when Neo4j fails: started while the server is down it serves 503 on
 //! `/ready` and `SERVICE_UNAVAILABLE` on queries, and once the server is up it works without
 //! a restart; when the server restarts while serving, it recovers by itself. An import too
-//! large for the server's transaction memory fails at once, writing nothing.
+//! large for the server's transaction memory fails at once, writing nothing, on the command
+//! line and over GraphQL.
 //!
 //! Uses its own Neo4j server (home `target/neo4j-faults`, Bolt port from
 //! `LOTSENNETZ_FAULTS_BOLT_PORT`, default 7697) through `scripts/neo4j.sh`, so stopping it
@@ -90,6 +91,28 @@ struct Client {
     token: String,
 }
 
+/// Starts the service on the fault-test server, as `lotsennetz serve --store neo4j` does, with
+/// `adjust` applied to its configuration; the client sends `token`.
+async fn serve(token: String, adjust: impl FnOnce(&mut Config)) -> Client {
+    let mut config = Config::embedded(PathBuf::new(), SECRET);
+    config.store = StoreConfig::Neo4j(Neo4jConfig {
+        uri: bolt_uri(),
+        user: "neo4j".into(),
+        password: Secret::new(PASSWORD),
+        database: None,
+        pool_size: 4,
+    });
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("the service starts, with or without Neo4j");
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    Client { http: reqwest::Client::new(), address, token }
+}
+
+fn token(subject: &str, role: Role, scope: Option<&str>) -> String {
+    lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), subject, role, scope, 3600).expect("token")
+}
+
 impl Client {
     async fn ready_status(&self) -> u16 {
         self.http.get(format!("{}/ready", self.address)).send().await.expect("ready answers").status().as_u16()
@@ -134,21 +157,7 @@ async fn the_service_survives_neo4j_being_down_and_restarted() {
     let _server = take_server().await;
 
     // Arrange: the service starts while Neo4j is down.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::embedded(dir.path().to_path_buf(), SECRET);
-    config.store = StoreConfig::Neo4j(Neo4jConfig {
-        uri: bolt_uri(),
-        user: "neo4j".into(),
-        password: Secret::new(PASSWORD),
-        database: None,
-        pool_size: 4,
-    });
-    let app = Application::build(config).await.expect("the service starts without Neo4j");
-    let address = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until(std::future::pending()));
-    let token =
-        lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "admin", Role::Admin, None, 3600).expect("token");
-    let client = Client { http: reqwest::Client::new(), address, token };
+    let client = serve(token("admin", Role::Admin, None), |_| {}).await;
 
     // Down at start: not ready, requests are refused quickly with SERVICE_UNAVAILABLE.
     assert_eq!(client.ready_status().await, 503);
@@ -217,6 +226,10 @@ fn exported_records(dir: &Path) -> usize {
     std::fs::read_to_string(&file).expect("export written").lines().count()
 }
 
+/// Most records one `importRecords` call takes.
+const RECORDS_PER_CALL: usize = 10_000;
+const IMPORT_RECORDS: &str = "mutation($records: String!) { importRecords(records: $records) { records written } }";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_too_large_for_the_transaction_memory_fails_at_once_and_writes_nothing() {
     let _server = take_server().await;
@@ -231,7 +244,8 @@ async fn an_import_too_large_for_the_transaction_memory_fails_at_once_and_writes
         .output()
         .expect("generate runs");
     assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
-    let records = std::fs::read_to_string(&network).expect("network written").lines().count();
+    let text = std::fs::read_to_string(&network).expect("network written");
+    let records = text.lines().count();
 
     // Act: import it in one transaction.
     let started = Instant::now();
@@ -247,6 +261,30 @@ async fn an_import_too_large_for_the_transaction_memory_fails_at_once_and_writes
     assert!(!stderr.contains("retrying Neo4j operation"), "a memory limit is not retried: {stderr}");
     eprintln!("the import failed after {took:?}");
     assert_eq!(exported_records(dir.path()), 0, "an atomic import that failed writes nothing");
+
+    // Act: an integration sends as many of the records as one `importRecords` call takes. They
+    // are more than the default request body limit of 1 MiB allows (quoted in JSON, even more),
+    // so the service accepts twice their size.
+    let call = text.lines().take(RECORDS_PER_CALL).collect::<Vec<_>>().join("\n");
+    let client = serve(token("dashboard", Role::Integration, Some("import")), |config| {
+        config.max_body_bytes = 2 * call.len();
+    })
+    .await;
+    let started = Instant::now();
+    let answer = client.gql(IMPORT_RECORDS, json!({ "records": call })).await;
+    eprintln!("importRecords failed after {:?}", started.elapsed());
+
+    // Assert: the caller is told to send fewer records, and nothing is stored. The export is
+    // another client of the server: it needs transaction memory that the failed transaction
+    // must not keep while the service goes on running.
+    let error = &answer["errors"][0];
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{answer:#}");
+    assert_eq!(error["extensions"]["field"], "records", "{answer:#}");
+    let message = error["message"].as_str().expect("a message");
+    assert!(message.contains(&format!("{RECORDS_PER_CALL} records are too many for one transaction")), "{message}");
+    assert!(message.contains("send fewer per call"), "{message}");
+    assert!(answer["data"]["importRecords"].is_null(), "{answer:#}");
+    assert_eq!(exported_records(dir.path()), 0, "an importRecords call that failed writes nothing");
 
     // The advice works: in smaller batches the same file imports.
     let batched = lotsennetz(&["import", "--batch-size", "1000"], &network);

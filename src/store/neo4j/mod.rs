@@ -38,6 +38,9 @@ const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
     graph: Graph,
+    /// The one connection writes use (they queue on `writes` anyway), so that after a failed
+    /// write exactly that connection can be reset: see [`Neo4jStore::write`].
+    writer: Graph,
     user: String,
     /// Set once the migrations ran (or were found applied) against this database.
     migrated: OnceCell<()>,
@@ -66,6 +69,7 @@ impl Neo4jStore {
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
         let store = Self {
             graph: connect::connect(config)?,
+            writer: connect::connect(&Neo4jConfig { pool_size: 1, ..config.clone() })?,
             user: config.user.clone(),
             migrated: OnceCell::new(),
             writes: Mutex::new(()),
@@ -88,11 +92,19 @@ impl Neo4jStore {
     }
 
     async fn write(&self, changes: Vec<Change>) -> DbResult<()> {
-        let mut tx = Tx::begin(&self.graph).await?;
+        let mut tx = Tx::begin(&self.writer).await?;
         if let Err(error) = writes::apply(&mut tx, changes).await {
             // Rolled back now, so the write lock is free for the next write at once.
             if let Err(rollback) = tx.finish().await {
                 tracing::debug!(?rollback, "rollback after a failed write");
+                // After a statement failed, the server ignores ROLLBACK; only a RESET ends the
+                // transaction, which the pool sends when it hands the connection out again.
+                // Until then the transaction keeps the write lock and its memory (all there
+                // is, when it ran out), which other clients of the database wait for.
+                let reset = async { Tx::begin(&self.writer).await?.finish().await };
+                if let Err(reset) = reset.await {
+                    tracing::debug!(?reset, "reset after a failed write");
+                }
             }
             return Err(error);
         }

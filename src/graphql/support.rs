@@ -169,6 +169,23 @@ pub async fn load_required<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
     })
 }
 
+/// The nodes the items of a result list point to, read in one call together with the list
+/// when the query selects `field` of its items, so that each item need not load its own;
+/// empty when the field is not selected. Like [`load_required`], whatever the caller may see
+/// of them otherwise.
+pub async fn load_for_list<'i, E: Entity>(
+    ctx: &Context<'_>,
+    field: &str,
+    ids: impl IntoIterator<Item = &'i Id>,
+) -> Result<HashMap<Id, E>> {
+    if !ctx.look_ahead().field(field).exists() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Id> = ids.into_iter().cloned().collect();
+    let nodes = services(ctx)?.get(E::KIND, &ids).await?;
+    Ok(nodes.into_iter().filter_map(|n| E::try_from(n).ok()).map(|e| (e.id().clone(), e)).collect())
+}
+
 /// Ids of the nodes of `kind` with an edge `rel` to `target`, in id order.
 pub async fn load_incoming(ctx: &Context<'_>, kind: NodeKind, rel: Rel, target: &Id) -> Result<Vec<Id>> {
     let loader = ctx.data::<DataLoader<IncomingLoader>>()?;

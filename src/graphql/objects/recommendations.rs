@@ -62,6 +62,34 @@ async fn node<E: Entity, O: From<E>>(ctx: &Context<'_>, label: &Labelled) -> Res
     Ok(O::from(load_required::<E>(ctx, &label.id).await?))
 }
 
+/// The node a recommendation is about: read with the list when the query selects it, else
+/// loaded now.
+async fn preloaded<E: Entity + Clone, O: From<E>>(ctx: &Context<'_>, node: &Option<E>, label: &Labelled) -> Result<O> {
+    match node {
+        Some(node) => Ok(O::from(node.clone())),
+        None => self::node::<E, O>(ctx, label).await,
+    }
+}
+
+/// Recommendations with the nodes they are about, read in one call when the query selects
+/// `field` of them.
+async fn with_nodes<F, E: Entity, R>(
+    ctx: &Context<'_>,
+    field: &str,
+    ranked: Vec<Ranked<F>>,
+    about: impl Fn(&F) -> &Labelled,
+    make: impl Fn(Ranked<F>, Option<E>) -> R,
+) -> Result<Vec<R>> {
+    let mut nodes = load_for_list::<E>(ctx, field, ranked.iter().map(|r| &about(&r.features).id)).await?;
+    Ok(ranked
+        .into_iter()
+        .map(|r| {
+            let node = nodes.remove(&about(&r.features).id);
+            make(r, node)
+        })
+        .collect())
+}
+
 async fn nodes<E: Entity, O: From<E>>(ctx: &Context<'_>, labels: &[Labelled]) -> Result<Vec<O>> {
     let ids: Vec<Id> = labels.iter().map(|l| l.id.clone()).collect();
     Ok(load_many::<E>(ctx, &ids).await?.into_iter().map(O::from).collect())
@@ -108,14 +136,14 @@ impl ProjectPair {
 }
 
 /// A Lotse in another municipality worth meeting, and why.
-pub struct PeerRecommendation(Ranked<matching::PeerFeatures>);
+pub struct PeerRecommendation(Ranked<matching::PeerFeatures>, Option<Lotse>);
 
 /// A Lotse in another municipality worth meeting, and why.
 #[Object]
 impl PeerRecommendation {
     /// The recommended Lotse.
     async fn lotse(&self, ctx: &Context<'_>) -> Result<LotseObject> {
-        node::<Lotse, _>(ctx, &self.0.features.lotse).await
+        preloaded(ctx, &self.1, &self.0.features.lotse).await
     }
     /// Score between 0 and 1; results are ordered by it, ties by id.
     async fn score(&self) -> f64 {
@@ -152,14 +180,14 @@ impl PeerRecommendation {
 }
 
 /// A project in another municipality that resembles a given one.
-pub struct ProjectRecommendation(Ranked<matching::ProjectFeatures>);
+pub struct ProjectRecommendation(Ranked<matching::ProjectFeatures>, Option<Project>);
 
 /// A project in another municipality that resembles a given one.
 #[Object]
 impl ProjectRecommendation {
     /// The similar project.
     async fn project(&self, ctx: &Context<'_>) -> Result<ProjectObject> {
-        node::<Project, _>(ctx, &self.0.features.project).await
+        preloaded(ctx, &self.1, &self.0.features.project).await
     }
     /// Score between 0 and 1.
     async fn score(&self) -> f64 {
@@ -204,14 +232,14 @@ impl TopicGap {
 }
 
 /// A municipality that needs an expert's advice, and why.
-pub struct AdviceRecommendation(Ranked<matching::AdviceFeatures>);
+pub struct AdviceRecommendation(Ranked<matching::AdviceFeatures>, Option<Municipality>);
 
 /// A municipality that needs an expert's advice, and why.
 #[Object]
 impl AdviceRecommendation {
     /// The municipality.
     async fn municipality(&self, ctx: &Context<'_>) -> Result<MunicipalityObject> {
-        node::<Municipality, _>(ctx, &self.0.features.municipality).await
+        preloaded(ctx, &self.1, &self.0.features.municipality).await
     }
     /// Score between 0 and 1.
     async fn score(&self) -> f64 {
@@ -240,14 +268,14 @@ impl AdviceRecommendation {
 }
 
 /// An expert for a municipality or project, and why.
-pub struct ExpertRecommendation(Ranked<matching::ExpertFeatures>);
+pub struct ExpertRecommendation(Ranked<matching::ExpertFeatures>, Option<Expert>);
 
 /// An expert for a municipality or project, and why.
 #[Object]
 impl ExpertRecommendation {
     /// The expert.
     async fn expert(&self, ctx: &Context<'_>) -> Result<ExpertObject> {
-        node::<Expert, _>(ctx, &self.0.features.expert).await
+        preloaded(ctx, &self.1, &self.0.features.expert).await
     }
     /// Score between 0 and 1.
     async fn score(&self) -> f64 {
@@ -324,7 +352,7 @@ impl MatchQuery {
             limit: Some(first),
         };
         let ranked = services(ctx)?.recommend_peers(viewer(ctx)?, &query, first).await?;
-        Ok(ranked.into_iter().map(PeerRecommendation).collect())
+        with_nodes(ctx, "lotse", ranked, |f| &f.lotse, PeerRecommendation).await
     }
     /// Projects in other municipalities like this one: who already did this, can we reuse it?
     /// `first` at most 100.
@@ -336,7 +364,7 @@ impl MatchQuery {
     ) -> Result<Vec<ProjectRecommendation>> {
         let first = recommendation_count(first)?;
         let ranked = services(ctx)?.similar_projects(&parse_id("projectId", &project_id)?, first).await?;
-        Ok(ranked.into_iter().map(ProjectRecommendation).collect())
+        with_nodes(ctx, "project", ranked, |f| &f.project, ProjectRecommendation).await
     }
     /// Municipalities in the expert's area running projects on the expert's topics without a
     /// competent local Lotse, most in need first. `first` at most 100.
@@ -349,7 +377,7 @@ impl MatchQuery {
         let first = recommendation_count(first)?;
         let ranked =
             services(ctx)?.municipalities_to_advise(viewer(ctx)?, &parse_id("expertId", &expert_id)?, first).await?;
-        Ok(ranked.into_iter().map(AdviceRecommendation).collect())
+        with_nodes(ctx, "municipality", ranked, |f| &f.municipality, AdviceRecommendation).await
     }
     /// Experts for a municipality's projects or for one project; give exactly one of the ids.
     /// `first` at most 100.
@@ -367,6 +395,6 @@ impl MatchQuery {
             _ => return Err(bad_input("municipalityId", "give exactly one of municipalityId and projectId")),
         };
         let ranked = services(ctx)?.experts_for(&target, first).await?;
-        Ok(ranked.into_iter().map(ExpertRecommendation).collect())
+        with_nodes(ctx, "expert", ranked, |f| &f.expert, ExpertRecommendation).await
     }
 }

@@ -55,8 +55,18 @@ macro_rules! read {
         retry($operation, move || async move {
             let mut $tx = Tx::begin(&$self.graph).await?;
             let result = $body.await;
-            $tx.finish().await?;
-            result
+            let finished = $tx.finish().await;
+            match result {
+                // After a statement failed, the server also refuses the rollback; the
+                // statement's error is the one that tells what went wrong.
+                Err(error) => {
+                    if let Err(rollback) = finished {
+                        tracing::debug!(?rollback, "rollback after a failed read");
+                    }
+                    Err(error)
+                }
+                Ok(value) => finished.map(|()| value),
+            }
         })
         .await
     }};

@@ -30,9 +30,11 @@ pub struct TransferMutation;
 #[Object]
 impl TransferMutation {
     /// Imports records in the JSON Lines format of `lotsennetz import` (see README), all or
-    /// nothing; at most 10,000 records. Admins and integrations with the `import` scope only.
-    /// Invalid records fail with BAD_USER_INPUT listing each line and field. With `dryRun`
-    /// every record is checked and nothing written.
+    /// nothing; at most 10,000 records, in a request body within the service's limit (1 MiB
+    /// unless configured otherwise). Admins and integrations with the `import` scope only.
+    /// Invalid records fail with BAD_USER_INPUT listing each line and field, and so do records
+    /// too many for one transaction of the data store. With `dryRun` every record is checked
+    /// and nothing written.
     async fn import_records(&self, ctx: &Context<'_>, records: String, dry_run: Option<bool>) -> Result<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let viewer = viewer(ctx)?;

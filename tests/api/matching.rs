@@ -277,3 +277,45 @@ async fn recommendations_follow_every_write() {
     app.restart().await;
     assert_eq!(peers_of_anna(&app).await, ["carla"], "the same after a restart");
 }
+
+#[tokio::test]
+async fn recommended_nodes_are_the_same_however_the_query_selects_them() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let direct = r#"{
+      recommendPeers(lotseId: "anna", first: 10) { score lotse { id name municipality { id } } }
+      similarProjects(projectId: "p-anna1", first: 10) { score project { id title } }
+    }"#;
+    let through_fragments = r#"{
+      recommendPeers(lotseId: "anna", first: 10) { score ...peer }
+      similarProjects(projectId: "p-anna1", first: 10) { score ... on ProjectRecommendation { project { id title } } }
+    }
+    fragment peer on PeerRecommendation { lotse { id name municipality { id } } }"#;
+    let aliased = r#"{
+      recommendPeers(lotseId: "anna", first: 10) { score lotse { id } who: lotse { id name municipality { id } } }
+    }"#;
+    let without = r#"{ recommendPeers(lotseId: "anna", first: 10) { score } }"#;
+
+    // Act
+    let direct = app.data(direct, json!({})).await;
+    let fragments = app.data(through_fragments, json!({})).await;
+    let aliased = app.data(aliased, json!({})).await;
+    let without = app.data(without, json!({})).await;
+
+    // Assert
+    assert_eq!(ids(&direct["recommendPeers"], "lotse"), ["ben", "carla"]);
+    assert_eq!(direct["recommendPeers"][0]["lotse"]["municipality"]["id"], "m-b", "{direct}");
+    assert!(!direct["similarProjects"].as_array().unwrap().is_empty(), "{direct}");
+    assert_eq!(fragments, direct);
+    for (peer, expected) in
+        aliased["recommendPeers"].as_array().unwrap().iter().zip(direct["recommendPeers"].as_array().unwrap())
+    {
+        assert_eq!(peer["who"], expected["lotse"]);
+        assert_eq!(peer["lotse"]["id"], expected["lotse"]["id"]);
+    }
+    let scores = |data: &serde_json::Value| -> Vec<f64> {
+        data["recommendPeers"].as_array().unwrap().iter().map(|p| p["score"].as_f64().unwrap()).collect()
+    };
+    assert_eq!(scores(&without), scores(&direct));
+}

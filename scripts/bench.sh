@@ -23,6 +23,9 @@
 #   BENCH_WRK_TIMEOUT     wrk's request timeout, default 2s; a request slower than this counts
 #                         as a timeout, not in the latency (Neo4j under load may need 30s)
 #   BENCH_PORT            port of the service under test, default 18181
+#   BENCH_BATCH_SIZE      records per transaction of the import (`--batch-size`); default one
+#                         transaction for the whole file (the national network into Neo4j
+#                         needs batches unless the server's transaction memory holds it)
 #   BENCH_IMPORT_TIMEOUT  seconds an import may take before it is stopped and reported as
 #                         unfinished (its scale is then not served), default 900
 #   LOTSENNETZ_NEO4J_HOME       default target/neo4j-bench (its data is deleted: use a home
@@ -56,6 +59,8 @@ connections=${BENCH_CONNECTIONS:-32}
 wrk_timeout=${BENCH_WRK_TIMEOUT:-2s}
 port=${BENCH_PORT:-18181}
 import_timeout=${BENCH_IMPORT_TIMEOUT:-900}
+batch=()
+[ -n "${BENCH_BATCH_SIZE:-}" ] && batch=(--batch-size "$BENCH_BATCH_SIZE")
 work=target/bench
 mkdir -p "$work"
 
@@ -120,8 +125,13 @@ for store in "${stores[@]}"; do
     [ -f "$file" ] || "$bin" generate --scale "$scale" --seed 42 "$file" 2>/dev/null
     empty_store "$store" "$scale"
     echo "== $store $scale: $(wc -l <"$file") records"
-    if ! timeout "$import_timeout" "$bin" import "$file" "${options[@]}" 2>&1 | sed 's/^/import: /'; then
+    status=0
+    timeout "$import_timeout" "$bin" import "$file" "${options[@]}" "${batch[@]}" 2>&1 | sed 's/^/import: /' || status=$?
+    if [ "$status" -eq 124 ]; then
       echo "import: not finished within $import_timeout s (fewer than $(($(wc -l <"$file") / import_timeout)) records/s); $scale not served"
+      continue
+    elif [ "$status" -ne 0 ]; then
+      echo "import: failed (exit status $status, its messages above); $scale not served"
       continue
     fi
     [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"

@@ -21,6 +21,9 @@ use crate::store::{StoreError, StoreResult};
 /// to every receive, so a connection left half-open by a server restart fails instead of
 /// hanging; real queries answer far sooner.
 const IO_TIMEOUT: Duration = Duration::from_secs(15);
+/// The same bound on the connection writes use: one batch of an import keeps the server busy
+/// far longer than any read, the more so on a server that has only just started.
+pub const WRITE_IO_TIMEOUT: Duration = Duration::from_secs(120);
 /// Keepalive probes find dead connections that sit idle in the pool.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 /// Longest wait for a free connection when the pool is exhausted.
@@ -125,12 +128,17 @@ pub type DbResult<T> = Result<T, DbError>;
 
 /// Opens the pool. No connection is made yet: neo4rs connects on first use.
 pub fn connect(config: &Neo4jConfig) -> StoreResult<Graph> {
+    connect_waiting(config, IO_TIMEOUT)
+}
+
+/// Opens the pool, waiting at most `io_timeout` for the server to connect and for each answer.
+pub fn connect_waiting(config: &Neo4jConfig, io_timeout: Duration) -> StoreResult<Graph> {
     let mut builder = ConfigBuilder::default()
         .uri(config.uri.as_str())
         .user(config.user.as_str())
         .password(config.password.expose())
         .max_connections(config.pool_size)
-        .connection_timeout(IO_TIMEOUT)
+        .connection_timeout(io_timeout)
         .tcp_keepalive(TCP_KEEPALIVE)
         .max_lifetime(POOL_WAIT);
     if let Some(database) = &config.database {

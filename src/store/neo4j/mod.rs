@@ -39,7 +39,8 @@ const WIPE_BATCH: i64 = 10_000;
 pub struct Neo4jStore {
     graph: Graph,
     /// The one connection writes use (they queue on `writes` anyway), so that after a failed
-    /// write exactly that connection can be reset: see [`Neo4jStore::write`].
+    /// write exactly that connection can be reset: see [`Neo4jStore::write`]. It waits longer
+    /// for answers than the read connections do: [`connect::WRITE_IO_TIMEOUT`].
     writer: Graph,
     user: String,
     /// Set once the migrations ran (or were found applied) against this database.
@@ -79,7 +80,10 @@ impl Neo4jStore {
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
         let store = Self {
             graph: connect::connect(config)?,
-            writer: connect::connect(&Neo4jConfig { pool_size: 1, ..config.clone() })?,
+            writer: connect::connect_waiting(
+                &Neo4jConfig { pool_size: 1, ..config.clone() },
+                connect::WRITE_IO_TIMEOUT,
+            )?,
             user: config.user.clone(),
             migrated: OnceCell::new(),
             writes: Mutex::new(()),

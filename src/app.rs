@@ -74,8 +74,8 @@ impl Application {
             seed_demo(&services, scale.scale(), seed).await?;
         }
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
-        let schema = crate::graphql::build_schema(Some(services.clone()));
-        let router = crate::http::router(schema, services.clone(), verifier, config.max_body_bytes);
+        let graphql = crate::graphql::Endpoint::new(services.clone());
+        let router = crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes);
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
         Ok(Self { listener, router, services, auth: config.auth })

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -15,18 +14,18 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{AuthError, Verifier, Viewer};
-use crate::graphql::{self, LotsennetzSchema};
+use crate::graphql::Endpoint;
 use crate::service::Services;
 
 #[derive(Clone)]
 struct AppState {
-    schema: LotsennetzSchema,
+    graphql: Endpoint,
     services: Services,
     verifier: Arc<Verifier>,
 }
 
-pub fn router(schema: LotsennetzSchema, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
-    let state = AppState { schema, services, verifier };
+pub fn router(graphql: Endpoint, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+    let state = AppState { graphql, services, verifier };
     Router::new()
         .route("/graphql", get(get_graphql).post(post_graphql))
         .route("/health", get(get_health))
@@ -56,8 +55,7 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(error),
     };
-    let request = graphql::prepare(request.into_inner(), &state.services, viewer);
-    GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()
+    GraphQLResponse::from(state.graphql.execute(request.into_inner(), viewer).await).into_response()
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -74,7 +72,7 @@ async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
-    if is_mutation(&request) {
+    if state.graphql.is_mutation(&request) {
         let body = json!({ "errors": [{ "message": "mutations must be sent with POST", "extensions": { "code": "BAD_REQUEST" } }] });
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], Json(body)).into_response();
     }
@@ -82,22 +80,7 @@ async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(error),
     };
-    let request = graphql::prepare(request, &state.services, viewer);
-    GraphQLResponse::from(graphql::execute(&state.schema, request).await).into_response()
-}
-
-/// Whether the operation a request selects is a mutation; unparsable requests are left to
-/// the executor, which reports the syntax error.
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let mut operations = document.operations.iter();
-    let selected = match &request.operation_name {
-        Some(name) => operations.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => operations.next(),
-    };
-    selected.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation)
+    GraphQLResponse::from(state.graphql.execute(request, viewer).await).into_response()
 }
 
 /// Liveness: the process answers.

@@ -1,14 +1,12 @@
-//! Parsed and validated documents kept across requests. Clients send the same operations
-//! again and again; parsing one (a PEG parser) and validating it cost more than running a
-//! cheap query, and both depend only on the query text and the schema.
+//! Parsed documents kept across requests, and which of their operations passed validation.
+//! Clients send the same operations again and again; parsing one (a PEG parser) and
+//! validating it cost more than running a cheap query, and both depend only on the query
+//! text, the operation chosen, the variables and the schema.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+use async_graphql::parser::{Positioned, parse_query};
 use lru::LruCache;
 
 use crate::sync::lock_cache;
@@ -18,12 +16,41 @@ const BUDGET_BYTES: usize = 1 << 20;
 /// Longest query cached; longer ones are parsed every time.
 const MAX_QUERY_BYTES: usize = 16 << 10;
 
-/// A document that parsed and passed the depth and directive limits.
-struct Parsed {
-    document: ExecutableDocument,
-    /// Validation outcomes of requests without variables, by operation name; with variables,
-    /// validation also checks their values and runs every time.
-    validated: Mutex<Vec<(Option<String>, ValidationResult)>>,
+/// A document that parsed.
+pub struct Parsed {
+    pub document: ExecutableDocument,
+    /// Operations (by the name the request gave, if any) that passed every validation rule
+    /// in a request without variables. Validation depends on nothing else, so the same
+    /// request needs only the checks that guard execution (limits, fragment cycles).
+    validated: Mutex<Vec<Option<String>>>,
+}
+
+impl Parsed {
+    /// The operation a request runs, chosen as the executor chooses it: by name when the
+    /// request names one, else the document's only operation; `None` when there is none such,
+    /// which the executor reports.
+    pub fn operation(&self, name: Option<&str>) -> Option<&Positioned<OperationDefinition>> {
+        match (&self.document.operations, name) {
+            (DocumentOperations::Single(operation), None) => Some(operation),
+            (DocumentOperations::Single(_), Some(_)) => None,
+            (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+            (DocumentOperations::Multiple(operations), None) => {
+                let mut all = operations.values();
+                all.next().filter(|_| operations.len() == 1)
+            }
+        }
+    }
+
+    pub fn validated(&self, operation: Option<&str>) -> bool {
+        lock_cache(&self.validated).iter().any(|name| name.as_deref() == operation)
+    }
+
+    pub fn mark_validated(&self, operation: Option<&str>) {
+        let mut validated = lock_cache(&self.validated);
+        if !validated.iter().any(|name| name.as_deref() == operation) {
+            validated.push(operation.map(str::to_owned));
+        }
+    }
 }
 
 struct Documents {
@@ -32,26 +59,31 @@ struct Documents {
     bytes: usize,
 }
 
-/// The schema's cache of documents: one for the schema, one [`Lookup`] per request.
-pub struct DocumentCache(Arc<Mutex<Documents>>);
+/// The documents of recent requests, by query text, within a budget of query bytes.
+pub struct DocumentCache(Mutex<Documents>);
 
 impl Default for DocumentCache {
     fn default() -> Self {
-        Self(Arc::new(Mutex::new(Documents { entries: LruCache::unbounded(), bytes: 0 })))
+        Self(Mutex::new(Documents { entries: LruCache::unbounded(), bytes: 0 }))
     }
 }
 
-impl ExtensionFactory for DocumentCache {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Lookup { documents: self.0.clone(), operation: OnceLock::new(), found: OnceLock::new() })
+impl DocumentCache {
+    /// The parsed document of a query text, from the cache or parsed now; `None` when it does
+    /// not parse (the executor parses it again and reports the syntax error).
+    pub fn parsed(&self, query: &str) -> Option<Arc<Parsed>> {
+        if let Some(parsed) = lock_cache(&self.0).entries.get(query) {
+            return Some(parsed.clone());
+        }
+        let parsed = Arc::new(Parsed { document: parse_query(query).ok()?, validated: Mutex::new(Vec::new()) });
+        if query.len() <= MAX_QUERY_BYTES {
+            lock_cache(&self.0).insert(query, parsed.clone());
+        }
+        Some(parsed)
     }
 }
 
 impl Documents {
-    fn get(&mut self, query: &str) -> Option<Arc<Parsed>> {
-        self.entries.get(query).cloned()
-    }
-
     fn insert(&mut self, query: &str, parsed: Arc<Parsed>) {
         if self.entries.put(query.into(), parsed).is_none() {
             self.bytes += query.len();
@@ -60,70 +92,5 @@ impl Documents {
             let Some((evicted, _)) = self.entries.pop_lru() else { break };
             self.bytes -= evicted.len();
         }
-    }
-}
-
-/// One request's use of the cache.
-struct Lookup {
-    documents: Arc<Mutex<Documents>>,
-    /// The operation the request names.
-    operation: OnceLock<Option<String>>,
-    /// The cached document, when the request has no variables.
-    found: OnceLock<Arc<Parsed>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for Lookup {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let _ = self.operation.set(request.operation_name.clone());
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let cached = lock_cache(&self.documents).get(query);
-        let parsed = match cached {
-            Some(parsed) => parsed,
-            None => {
-                let document = next.run(ctx, query, variables).await?;
-                if query.len() > MAX_QUERY_BYTES {
-                    return Ok(document);
-                }
-                let parsed = Arc::new(Parsed { document, validated: Mutex::new(Vec::new()) });
-                lock_cache(&self.documents).insert(query, parsed.clone());
-                parsed
-            }
-        };
-        if variables.is_empty() {
-            let _ = self.found.set(parsed.clone());
-        }
-        Ok(parsed.document.clone())
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let (Some(parsed), Some(operation)) = (self.found.get(), self.operation.get()) else {
-            return next.run(ctx).await;
-        };
-        let known = lock_cache(&parsed.validated).iter().find(|(name, _)| name == operation).map(|(_, result)| *result);
-        if let Some(result) = known {
-            return Ok(result);
-        }
-        let result = next.run(ctx).await?;
-        lock_cache(&parsed.validated).push((operation.clone(), result));
-        Ok(result)
     }
 }

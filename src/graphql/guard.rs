@@ -1,43 +1,63 @@
 //! The gate in front of every root field: GraphQL data needs a token; integrations read only
 //! with a `read` or `import` scope. Introspection stays open so the IDE can show the schema.
+//! The gate looks at the operation's root fields before anything runs.
 
-use std::sync::Arc;
+use std::collections::HashSet;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
-use async_graphql::{Pos, ServerResult, Value};
+use async_graphql::parser::Positioned;
+use async_graphql::parser::types::{ExecutableDocument, Field, OperationDefinition, OperationType, Selection};
+use async_graphql::{PathSegment, ServerError};
 
 use super::errors::{FORBIDDEN, UNAUTHENTICATED, coded};
-use super::support::Caller;
 use crate::auth::Viewer;
 
-pub struct RequireViewer;
-
-impl ExtensionFactory for RequireViewer {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequireViewer)
-    }
+/// The refusals for an operation the viewer may not run, one per root field refused; empty
+/// when it may run.
+pub fn refusals(
+    document: &ExecutableDocument,
+    operation: &Positioned<OperationDefinition>,
+    viewer: &Viewer,
+) -> Vec<ServerError> {
+    let refusal = match viewer {
+        Viewer::Anonymous => (UNAUTHENTICATED, "a bearer token is required"),
+        _ if operation.node.ty == OperationType::Query && !viewer.may_read() => {
+            (FORBIDDEN, "integrations read only with the read scope")
+        }
+        _ => return Vec::new(),
+    };
+    let mut fields = Vec::new();
+    root_fields(document, &operation.node.selection_set.node.items, &mut HashSet::new(), &mut fields);
+    fields
+        .into_iter()
+        .filter(|field| !field.node.name.node.starts_with("__"))
+        .map(|field| {
+            let mut error = coded(refusal.0, refusal.1).into_server_error(field.pos);
+            error.path = vec![PathSegment::Field(field.node.response_key().node.to_string())];
+            error
+        })
+        .collect()
 }
 
-#[async_trait::async_trait]
-impl Extension for RequireViewer {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let is_root = info.path_node.parent.is_none();
-        if is_root && !info.is_for_introspection && !info.name.starts_with("__") {
-            let viewer = ctx.data_opt::<Caller>().map_or(&Viewer::Anonymous, |c| &c.viewer);
-            if viewer == &Viewer::Anonymous {
-                return Err(coded(UNAUTHENTICATED, "a bearer token is required").into_server_error(Pos::default()));
+/// The fields of a root selection, through fragment spreads (each fragment once) and inline
+/// fragments, whatever their directives say.
+fn root_fields<'d>(
+    document: &'d ExecutableDocument,
+    items: &'d [Positioned<Selection>],
+    spread: &mut HashSet<&'d str>,
+    fields: &mut Vec<&'d Positioned<Field>>,
+) {
+    for item in items {
+        match &item.node {
+            Selection::Field(field) => fields.push(field),
+            Selection::InlineFragment(fragment) => {
+                root_fields(document, &fragment.node.selection_set.node.items, spread, fields)
             }
-            if info.parent_type == "Query" && !viewer.may_read() {
-                return Err(
-                    coded(FORBIDDEN, "integrations read only with the read scope").into_server_error(Pos::default())
-                );
+            Selection::FragmentSpread(spread_node) => {
+                let name = spread_node.node.fragment_name.node.as_str();
+                if let Some(fragment) = document.fragments.get(name).filter(|_| spread.insert(name)) {
+                    root_fields(document, &fragment.node.selection_set.node.items, spread, fields);
+                }
             }
         }
-        next.run(ctx, info).await
     }
 }

@@ -218,3 +218,44 @@ fn the_token_subcommand_prints_a_token_the_server_accepts() {
         lotsennetz::auth::Viewer::Lotse(lotsennetz::domain::Id::parse_field("sub", "anna").unwrap())
     );
 }
+
+#[tokio::test]
+async fn the_token_gate_holds_for_documents_run_before_and_for_fields_behind_fragments() {
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let reader = app.as_user(integration_token("read"));
+    let no_scope = app.as_user(integration_token(""));
+    let direct = r#"{ lotse(id: "anna") { name } }"#;
+    let spread = r#"query Q { ...Root } fragment Root on Query { ... on Query { lotse(id: "anna") { name } } }"#;
+    let named = r#"query Open { __typename } query Data { __typename lotse(id: "anna") { name } }"#;
+
+    for query in [direct, spread] {
+        // Run by a reader first, so that the document is parsed and validated already.
+        assert_eq!(reader.data(query, json!({})).await["lotse"]["name"], "Lotse anna", "{query}");
+        for _ in 0..2 {
+            let (status, body) = app.gql_as(None, query, json!({})).await;
+            assert_eq!(status, 200);
+            assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{query}: {body}");
+            assert_eq!(body["errors"][0]["path"], json!(["lotse"]), "{body}");
+            assert_eq!(body["data"], Value::Null, "{body}");
+            assert_eq!(no_scope.error_code(query, json!({})).await, "FORBIDDEN", "{query}");
+        }
+    }
+    let run = |operation: &'static str, token: Option<String>| {
+        let request = json!({ "query": named, "operationName": operation });
+        let client = &app.client;
+        let address = &app.address;
+        async move {
+            let mut builder = client.post(format!("{address}/graphql")).json(&request);
+            if let Some(token) = token {
+                builder = builder.bearer_auth(token);
+            }
+            builder.send().await.unwrap().json::<Value>().await.unwrap()
+        }
+    };
+    assert_eq!(run("Data", Some(app.token.clone())).await["data"]["lotse"]["name"], "Lotse anna");
+    assert_eq!(run("Open", None).await["data"]["__typename"], "Query");
+    let refused = run("Data", None).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+    assert_eq!(refused["data"], Value::Null);
+}

@@ -201,3 +201,42 @@ async fn rule_breaking_writes_are_refused_and_leave_no_trace() {
     rejected(&app, &answer_again, json!({}), "CONFLICT", "{ connectionRequests { edges { node { id status } } } }")
         .await;
 }
+
+#[tokio::test]
+async fn a_query_sent_again_is_checked_again_whatever_it_was_before() {
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let invalid = r#"{ lotse(id: "anna") { name shoeSize } }"#;
+    let with_variables = r#"query($id: ID!) { lotse(id: $id) { name } }"#;
+    let two = r#"query A { lotse(id: "anna") { name } } query B { lotse(id: "anna") { id } }"#;
+
+    for _ in 0..3 {
+        assert_eq!(app.error_code(invalid, json!({})).await, "BAD_USER_INPUT");
+        assert_eq!(app.data(with_variables, json!({ "id": "anna" })).await["lotse"]["name"], "Lotse anna");
+        assert_eq!(app.error_code(with_variables, json!({ "id": 5.5 })).await, "BAD_USER_INPUT");
+        assert_eq!(app.error_code(with_variables, json!({})).await, "BAD_USER_INPUT");
+        // Validation passed for one operation of a document says nothing of another name.
+        for (operation, answer) in
+            [(json!("A"), json!({ "name": "Lotse anna" })), (json!("B"), json!({ "id": "anna" }))]
+                .into_iter()
+                .chain([(json!("C"), Value::Null), (Value::Null, Value::Null)])
+        {
+            let body: Value = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .bearer_auth(&app.token)
+                .json(&json!({ "query": two, "operationName": operation }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if !answer.is_null() {
+                assert_eq!(body["data"]["lotse"], answer, "{operation}: {body}");
+            } else {
+                assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{operation}: {body}");
+            }
+        }
+    }
+}

@@ -64,13 +64,13 @@ async fn a_page_of_100_projects_with_nested_fields_costs_a_handful_of_store_call
     let store = Arc::new(Counted { inner: EmbeddedStore::open(dir.path()).unwrap(), calls: AtomicUsize::new(0) });
     let services = Services::new(store.clone());
     lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 7).await.unwrap();
-    let schema = lotsennetz::graphql::build_schema(Some(services.clone()));
+    let graphql = lotsennetz::graphql::Endpoint::new(services.clone());
     store.calls.store(0, Ordering::SeqCst);
 
     // Act
     let query = "{ projects(first: 100) { edges { node { id municipality { name district { name } } topics { name } members { lotse { name } } } } } }";
     let admin = lotsennetz::auth::Viewer::Admin { subject: "admin".into() };
-    let response = schema.execute(lotsennetz::graphql::prepare(query.into(), &services, admin)).await;
+    let response = graphql.execute(query.into(), admin).await;
 
     // Assert
     assert!(response.errors.is_empty(), "{:?}", response.errors);

@@ -768,6 +768,38 @@ mod tests {
     }
 
     #[test]
+    fn the_best_peers_are_the_same_whether_the_walk_may_stop_early_or_not() {
+        let mut graph = Graph::default();
+        for node in crate::demo::generate(crate::demo::Scale::BW, 11) {
+            graph.insert(node);
+        }
+        let numbers = &graph.index().lotsen;
+        let lotsen: Vec<Id> = (0..numbers.count() as u32).step_by(23).map(|n| numbers.id(n).clone()).collect();
+        let filters = [
+            PeerFilter::default(),
+            PeerFilter { max_distance_km: Some(60.0), ..Default::default() },
+            PeerFilter { population_min: Some(5_000), population_max: Some(50_000), ..Default::default() },
+        ];
+        let ranked = |query: &PeerQuery, first: usize| -> Vec<(String, f64)> {
+            let candidates = peers(&graph, query).unwrap();
+            rank_peers(candidates, first).into_iter().map(|r| (r.features.lotse.id.to_string(), r.score)).collect()
+        };
+        let mut compared = 0;
+        for lotse in &lotsen {
+            for filter in &filters {
+                let query = PeerQuery { lotse: lotse.clone(), filter: filter.clone(), limit: None };
+                let all = ranked(&query, usize::MAX);
+                for first in [1, 3, 10] {
+                    let best = ranked(&PeerQuery { limit: Some(first), ..query.clone() }, first);
+                    assert_eq!(best, all[..first.min(all.len())], "{lotse} {filter:?}, the best {first}");
+                    compared += best.len();
+                }
+            }
+        }
+        assert!(compared > 1_000, "most Lotsen have peers ({compared} compared)");
+    }
+
+    #[test]
     fn the_overlap_bound_from_topic_bits_is_never_below_the_overlap() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         // Up to 64 topics the bits are the topics; beyond, several topics share a bit.

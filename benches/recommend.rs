@@ -1,17 +1,21 @@
 //! `recommendPeers` and the other recommendations on the embedded store, at BW scale and
 //! (when run with `cargo bench`) at national scale; with `LOTSENNETZ_BENCH_NEO4J=1` also on
-//! the Neo4j store at BW scale (the server from the `LOTSENNETZ_NEO4J_*` variables, whose
-//! database is emptied first: `eval "$(scripts/neo4j.sh env)"`).
+//! the Neo4j store (the server from the `LOTSENNETZ_NEO4J_*` variables, whose database is
+//! emptied first: `eval "$(scripts/neo4j.sh env)"`), at the scales that
+//! `LOTSENNETZ_BENCH_NEO4J_SCALES` lists (comma-separated, default `bw`; `bw,de` or `de` adds
+//! the national network, loaded in transactions of 20,000 nodes).
 //!
 //! Run: `cargo bench --bench recommend`. Besides criterion's estimates it prints, per question,
-//! the median, 99th percentile and slowest of 2,000 calls for different ids. Under
-//! `cargo test` each benchmark runs once at BW scale.
+//! the median, 99th percentile and slowest of 2,000 calls for different ids. A question on
+//! Neo4j at national scale takes up to seconds: there criterion takes 10 samples (one call
+//! each for a call over half a second), and the percentiles are of
+//! `LOTSENNETZ_BENCH_NEO4J_DE_CALLS` calls (default 200) per question. Under `cargo test` each benchmark runs once at BW scale.
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion, SamplingMode};
 use lotsennetz::config::{Neo4jConfig, Secret};
 use lotsennetz::demo::{self, Scale};
 use lotsennetz::domain::{Id, Node};
@@ -28,14 +32,24 @@ struct Network {
     experts: Vec<Id>,
 }
 
-fn network(runtime: &tokio::runtime::Runtime, store: Arc<dyn GraphStore>, scale: Scale) -> Network {
+/// Nodes per transaction when the network is loaded into Neo4j: the national network does not
+/// fit into the transaction memory of a server with a small heap.
+const NEO4J_BATCH: usize = 20_000;
+
+/// The demo network of `scale` written into `store`, `batch` nodes per transaction.
+fn network(runtime: &tokio::runtime::Runtime, store: Arc<dyn GraphStore>, scale: Scale, batch: usize) -> Network {
     let services = Services::new(store);
     let nodes = demo::generate(scale, 42);
     let ids = |f: fn(&Node) -> bool| nodes.iter().filter(|n| f(n)).map(|n| n.id().clone()).collect::<Vec<_>>();
     let lotsen = ids(|n| matches!(n, Node::Lotse(_)));
     let projects = ids(|n| matches!(n, Node::Project(_)));
     let experts = ids(|n| matches!(n, Node::Expert(_)));
-    runtime.block_on(lotsennetz::app::create_nodes(&services, nodes)).expect("demo loads");
+    // In dependency order, so every batch refers only to itself and the batches before it.
+    let mut nodes = nodes.into_iter().peekable();
+    while nodes.peek().is_some() {
+        let part: Vec<Node> = nodes.by_ref().take(batch).collect();
+        runtime.block_on(lotsennetz::app::create_nodes(&services, part)).expect("demo loads");
+    }
     Network { services, lotsen, projects, experts }
 }
 
@@ -56,6 +70,41 @@ fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
     })
 }
 
+type Open<'r> = Box<dyn Fn() -> Arc<dyn GraphStore> + 'r>;
+
+/// One backend at one scale: how its store is opened and loaded, and how many calls per
+/// question the percentiles take.
+struct Run<'r> {
+    backend: &'static str,
+    name: &'static str,
+    scale: Scale,
+    open: Open<'r>,
+    batch: usize,
+    calls: usize,
+}
+
+/// The scales `LOTSENNETZ_BENCH_NEO4J_SCALES` lists for the Neo4j store, `bw` by default.
+fn neo4j_scales() -> Vec<(&'static str, Scale)> {
+    let list = std::env::var("LOTSENNETZ_BENCH_NEO4J_SCALES").unwrap_or_else(|_| "bw".into());
+    list.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| match name.to_ascii_lowercase().as_str() {
+            "bw" => ("bw", Scale::BW),
+            "de" => ("de", Scale::DE),
+            _ => panic!("LOTSENNETZ_BENCH_NEO4J_SCALES: unknown scale {name:?} (bw, de)"),
+        })
+        .collect()
+}
+
+/// A positive count from the environment variable `name`, else `default`.
+fn env_count(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(value) => value.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| panic!("{name}: not a count: {value:?}")),
+        Err(_) => default,
+    }
+}
+
 /// Ids to cycle through, spread over the whole list.
 fn sample(ids: &[Id], n: usize) -> Vec<Id> {
     let step = (ids.len() / n).max(1);
@@ -65,23 +114,37 @@ fn sample(ids: &[Id], n: usize) -> Vec<Id> {
 fn bench_recommendations(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let full_run = std::env::args().any(|a| a == "--bench");
-    let scales: &[(&str, Scale)] =
+    let scales: &[(&'static str, Scale)] =
         if full_run { &[("bw", Scale::BW), ("de", Scale::DE)] } else { &[("bw", Scale::BW)] };
     let admin = lotsennetz::auth::Viewer::Admin { subject: "benchmark".into() };
     let dir = tempfile::tempdir().expect("temp dir");
-    type Open<'r> = Box<dyn Fn() -> Arc<dyn GraphStore> + 'r>;
-    let mut runs: Vec<(&str, &str, Scale, Open)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     for (name, scale) in scales {
         let path = dir.path().join(name);
         let open = move || Arc::new(EmbeddedStore::open(&path).expect("store opens")) as Arc<dyn GraphStore>;
-        runs.push(("embedded", name, *scale, Box::new(open)));
+        let calls = if full_run { 2_000 } else { 20 };
+        runs.push(Run { backend: "embedded", name, scale: *scale, open: Box::new(open), batch: usize::MAX, calls });
     }
     if std::env::var("LOTSENNETZ_BENCH_NEO4J").is_ok_and(|v| v == "1") {
-        runs.push(("neo4j", "bw", Scale::BW, Box::new(|| empty_neo4j(&runtime))));
+        for (name, scale) in neo4j_scales().into_iter().filter(|(name, _)| full_run || *name == "bw") {
+            let calls = match (full_run, name) {
+                (false, _) => 20,
+                (true, "bw") => 2_000,
+                (true, _) => env_count("LOTSENNETZ_BENCH_NEO4J_DE_CALLS", 200),
+            };
+            let open = Box::new(|| empty_neo4j(&runtime));
+            runs.push(Run { backend: "neo4j", name, scale, open, batch: NEO4J_BATCH, calls });
+        }
     }
-    for (backend, name, scale, open) in runs {
-        let network = network(&runtime, open(), scale);
+    for Run { backend, name, scale, open, batch, calls } in runs {
+        let network = network(&runtime, open(), scale, batch);
         let mut group = c.benchmark_group(backend);
+        if backend == "neo4j" && name != "bw" {
+            // Seconds per call: ten samples of as many calls as fill criterion's 5 seconds
+            // (one for a call over half a second), not its default of 100 samples of 1 to
+            // 100 calls, 5,050 calls at the least.
+            group.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_secs(1));
+        }
         let lotsen = sample(&network.lotsen, 256);
         let projects = sample(&network.projects, 256);
         let experts = sample(&network.experts, 32);
@@ -118,7 +181,6 @@ fn bench_recommendations(c: &mut Criterion) {
             })
         });
         group.finish();
-        let calls = if full_run { 2_000 } else { 20 };
         percentiles(&runtime, &network, &format!("{backend}/{name}"), calls);
     }
 }

@@ -2,6 +2,6 @@
 // except WORKS_ON, which belongs to the project it points at.
 UNWIND $ids AS id
 MATCH (n:Node {id: id})-[r]-()
-USING INDEX n:Node(id)
+USING INDEX SEEK n:Node(id)
 WHERE (startNode(r) = n AND type(r) <> 'WORKS_ON') OR (endNode(r) = n AND type(r) = 'WORKS_ON')
 DELETE r

@@ -1,8 +1,8 @@
 // Creates relationships between stored nodes; ordered lists keep their position in `idx`.
 UNWIND $edges AS edge
 MATCH (a:Node {id: edge.from})
-USING INDEX a:Node(id)
+USING INDEX SEEK a:Node(id)
 MATCH (b:Node {id: edge.to})
-USING INDEX b:Node(id)
+USING INDEX SEEK b:Node(id)
 CREATE (a)-[r:$(edge.type)]->(b)
 SET r = edge.properties

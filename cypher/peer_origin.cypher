@@ -1,7 +1,7 @@
 // The Lotse asking for peers: home municipality, projects with their topics, competences and
 // accepted contacts.
 MATCH (me:Lotse {id: $lotse})
-USING INDEX me:Lotse(id)
+USING INDEX SEEK me:Lotse(id)
 OPTIONAL MATCH (me)-[:WORKS_FOR]->(home:Municipality)
 RETURN home.id AS home,
        home.population AS population,

@@ -3,7 +3,7 @@
 // (topics of their projects and their competences) and the titles of their projects.
 UNWIND $ids AS id
 MATCH (peer:Lotse {id: id})-[:WORKS_FOR]->(place:Municipality)
-USING INDEX peer:Lotse(id)
+USING INDEX SEEK peer:Lotse(id)
 WHERE peer.visibility = 'NETWORK'
   AND place.id <> $home
   AND ($within IS NULL

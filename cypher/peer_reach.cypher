@@ -5,7 +5,7 @@
 // them (reaching that collaborator's other collaborators). Each walk starts at the Lotse:
 // pattern comprehensions expand from bound nodes, so no step scans a whole label or index.
 MATCH (me:Lotse {id: $lotse})
-USING INDEX me:Lotse(id)
+USING INDEX SEEK me:Lotse(id)
 MATCH (me)-[:WORKS_ON]->(:Project)-[:ABOUT]->(:Topic)<-[:ABOUT]-(theirs:Project)
 WHERE NOT (me)-[:WORKS_ON]->(theirs)
 WITH DISTINCT me, theirs
@@ -14,7 +14,7 @@ RETURN 'project' AS via, theirs.id AS through, null AS name,
        [(theirs)<-[:WORKS_ON]-(peer:Lotse) WHERE peer <> me | peer.id] AS peers
 UNION ALL
 MATCH (me:Lotse {id: $lotse})
-USING INDEX me:Lotse(id)
+USING INDEX SEEK me:Lotse(id)
 WITH DISTINCT [(me)<-[:REQUEST_FROM|REQUEST_TO]-(r:ConnectionRequest)-[:REQUEST_FROM|REQUEST_TO]->(c:Lotse)
                WHERE r.status = 'ACCEPTED' | c] AS contacts
 UNWIND contacts AS contact
@@ -24,7 +24,7 @@ RETURN 'contact' AS via, contact.id AS through, contact.name AS name, [] AS topi
          WHERE r.status = 'ACCEPTED' | peer.id] AS peers
 UNION ALL
 MATCH (me:Lotse {id: $lotse})
-USING INDEX me:Lotse(id)
+USING INDEX SEEK me:Lotse(id)
 MATCH (me)-[:WORKS_ON]->(:Project)<-[:WORKS_ON]-(collaborator:Lotse)
 WHERE collaborator <> me
 WITH DISTINCT collaborator

@@ -76,7 +76,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 cargo build --release --locked -q
-bin=target/release/lotsennetz
+# The binary just built, also when CARGO_TARGET_DIR puts it outside the checkout.
+bin=${CARGO_TARGET_DIR:-target}/release/lotsennetz
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123
 export LOTSENNETZ_LOG=warn
 

@@ -241,21 +241,11 @@ async fn the_token_gate_holds_for_documents_run_before_and_for_fields_behind_fra
             assert_eq!(no_scope.error_code(query, json!({})).await, "FORBIDDEN", "{query}");
         }
     }
-    let run = |operation: &'static str, token: Option<String>| {
-        let request = json!({ "query": named, "operationName": operation });
-        let client = &app.client;
-        let address = &app.address;
-        async move {
-            let mut builder = client.post(format!("{address}/graphql")).json(&request);
-            if let Some(token) = token {
-                builder = builder.bearer_auth(token);
-            }
-            builder.send().await.unwrap().json::<Value>().await.unwrap()
-        }
-    };
-    assert_eq!(run("Data", Some(app.token.clone())).await["data"]["lotse"]["name"], "Lotse anna");
-    assert_eq!(run("Open", None).await["data"]["__typename"], "Query");
-    let refused = run("Data", None).await;
+    let body = |operation: &str| json!({ "query": named, "operationName": operation });
+    let allowed = app.post_as(Some(&app.token), body("Data")).await.1;
+    assert_eq!(allowed["data"]["lotse"]["name"], "Lotse anna");
+    assert_eq!(app.post_as(None, body("Open")).await.1["data"]["__typename"], "Query");
+    let refused = app.post_as(None, body("Data")).await.1;
     assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
     assert_eq!(refused["data"], Value::Null);
 }

@@ -86,10 +86,13 @@ impl TestApp {
 
     /// Posts a GraphQL request with the given bearer token (or none); returns status and body.
     pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-        let mut request = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }));
+        self.post_as(token, json!({ "query": query, "variables": variables })).await
+    }
+
+    /// Posts a whole GraphQL request body (e.g. with an `operationName`) with the given bearer
+    /// token (or none); returns status and body.
+    pub async fn post_as(&self, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

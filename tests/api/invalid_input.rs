@@ -221,17 +221,7 @@ async fn a_query_sent_again_is_checked_again_whatever_it_was_before() {
                 .into_iter()
                 .chain([(json!("C"), Value::Null), (Value::Null, Value::Null)])
         {
-            let body: Value = app
-                .client
-                .post(format!("{}/graphql", app.address))
-                .bearer_auth(&app.token)
-                .json(&json!({ "query": two, "operationName": operation }))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let (_, body) = app.post_as(Some(&app.token), json!({ "query": two, "operationName": operation })).await;
             if !answer.is_null() {
                 assert_eq!(body["data"]["lotse"], answer, "{operation}: {body}");
             } else {

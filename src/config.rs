@@ -153,6 +153,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How bearer tokens are checked.
     pub auth: crate::auth::AuthArgs,
+    /// What one GraphQL request may ask for.
+    pub limits: crate::graphql::Limits,
 }
 
 impl Config {
@@ -166,6 +168,7 @@ impl Config {
             demo: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             auth: crate::auth::AuthArgs::with_secret(secret),
+            limits: crate::graphql::Limits::default(),
         }
     }
 }

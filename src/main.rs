@@ -205,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
                 demo: args.demo.then_some((args.demo_args.scale, args.demo_args.seed)),
                 max_body_bytes: args.max_body_bytes,
                 auth: args.auth,
+                limits: Default::default(),
             };
             let app = Application::build(config).await.context("starting the service")?;
             if demo {

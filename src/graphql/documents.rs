@@ -1,14 +1,19 @@
 //! Parsed documents kept across requests, and which of their operations passed validation.
 //! Clients send the same operations again and again; parsing one (a PEG parser) and
 //! validating it cost more than running a cheap query, and both depend only on the query
-//! text, the operation chosen, the variables and the schema.
+//! text, the operation chosen, the variables and the schema. Only documents within the
+//! limits are parsed and kept: the text is scanned before the parser sees it.
 
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 use async_graphql::parser::{Positioned, parse_query};
+use async_graphql::{ErrorExtensions, ServerError};
 use lru::LruCache;
 
+use super::cost;
+use super::errors::GRAPHQL_PARSE_FAILED;
+use super::limits::{self, Limits};
 use crate::sync::lock_cache;
 
 /// Most query text the cache holds, in bytes; the parsed documents take a few times that.
@@ -69,17 +74,25 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// The parsed document of a query text, from the cache or parsed now; `None` when it does
-    /// not parse (the executor parses it again and reports the syntax error).
-    pub fn parsed(&self, query: &str) -> Option<Arc<Parsed>> {
+    /// The parsed document of a query text, from the cache or parsed now; the error when the
+    /// text exceeds a limit or does not parse.
+    pub fn parsed(&self, query: &str, limits: &Limits) -> Result<Arc<Parsed>, ServerError> {
         if let Some(parsed) = lock_cache(&self.0).entries.get(query) {
-            return Some(parsed.clone());
+            return Ok(parsed.clone());
         }
-        let parsed = Arc::new(Parsed { document: parse_query(query).ok()?, validated: Mutex::new(Vec::new()) });
+        limits::scan(query, limits).map_err(limits::Refusal::into_server_error)?;
+        let document = parse_query(query).map_err(|error| {
+            let error: ServerError = error.into();
+            async_graphql::Error::new(error.message)
+                .extend_with(|_, e| e.set("code", GRAPHQL_PARSE_FAILED))
+                .into_server_error(error.locations.first().copied().unwrap_or_default())
+        })?;
+        cost::check_document(&document, limits).map_err(limits::Refusal::into_server_error)?;
+        let parsed = Arc::new(Parsed { document, validated: Mutex::new(Vec::new()) });
         if query.len() <= MAX_QUERY_BYTES {
             lock_cache(&self.0).insert(query, parsed.clone());
         }
-        Some(parsed)
+        Ok(parsed)
     }
 }
 

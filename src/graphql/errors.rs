@@ -11,7 +11,22 @@
 //! | `INTERNAL` | anything else; the details are logged, the client sees only a generic message |
 //!
 //! | `UNAUTHENTICATED` | no token, or a token that fails verification (HTTP 401) |
-//! | `FORBIDDEN` | the caller's role or relation to the data does not allow the operation |
+//! | `FORBIDDEN` | the caller's role or relation to the data does not allow the operation (HTTP 403 when it refuses the whole operation) |
+//!
+//! Errors of the request itself come without `data` and with a 4xx status:
+//!
+//! | code | when |
+//! |---|---|
+//! | `GRAPHQL_PARSE_FAILED` | the query is not valid GraphQL syntax |
+//! | `GRAPHQL_VALIDATION_FAILED` | the query does not fit the schema, or exceeds a limit (`extensions.limit` names it) |
+//! | `OPERATION_RESOLUTION_FAILURE` | the operation name is unknown, or missing where the document has several |
+//! | `BAD_REQUEST` | the HTTP request is not a GraphQL request (body, parameters, media type) |
+//! | `TIMEOUT` | the query ran longer than its time limit and was cancelled (HTTP 504) |
+//!
+//! Resolver errors without a code are failures of the service: they are logged and reported as
+//! `INTERNAL`; only argument values the schema could not read are the caller's
+//! (`BAD_USER_INPUT`). `TOO_MANY_ERRORS` closes an error list cut at its limit, and
+//! `RESPONSE_TOO_LARGE` replaces a response whose body would exceed its limit.
 //! A failed mutation writes nothing: stores apply a mutation's changes all or nothing.
 
 use async_graphql::{Error, ErrorExtensions};
@@ -27,6 +42,13 @@ pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 pub const INTERNAL: &str = "INTERNAL";
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
+pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+pub const OPERATION_RESOLUTION_FAILURE: &str = "OPERATION_RESOLUTION_FAILURE";
+pub const BAD_REQUEST: &str = "BAD_REQUEST";
+pub const TIMEOUT: &str = "TIMEOUT";
+pub const TOO_MANY_ERRORS: &str = "TOO_MANY_ERRORS";
+pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
 
 /// An error with a code, for messages raised in the API layer itself.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {

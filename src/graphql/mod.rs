@@ -1,21 +1,28 @@
 //! The GraphQL schema; knows nothing about HTTP.
 
+mod cost;
 mod documents;
 pub mod errors;
 mod guard;
+pub mod limits;
 mod objects;
+mod response;
 mod support;
+mod types;
 
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::OperationType;
-use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ValidationMode};
+use async_graphql::parser::types::{OperationDefinition, OperationType};
+use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ServerError, ValidationMode};
 
 use crate::auth::Viewer;
 use crate::service::Services;
 use documents::DocumentCache;
+use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
+pub use limits::Limits;
 use objects::{account, connections, geography, people, projects, recommendations, topics, transfer};
+use types::TypeIndex;
 
 /// Every query, by area.
 #[derive(MergedObject, Default)]
@@ -43,18 +50,12 @@ pub struct Mutation(
 
 pub type LotsennetzSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest selection accepted; the deepest useful query nests about eight levels.
-pub const MAX_DEPTH: usize = 12;
-/// Most fields (with list fields counted once per page size) one request may select.
-pub const MAX_COMPLEXITY: usize = 50_000;
-pub const MAX_DIRECTIVES: usize = 10;
-
 /// A schema with the limits every request gets; without services it can still print its SDL.
-fn build_schema(services: Option<Services>, validation: ValidationMode) -> LotsennetzSchema {
+/// Cost, aliases, directives and fragment expansion are checked before the schema sees a
+/// request (see `cost`); the schema keeps its own depth check.
+fn build_schema(services: Option<Services>, validation: ValidationMode, limits: &Limits) -> LotsennetzSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_directives(MAX_DIRECTIVES)
+        .limit_depth(limits.max_depth)
         .validation_mode(validation);
     if let Some(services) = services {
         builder = builder.data(services);
@@ -64,78 +65,161 @@ fn build_schema(services: Option<Services>, validation: ValidationMode) -> Lotse
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, ValidationMode::Strict).sdl()
+    build_schema(None, ValidationMode::Strict, &Limits::default()).sdl()
+}
+
+/// Why a request was refused as a whole, before or instead of running: its response carries
+/// no `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The document does not parse, does not validate, exceeds a limit, or names no operation.
+    Invalid,
+    /// No token, and the operation selects data.
+    Unauthenticated,
+    /// The caller may not run the operation.
+    Forbidden,
+    /// The query ran longer than its time limit and was cancelled.
+    TimedOut,
+}
+
+/// The outcome of one request.
+pub struct Answer {
+    pub response: Response,
+    /// Set when the request was refused as a whole; the response then has no data.
+    pub refused: Option<Refused>,
+}
+
+impl Answer {
+    fn refused(why: Refused, errors: Vec<ServerError>) -> Self {
+        Self { response: Response::from_errors(errors), refused: Some(why) }
+    }
 }
 
 /// Where GraphQL requests are run: the schema, and the documents of earlier requests.
 ///
-/// The schema has no async-graphql extensions, so that no field passes an extension chain:
-/// the document cache and the token gate work before the executor starts. A request without
+/// Every request passes, in this order: the scan of its text and the document limits (before
+/// parsing and caching, see `documents`), the choice of its operation, the operation's field
+/// and cost limits, and the token gate; only then does the executor start. The schema has no
+/// async-graphql extensions, so that no field passes an extension chain. A request without
 /// variables whose operation already passed every validation rule runs on a twin of the
-/// schema that checks only what guards execution (limits, fragment cycles).
+/// schema that checks only what guards execution (limits, fragment cycles). The response is
+/// then made spec-exact (`response`).
 #[derive(Clone)]
 pub struct Endpoint {
     services: Services,
     strict: LotsennetzSchema,
     validated: LotsennetzSchema,
     documents: Arc<DocumentCache>,
+    types: Arc<TypeIndex>,
+    limits: Arc<Limits>,
 }
 
 impl Endpoint {
-    pub fn new(services: Services) -> Self {
+    pub fn new(services: Services, limits: Limits) -> Self {
+        let strict = build_schema(Some(services.clone()), ValidationMode::Strict, &limits);
         Self {
-            strict: build_schema(Some(services.clone()), ValidationMode::Strict),
-            validated: build_schema(Some(services.clone()), ValidationMode::Fast),
+            types: Arc::new(TypeIndex::from_sdl(&strict.sdl())),
+            validated: build_schema(Some(services.clone()), ValidationMode::Fast, &limits),
+            strict,
             services,
             documents: Arc::default(),
+            limits: Arc::new(limits),
         }
     }
 
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Whether the operation a request selects is a mutation; requests that do not parse or
-    /// select no operation are left to the executor, which reports why.
+    /// select no operation are left to `execute`, which reports why.
     pub fn is_mutation(&self, request: &Request) -> bool {
-        let parsed = self.documents.parsed(&request.query);
+        let parsed = self.documents.parsed(&request.query, &self.limits).ok();
         let operation = parsed.as_deref().and_then(|p| p.operation(request.operation_name.as_deref()));
         operation.is_some_and(|o| o.node.ty == OperationType::Mutation)
     }
 
-    /// Runs a request for a viewer. Errors raised before any resolver ran (syntax,
-    /// validation, argument types) are the caller's and get the code `BAD_USER_INPUT`;
-    /// refusals and resolver errors carry theirs.
-    pub async fn execute(&self, mut request: Request, viewer: Viewer) -> Response {
+    /// Runs a request for a viewer.
+    pub async fn execute(&self, mut request: Request, viewer: Viewer) -> Answer {
         let operation_name = request.operation_name.clone();
-        let parsed = self.documents.parsed(&request.query);
+        let parsed = match self.documents.parsed(&request.query, &self.limits) {
+            Ok(parsed) => parsed,
+            Err(error) => return Answer::refused(Refused::Invalid, vec![error]),
+        };
+        let Some(operation) = parsed.operation(operation_name.as_deref()) else {
+            let message = match &operation_name {
+                Some(name) => format!("the document has no operation named `{name}`"),
+                None => "the document has several operations: name the one to run in `operationName`".to_owned(),
+            };
+            let error = errors::coded(OPERATION_RESOLUTION_FAILURE, message).into_server_error(Default::default());
+            return Answer::refused(Refused::Invalid, vec![error]);
+        };
+        if let Err(refusal) =
+            cost::check_operation(&parsed.document, &operation.node, &request.variables, &self.types, &self.limits)
+        {
+            return Answer::refused(Refused::Invalid, vec![refusal.into_server_error()]);
+        }
+        if let Some(error) = missing_variable(&operation.node, &request.variables) {
+            return Answer::refused(Refused::Invalid, vec![error]);
+        }
+        let refusals = guard::refusals(&parsed.document, operation, &viewer);
+        if !refusals.is_empty() {
+            let forbidden = refusals.iter().any(|e| has_code(e, FORBIDDEN));
+            return Answer::refused(if forbidden { Refused::Forbidden } else { Refused::Unauthenticated }, refusals);
+        }
+        let is_query = operation.node.ty == OperationType::Query;
+        let root = if is_query { self.types.query.as_str() } else { self.types.mutation.as_str() };
+        request.set_parsed_query(parsed.document.clone());
         let mut schema = &self.strict;
-        let mut remember = None;
-        if let Some(parsed) = parsed {
-            if let Some(operation) = parsed.operation(operation_name.as_deref()) {
-                let refusals = guard::refusals(&parsed.document, operation, &viewer);
-                if !refusals.is_empty() {
-                    return Response::from_errors(refusals);
-                }
-            }
-            request.set_parsed_query(parsed.document.clone());
-            if request.variables.is_empty() {
-                if parsed.validated(operation_name.as_deref()) {
-                    schema = &self.validated;
-                } else {
-                    remember = Some(parsed);
-                }
+        let mut remember = false;
+        if request.variables.is_empty() {
+            if parsed.validated(operation_name.as_deref()) {
+                schema = &self.validated;
+            } else {
+                remember = true;
             }
         }
-        let mut response = schema.execute(self.prepare(request, viewer)).await;
-        // Errors raised before execution (parsing, validation, limits, the operation's name)
-        // have no path; resolver errors have one.
-        if let Some(parsed) = remember.filter(|_| response.errors.iter().all(|e| !e.path.is_empty())) {
+        let running = schema.execute(self.prepare(request, viewer));
+        // Writes are bounded by the store's own timeouts: cancelling one halfway would leave
+        // its outcome unknown to the client.
+        let mut response = if is_query {
+            match tokio::time::timeout(self.limits.timeout, running).await {
+                Ok(response) => response,
+                Err(_) => {
+                    let message =
+                        format!("the query ran longer than {} s and was cancelled", self.limits.timeout.as_secs_f64());
+                    let error = errors::coded(TIMEOUT, message).into_server_error(Default::default());
+                    return Answer::refused(Refused::TimedOut, vec![error]);
+                }
+            }
+        } else {
+            running.await
+        };
+        // Errors raised before execution (validation, the depth limit) have no path and
+        // leave no data; resolver errors have a path.
+        if response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && response.errors.iter().all(|e| e.path.is_empty())
+        {
+            for error in &mut response.errors {
+                let code = if is_argument_error(error) { errors::BAD_USER_INPUT } else { GRAPHQL_VALIDATION_FAILED };
+                set_code_if_missing(error, code);
+            }
+            return Answer { response, refused: Some(Refused::Invalid) };
+        }
+        if remember {
             parsed.mark_validated(operation_name.as_deref());
         }
+        response::Shaper { document: &parsed.document, types: &self.types }.shape(
+            &mut response,
+            root,
+            &operation.node.selection_set.node,
+        );
         for error in &mut response.errors {
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            if extensions.get("code").is_none() {
-                extensions.set("code", errors::BAD_USER_INPUT);
-            }
+            code_resolver_error(error);
         }
-        response
+        cap_errors(&mut response.errors, self.limits.max_errors);
+        Answer { response, refused: None }
     }
 
     /// Adds what every request needs of its own: the caller, and fresh DataLoaders (their
@@ -145,5 +229,64 @@ impl Endpoint {
             .data(support::Caller::new(viewer))
             .data(DataLoader::new(support::NodeLoader(self.services.clone()), tokio::spawn))
             .data(DataLoader::new(support::IncomingLoader(self.services.clone()), tokio::spawn))
+    }
+}
+
+/// The error for the first variable that the operation requires and the request leaves out
+/// or sets to null: the request cannot run at all, as variable coercion demands.
+fn missing_variable(operation: &OperationDefinition, variables: &async_graphql::Variables) -> Option<ServerError> {
+    operation.variable_definitions.iter().find_map(|definition| {
+        let definition = &definition.node;
+        let name = &definition.name.node;
+        let given = variables.get(name).is_some_and(|v| *v != async_graphql::Value::Null);
+        let required = !definition.var_type.node.nullable && definition.default_value.is_none();
+        (required && !given).then(|| {
+            let message = format!("variable `${name}` of type `{}` is required", definition.var_type.node);
+            errors::bad_input(name, message).into_server_error(definition.name.pos)
+        })
+    })
+}
+
+fn has_code(error: &ServerError, code: &str) -> bool {
+    let found = error.extensions.as_ref().and_then(|e| e.get("code"));
+    matches!(found, Some(async_graphql::Value::String(c)) if c == code)
+}
+
+fn set_code_if_missing(error: &mut ServerError, code: &str) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+}
+
+/// Gives a resolver error without a code its code: an argument value the schema could not
+/// read is the caller's; anything else is a failure of the service, logged and reported
+/// without its details.
+fn code_resolver_error(error: &mut ServerError) {
+    if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
+        return;
+    }
+    if is_argument_error(error) {
+        set_code_if_missing(error, errors::BAD_USER_INPUT);
+        return;
+    }
+    tracing::error!(message = %error.message, path = ?error.path, "resolver failed without an error code");
+    error.message = "internal error".to_owned();
+    set_code_if_missing(error, INTERNAL);
+}
+
+/// Whether an error is async-graphql's for an argument value (given literally or by a
+/// variable) that does not fit the argument's type: the caller's input, not the document's.
+fn is_argument_error(error: &ServerError) -> bool {
+    error.message.starts_with("Failed to parse") || error.message.starts_with("Invalid value for argument")
+}
+
+/// Keeps the first `max` errors and says how many more there were.
+fn cap_errors(errors: &mut Vec<ServerError>, max: usize) {
+    if errors.len() > max {
+        let omitted = errors.len() - max;
+        errors.truncate(max);
+        let message = format!("{omitted} further errors omitted");
+        errors.push(errors::coded(TOO_MANY_ERRORS, message).into_server_error(Default::default()));
     }
 }

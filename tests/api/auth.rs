@@ -52,9 +52,9 @@ async fn anonymous_callers_get_health_and_the_ide_but_no_data() {
     let health = app.client.get(format!("{}/health", app.address)).send().await.unwrap();
     let ide = app.client.get(format!("{}/graphql", app.address)).send().await.unwrap();
 
-    assert_eq!(status, 200);
+    assert_eq!(status, 401);
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-    assert_eq!(body["data"], Value::Null);
+    assert!(body.get("data").is_none(), "a refused request has no data: {body}");
     assert_eq!(write["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
     assert_eq!(app.data(r#"{ project(id: "p-emil") { id } }"#, json!({})).await["project"]["id"], "p-emil");
     assert_eq!(introspection["data"]["__schema"]["queryType"]["name"], "Query");
@@ -234,10 +234,10 @@ async fn the_token_gate_holds_for_documents_run_before_and_for_fields_behind_fra
         assert_eq!(reader.data(query, json!({})).await["lotse"]["name"], "Lotse anna", "{query}");
         for _ in 0..2 {
             let (status, body) = app.gql_as(None, query, json!({})).await;
-            assert_eq!(status, 200);
+            assert_eq!(status, 401);
             assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{query}: {body}");
             assert_eq!(body["errors"][0]["path"], json!(["lotse"]), "{body}");
-            assert_eq!(body["data"], Value::Null, "{body}");
+            assert!(body.get("data").is_none(), "{body}");
             assert_eq!(no_scope.error_code(query, json!({})).await, "FORBIDDEN", "{query}");
         }
     }

@@ -71,7 +71,7 @@ async fn responses_use_the_graphql_response_media_type_when_asked() {
         .unwrap();
 
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "application/graphql-response+json");
+    assert_eq!(response.headers()["content-type"], "application/graphql-response+json; charset=utf-8");
 }
 
 #[tokio::test]

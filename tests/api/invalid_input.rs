@@ -211,7 +211,7 @@ async fn a_query_sent_again_is_checked_again_whatever_it_was_before() {
     let two = r#"query A { lotse(id: "anna") { name } } query B { lotse(id: "anna") { id } }"#;
 
     for _ in 0..3 {
-        assert_eq!(app.error_code(invalid, json!({})).await, "BAD_USER_INPUT");
+        assert_eq!(app.error_code(invalid, json!({})).await, "GRAPHQL_VALIDATION_FAILED");
         assert_eq!(app.data(with_variables, json!({ "id": "anna" })).await["lotse"]["name"], "Lotse anna");
         assert_eq!(app.error_code(with_variables, json!({ "id": 5.5 })).await, "BAD_USER_INPUT");
         assert_eq!(app.error_code(with_variables, json!({})).await, "BAD_USER_INPUT");
@@ -225,7 +225,10 @@ async fn a_query_sent_again_is_checked_again_whatever_it_was_before() {
             if !answer.is_null() {
                 assert_eq!(body["data"]["lotse"], answer, "{operation}: {body}");
             } else {
-                assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{operation}: {body}");
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "OPERATION_RESOLUTION_FAILURE",
+                    "{operation}: {body}"
+                );
             }
         }
     }

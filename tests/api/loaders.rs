@@ -64,13 +64,13 @@ async fn a_page_of_100_projects_with_nested_fields_costs_a_handful_of_store_call
     let store = Arc::new(Counted { inner: EmbeddedStore::open(dir.path()).unwrap(), calls: AtomicUsize::new(0) });
     let services = Services::new(store.clone());
     lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 7).await.unwrap();
-    let graphql = lotsennetz::graphql::Endpoint::new(services.clone());
+    let graphql = lotsennetz::graphql::Endpoint::new(services.clone(), Default::default());
     store.calls.store(0, Ordering::SeqCst);
 
     // Act
     let query = "{ projects(first: 100) { edges { node { id municipality { name district { name } } topics { name } members { lotse { name } } } } } }";
     let admin = lotsennetz::auth::Viewer::Admin { subject: "admin".into() };
-    let response = graphql.execute(query.into(), admin).await;
+    let response = graphql.execute(query.into(), admin).await.response;
 
     // Assert
     assert!(response.errors.is_empty(), "{:?}", response.errors);

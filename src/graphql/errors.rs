@@ -29,7 +29,7 @@
 //! `RESPONSE_TOO_LARGE` replaces a response whose body would exceed its limit.
 //! A failed mutation writes nothing: stores apply a mutation's changes all or nothing.
 
-use async_graphql::{Error, ErrorExtensions};
+use async_graphql::{Error, ErrorExtensions, ServerError};
 
 use crate::domain::DomainError;
 use crate::service::ServiceError;
@@ -53,6 +53,13 @@ pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
 /// An error with a code, for messages raised in the API layer itself.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
     Error::new(message).extend_with(|_, e| e.set("code", code))
+}
+
+/// An error of the request as a whole: a code, a message, and no location in the document.
+pub fn request_error(code: &'static str, message: impl Into<String>) -> ServerError {
+    let mut error = coded(code, message).into_server_error(Default::default());
+    error.locations.clear();
+    error
 }
 
 /// A `BAD_USER_INPUT` error naming the offending field.

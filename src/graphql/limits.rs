@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use async_graphql::{ErrorExtensions, ServerError};
+use async_graphql::ServerError;
 
-use super::errors::GRAPHQL_VALIDATION_FAILED;
+use super::errors::{GRAPHQL_VALIDATION_FAILED, request_error};
 
 /// What one request may ask for. The defaults let every query of the README and of typical
 /// clients (including GraphiQL's introspection) through, and refuse what would make the
@@ -76,15 +76,12 @@ impl Refusal {
 
     pub fn into_server_error(self) -> ServerError {
         let Self { limit, allowed, found } = self;
-        async_graphql::Error::new(format!(
-            "the query exceeds the limit `{limit}`: {found} where at most {allowed} is allowed"
-        ))
-        .extend_with(|_, e| {
-            e.set("code", GRAPHQL_VALIDATION_FAILED);
-            e.set("limit", limit);
-            e.set("allowed", allowed);
-        })
-        .into_server_error(Default::default())
+        let message = format!("the query exceeds the limit `{limit}`: {found} where at most {allowed} is allowed");
+        let mut error = request_error(GRAPHQL_VALIDATION_FAILED, message);
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        extensions.set("limit", limit);
+        extensions.set("allowed", allowed);
+        error
     }
 }
 

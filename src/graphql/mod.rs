@@ -151,7 +151,7 @@ impl Endpoint {
                 Some(name) => format!("the document has no operation named `{name}`"),
                 None => "the document has several operations: name the one to run in `operationName`".to_owned(),
             };
-            let error = errors::coded(OPERATION_RESOLUTION_FAILURE, message).into_server_error(Default::default());
+            let error = errors::request_error(OPERATION_RESOLUTION_FAILURE, message);
             return Answer::refused(Refused::Invalid, vec![error]);
         };
         if let Err(refusal) =
@@ -188,7 +188,7 @@ impl Endpoint {
                 Err(_) => {
                     let message =
                         format!("the query ran longer than {} s and was cancelled", self.limits.timeout.as_secs_f64());
-                    let error = errors::coded(TIMEOUT, message).into_server_error(Default::default());
+                    let error = errors::request_error(TIMEOUT, message);
                     return Answer::refused(Refused::TimedOut, vec![error]);
                 }
             }
@@ -205,6 +205,7 @@ impl Endpoint {
                 let code = if is_argument_error(error) { errors::BAD_USER_INPUT } else { GRAPHQL_VALIDATION_FAILED };
                 set_code_if_missing(error, code);
             }
+            cap_errors(&mut response.errors, self.limits.max_errors);
             return Answer { response, refused: Some(Refused::Invalid) };
         }
         if remember {
@@ -287,6 +288,6 @@ fn cap_errors(errors: &mut Vec<ServerError>, max: usize) {
         let omitted = errors.len() - max;
         errors.truncate(max);
         let message = format!("{omitted} further errors omitted");
-        errors.push(errors::coded(TOO_MANY_ERRORS, message).into_server_error(Default::default()));
+        errors.push(errors::request_error(TOO_MANY_ERRORS, message));
     }
 }

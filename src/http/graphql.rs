@@ -64,7 +64,7 @@ fn negotiate(headers: &HeaderMap) -> Option<Format> {
 
 fn not_acceptable() -> Response {
     let message = "the response can be sent as application/graphql-response+json or application/json only";
-    request_error(Format::Json, StatusCode::NOT_ACCEPTABLE, message)
+    refuse_request(Format::Json, StatusCode::NOT_ACCEPTABLE, message)
 }
 
 /// A GraphQL response body: `data` only when the request ran.
@@ -87,16 +87,15 @@ fn send(format: Format, status: StatusCode, bytes: Vec<u8>) -> Response {
 }
 
 /// A refused HTTP request: no data, one error with a code.
-fn request_error(format: Format, status: StatusCode, message: &str) -> Response {
-    let error = crate::graphql::errors::coded(BAD_REQUEST, message).into_server_error(Default::default());
+fn refuse_request(format: Format, status: StatusCode, message: &str) -> Response {
+    let error = crate::graphql::errors::request_error(BAD_REQUEST, message);
     respond(format, status, &Body { data: None, errors: &[error] })
 }
 
 /// The answer to a bad token: 401 at once, never a silent fall-back to anonymous.
 fn unauthorized(format: Format, error: AuthError) -> Response {
     tracing::info!(%error, "token refused");
-    let error =
-        crate::graphql::errors::coded(UNAUTHENTICATED, "invalid bearer token").into_server_error(Default::default());
+    let error = crate::graphql::errors::request_error(UNAUTHENTICATED, "invalid bearer token");
     let mut response = respond(format, StatusCode::UNAUTHORIZED, &Body { data: None, errors: &[error] });
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
     response
@@ -119,7 +118,7 @@ fn answer(format: Format, answer: Answer, max_bytes: usize) -> Response {
     }
     tracing::warn!(limit = max_bytes, "response over the size limit withheld");
     let message = format!("the response would exceed {max_bytes} bytes; ask for smaller pages or fewer fields");
-    let error = crate::graphql::errors::coded(RESPONSE_TOO_LARGE, message).into_server_error(Default::default());
+    let error = crate::graphql::errors::request_error(RESPONSE_TOO_LARGE, message);
     respond(format, StatusCode::OK, &Body { data: Some(&Value::Null), errors: &[error] })
 }
 
@@ -172,7 +171,7 @@ pub(super) async fn post_graphql(
     let Some(format) = negotiate(&headers) else { return not_acceptable() };
     if !is_json(&headers) {
         let message = "a GraphQL request is posted as application/json (UTF-8)";
-        return request_error(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
+        return refuse_request(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
     }
     let body = match body {
         Ok(body) => body,
@@ -181,13 +180,13 @@ pub(super) async fn post_graphql(
                 StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than the service accepts",
                 _ => "the request body could not be read",
             };
-            return request_error(format, rejection.status(), message);
+            return refuse_request(format, rejection.status(), message);
         }
     };
     let request = serde_json::from_slice(&body).map_err(|_| "the body is not valid JSON").and_then(request_from);
     let request = match request {
         Ok(request) => request,
-        Err(message) => return request_error(format, StatusCode::BAD_REQUEST, message),
+        Err(message) => return refuse_request(format, StatusCode::BAD_REQUEST, message),
     };
     let viewer = match super::caller(&state, &headers) {
         Ok(viewer) => viewer,
@@ -212,10 +211,10 @@ pub(super) async fn get_graphql(
     let request = get_params(&raw).and_then(request_from);
     let request = match request {
         Ok(request) => request,
-        Err(message) => return request_error(format, StatusCode::BAD_REQUEST, message),
+        Err(message) => return refuse_request(format, StatusCode::BAD_REQUEST, message),
     };
     if state.graphql.is_mutation(&request) {
-        let mut response = request_error(format, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST");
+        let mut response = refuse_request(format, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST");
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }

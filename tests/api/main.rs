@@ -7,6 +7,7 @@ mod cli;
 mod crud;
 mod http;
 mod invalid_input;
+mod limits;
 mod loaders;
 mod matching;
 mod persistence;

@@ -277,3 +277,57 @@ async fn ambiguous_key_sets_are_refused_at_start_with_the_keys_named() {
     assert!(one_kid.contains("kid \"k1\""), "{one_kid}");
     assert_eq!(distinct, None);
 }
+
+/// A started service, stopped however the test ends.
+struct Service(std::process::Child);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve --demo` without a secret signs its printed tokens with a random one; a provider's
+/// key configured next to it must not make those tokens (which carry no kid) unusable.
+#[tokio::test]
+async fn serve_demo_with_a_pem_key_accepts_its_own_tokens_and_the_providers() {
+    // Arrange: a free port, and the service started as an operator would.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut service = Service(
+        std::process::Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+            .args(["serve", "--demo", "--port", &port.to_string(), "--data-dir"])
+            .arg(dir.path())
+            .args(["--jwt-public-key", &format!("{FIXTURES}/rsa-public.pem")])
+            .env_remove("LOTSENNETZ_JWT_SECRET")
+            .env_remove("LOTSENNETZ_JWT_JWKS")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = service.0.stdout.take().unwrap();
+    // The admin's token is the last one printed, after the listener is bound.
+    let admin_token = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout)).map(Result::unwrap);
+        lines.find(|line| line.trim() == "admin:").expect("admin token printed");
+        lines.next().expect("token line").trim().to_owned()
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let status = |token: String| {
+        let request = client.post(format!("http://127.0.0.1:{port}/graphql")).bearer_auth(token);
+        async move { request.json(&json!({ "query": QUERY })).send().await.unwrap().status().as_u16() }
+    };
+
+    // Act
+    let demo = status(admin_token.clone()).await;
+    let provider = status(signed(Algorithm::RS256, Some("kc-1"), &claims(json!({})), &rsa_private())).await;
+    let forged = status(hs256(&claims(json!({})), SECRET.as_bytes())).await;
+    drop(service);
+
+    // Assert
+    assert_eq!((demo, provider, forged), (200, 200, 401), "{admin_token}");
+}

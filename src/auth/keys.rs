@@ -128,14 +128,14 @@ fn pem_key(path: &Path, algorithm: KeyAlgorithm) -> anyhow::Result<Key> {
     Ok(Key { kid: None, algorithm, key, source: Source::PublicKey(path.to_owned()) })
 }
 
-/// The signing keys of a JWKS; encryption keys (`"use": "enc"`, which Keycloak publishes
-/// next to its signing keys) are left out.
+/// The signing keys of a JWKS; encryption keys (`"use": "enc"` or an encryption `alg`, as
+/// Keycloak publishes next to its signing keys) are left out.
 fn jwks_keys(path: &Path) -> anyhow::Result<Vec<Key>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let set: JwkSet = serde_json::from_str(&text).with_context(|| format!("{} is not a JWKS", path.display()))?;
     let mut keys = Vec::new();
     for (index, jwk) in set.keys.iter().enumerate() {
-        if jwk.common.public_key_use == Some(PublicKeyUse::Encryption) {
+        if is_for_encryption(jwk) {
             continue;
         }
         let source = Source::Jwks { path: path.to_owned(), position: index + 1 };
@@ -147,12 +147,22 @@ fn jwks_keys(path: &Path) -> anyhow::Result<Vec<Key>> {
     Ok(keys)
 }
 
+fn is_for_encryption(jwk: &Jwk) -> bool {
+    jwk.common.public_key_use == Some(PublicKeyUse::Encryption)
+        || matches!(
+            jwk.common.key_algorithm,
+            Some(JwkAlgorithm::RSA1_5 | JwkAlgorithm::RSA_OAEP | JwkAlgorithm::RSA_OAEP_256)
+        )
+}
+
 fn jwk_algorithm(jwk: &Jwk) -> anyhow::Result<Algorithm> {
     let declared = match jwk.common.key_algorithm {
         Some(JwkAlgorithm::RS256) => Some(Algorithm::RS256),
         Some(JwkAlgorithm::RS384) => Some(Algorithm::RS384),
         Some(JwkAlgorithm::RS512) => Some(Algorithm::RS512),
         Some(JwkAlgorithm::PS256) => Some(Algorithm::PS256),
+        Some(JwkAlgorithm::PS384) => Some(Algorithm::PS384),
+        Some(JwkAlgorithm::PS512) => Some(Algorithm::PS512),
         Some(JwkAlgorithm::ES256) => Some(Algorithm::ES256),
         Some(JwkAlgorithm::ES384) => Some(Algorithm::ES384),
         Some(JwkAlgorithm::EdDSA) => Some(Algorithm::EdDSA),
@@ -170,7 +180,7 @@ fn jwk_algorithm(jwk: &Jwk) -> anyhow::Result<Algorithm> {
         AlgorithmParameters::OctetKey(_) => bail!("symmetric keys in a JWKS are not accepted"),
     };
     let algorithm = declared.unwrap_or(implied);
-    // RSA keys serve RS256, RS384, RS512 and PS256 alike; a curve serves only its own algorithm.
+    // RSA keys serve the RS and PS algorithms alike; a curve serves only its own algorithm.
     let fits = algorithm == implied || (implied == Algorithm::RS256 && algorithm.family() == implied.family());
     if !fits {
         bail!("JWKS key declares {algorithm:?} but is a {implied:?} key");

@@ -19,11 +19,16 @@ pub(crate) fn now() -> u64 {
 }
 
 pub(crate) fn claims(overrides: Value) -> Value {
-    let mut claims = json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz", "iat": now(), "exp": now() + 600 });
+    let claims = json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz", "iat": now(), "exp": now() + 600 });
+    merged(claims, overrides)
+}
+
+/// `base` with the members of `overrides` set (a JSON object each).
+pub(crate) fn merged(mut base: Value, overrides: Value) -> Value {
     for (k, v) in overrides.as_object().unwrap() {
-        claims[k] = v.clone();
+        base[k] = v.clone();
     }
-    claims
+    base
 }
 
 pub(crate) fn hs256(claims: &Value, secret: &[u8]) -> String {

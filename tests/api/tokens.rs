@@ -7,10 +7,11 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use lotsennetz::auth::KeyAlgorithm;
 use serde_json::{Value, json};
 
-use crate::auth::{FIXTURES, QUERY, claims, fixture, hs256, jwk, jwks_file, now, refused, signed};
+use crate::auth::{FIXTURES, QUERY, claims, fixture, hs256, jwk, jwks_file, merged, now, refused, signed};
 use crate::helpers::*;
 
 const KEYCLOAK_ISSUER: &str = "https://sso.example.org/realms/kommunen";
+const KEYCLOAK_KID: &str = "kF0R8cQ2vN1xPq7sT5wY3zA9bC4dE6fG";
 const TENANT: &str = "3f2a9c1e-7b4d-4e8a-9c61-5d0b2e7f4a18";
 
 fn rsa_private() -> EncodingKey {
@@ -87,12 +88,9 @@ async fn keycloak_tokens_with_a_kid_an_audience_array_and_no_iat_pass_a_pem_key(
     })
     .await;
     let keycloak = |sub: &str, role: &str, overrides: Value| {
-        let mut claims = keycloak_claims(sub, role);
-        for (k, v) in overrides.as_object().unwrap() {
-            claims[k] = v.clone();
-        }
+        let claims = merged(keycloak_claims(sub, role), overrides);
         assert!(claims.get("iat").is_none());
-        signed(Algorithm::RS256, Some("kF0R8cQ2vN1xPq7sT5wY3zA9bC4dE6fG"), &claims, &rsa_private())
+        signed(Algorithm::RS256, Some(KEYCLOAK_KID), &claims, &rsa_private())
     };
     app.token = keycloak("admin", "admin", json!({}));
     seed_small_network(&app).await;
@@ -109,22 +107,54 @@ async fn keycloak_tokens_with_a_kid_an_audience_array_and_no_iat_pass_a_pem_key(
         .await;
 }
 
+/// An RSA fixture's public key as a JWK with this `kid`, with `fields` set (`alg: null`
+/// removes the algorithm).
+fn rsa_jwk(key: &EncodingKey, kid: &str, fields: Value) -> Value {
+    let mut jwk = merged(serde_json::to_value(jwk(key, Algorithm::RS256, Some(kid))).unwrap(), fields);
+    jwk.as_object_mut().unwrap().retain(|_, value| !value.is_null());
+    jwk
+}
+
+/// Writes `keys` as a JWKS named `name` into `dir`.
+fn write_jwks(dir: &tempfile::TempDir, name: &str, keys: Vec<Value>) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, json!({ "keys": keys }).to_string()).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn keycloak_encryption_keys_in_its_jwks_never_check_a_token() {
+    // Arrange: Keycloak's certs endpoint lists the realm's signing key and an encryption key.
+    let dir = tempfile::tempdir().unwrap();
+    let jwks = write_jwks(
+        &dir,
+        "certs.json",
+        vec![
+            rsa_jwk(&rsa_private(), KEYCLOAK_KID, json!({ "use": "sig", "x5t": "sig-thumbprint" })),
+            rsa_jwk(&rsa_2_private(), "enc-kid", json!({ "alg": "RSA-OAEP", "use": "enc", "x5t": "enc-thumbprint" })),
+        ],
+    );
+    let app = TestApp::spawn_with(|config| {
+        config.auth.jwt_secret = None;
+        config.auth.jwt_jwks = Some(jwks);
+        config.auth.jwt_issuer = KEYCLOAK_ISSUER.into();
+    })
+    .await;
+    let token = |kid, key: &EncodingKey| signed(Algorithm::RS256, Some(kid), &keycloak_claims("admin", "admin"), key);
+
+    // Act and assert
+    assert!(accepts(&app, &token(KEYCLOAK_KID, &rsa_private())).await);
+    refused(&app, &token("enc-kid", &rsa_2_private())).await;
+}
+
 /// Azure AD (v2.0) as it publishes its keys: RSA keys with `kid` and `x5t` but no `alg`, and
 /// more than one at a time while a key rolls over.
 fn azure_jwks(dir: &tempfile::TempDir) -> PathBuf {
+    let issuer = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
     let entry = |key: &EncodingKey, kid: &str| {
-        let mut jwk = serde_json::to_value(jwk(key, Algorithm::RS256, Some(kid))).unwrap();
-        let fields = jwk.as_object_mut().unwrap();
-        fields.remove("alg");
-        fields.insert("use".into(), json!("sig"));
-        fields.insert("x5t".into(), json!(kid));
-        fields.insert("issuer".into(), json!(format!("https://login.microsoftonline.com/{TENANT}/v2.0")));
-        jwk
+        rsa_jwk(key, kid, json!({ "alg": null, "use": "sig", "x5t": kid, "issuer": issuer }))
     };
-    let path = dir.path().join("azure-keys.json");
-    let keys = json!({ "keys": [entry(&rsa_private(), "old-key"), entry(&rsa_2_private(), "new-key")] });
-    std::fs::write(&path, keys.to_string()).unwrap();
-    path
+    write_jwks(dir, "azure-keys.json", vec![entry(&rsa_private(), "old-key"), entry(&rsa_2_private(), "new-key")])
 }
 
 fn azure_claims() -> Value {
@@ -246,10 +276,8 @@ async fn ambiguous_key_sets_are_refused_at_start_with_the_keys_named() {
     };
     let pem = || Some(PathBuf::from(format!("{FIXTURES}/rsa-public.pem")));
     let keyless = jwks_file(&dir, vec![jwk(&rsa_2_private(), Algorithm::RS256, None)]);
-    let twice = dir.path().join("twice.json");
-    let same_kid =
-        [jwk(&rsa_private(), Algorithm::RS256, Some("k1")), jwk(&rsa_2_private(), Algorithm::RS256, Some("k1"))];
-    std::fs::write(&twice, json!({ "keys": same_kid }).to_string()).unwrap();
+    let same_kid = vec![rsa_jwk(&rsa_private(), "k1", json!({})), rsa_jwk(&rsa_2_private(), "k1", json!({}))];
+    let twice = write_jwks(&dir, "twice.json", same_kid);
 
     // Act: a PEM key and a JWKS key without kid, both RS256.
     let without_kid = build(&|config| {

@@ -359,3 +359,18 @@ async fn serve_demo_with_a_pem_key_accepts_its_own_tokens_and_the_providers() {
     // Assert
     assert_eq!((demo, provider, forged), (200, 200, 401), "{admin_token}");
 }
+
+#[tokio::test]
+async fn a_jwks_key_without_kid_checks_the_tokens_of_its_algorithm() {
+    // Arrange: a hand-written JWKS whose one key has no kid, next to the secret.
+    let dir = tempfile::tempdir().unwrap();
+    let jwks = write_jwks(&dir, "keys.json", vec![rsa_jwk(&rsa_private(), "", json!({ "kid": null }))]);
+    let app = TestApp::spawn_with(|config| config.auth.jwt_jwks = Some(jwks)).await;
+    let rs256 = |kid| signed(Algorithm::RS256, kid, &claims(json!({})), &rsa_private());
+
+    // Act and assert
+    assert!(accepts(&app, &rs256(None)).await);
+    assert!(accepts(&app, &rs256(Some("any-kid"))).await);
+    assert!(accepts(&app, &app.token).await);
+    refused(&app, &signed(Algorithm::RS256, None, &claims(json!({})), &rsa_2_private())).await;
+}

@@ -132,8 +132,8 @@ pub enum AuthError {
     NotBearer,
     #[error("token refused: {0}")]
     Invalid(String),
-    #[error("no configured key checks a token with this kid and algorithm")]
-    UnknownKey,
+    #[error("no configured key checks {algorithm:?} tokens with kid {kid:?}")]
+    UnknownKey { kid: Option<String>, algorithm: jsonwebtoken::Algorithm },
     #[error("token header marks extensions as critical that are not understood: {0}")]
     CriticalExtension(String),
     #[error("token subject is not a valid id")]

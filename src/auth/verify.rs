@@ -65,7 +65,10 @@ impl Verifier {
         if let Some(critical) = header.crit {
             return Err(AuthError::CriticalExtension(critical.join(", ")));
         }
-        let key = self.keys.select(header.kid.as_deref(), header.alg).ok_or(AuthError::UnknownKey)?;
+        let key = self
+            .keys
+            .select(header.kid.as_deref(), header.alg)
+            .ok_or_else(|| AuthError::UnknownKey { kid: header.kid.clone(), algorithm: header.alg })?;
         let mut validation = Validation::new(key.algorithm);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);

@@ -5,6 +5,7 @@
 
 mod cache;
 mod config;
+mod keys;
 mod verify;
 
 use serde::{Deserialize, Serialize};
@@ -112,19 +113,16 @@ impl Viewer {
     }
 }
 
-/// The claims Lotsennetz reads from a token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claims {
-    pub sub: String,
-    pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    pub iss: String,
-    pub aud: String,
-    pub exp: u64,
-    pub iat: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nbf: Option<u64>,
+/// The claims Lotsennetz reads from a token. `iss`, `aud` (a string or an array, RFC 7519
+/// §4.1.3), `exp` and `nbf` are checked by `jsonwebtoken` before these are read; `iat` is not
+/// needed, and every other claim an identity provider adds (`azp`, `realm_access`, `tid` …)
+/// is ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Claims {
+    sub: String,
+    role: Role,
+    scope: Option<String>,
+    exp: u64,
 }
 
 /// Why a token was refused. The client sees only that it was refused (`UNAUTHENTICATED`).
@@ -134,8 +132,10 @@ pub enum AuthError {
     NotBearer,
     #[error("token refused: {0}")]
     Invalid(String),
-    #[error("token names no known key")]
-    UnknownKey,
+    #[error("no configured key checks {algorithm:?} tokens with kid {kid:?}")]
+    UnknownKey { kid: Option<String>, algorithm: jsonwebtoken::Algorithm },
+    #[error("token header marks extensions as critical that are not understood: {0}")]
+    CriticalExtension(String),
     #[error("token subject is not a valid id")]
     BadSubject,
 }

@@ -11,30 +11,56 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const QUERY: &str = "{ topics { edges { cursor } } }";
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+pub(crate) const QUERY: &str = "{ topics { edges { cursor } } }";
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-fn claims(overrides: Value) -> Value {
-    let mut claims = json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz", "iat": now(), "exp": now() + 600 });
-    for (k, v) in overrides.as_object().unwrap() {
-        claims[k] = v.clone();
-    }
-    claims
+pub(crate) fn claims(overrides: Value) -> Value {
+    let claims = json!({ "sub": "admin", "role": "admin", "iss": "lotsennetz", "aud": "lotsennetz", "iat": now(), "exp": now() + 600 });
+    merged(claims, overrides)
 }
 
-fn hs256(claims: &Value, secret: &[u8]) -> String {
+/// `base` with the members of `overrides` set (a JSON object each).
+pub(crate) fn merged(mut base: Value, overrides: Value) -> Value {
+    for (k, v) in overrides.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+pub(crate) fn hs256(claims: &Value, secret: &[u8]) -> String {
     encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret)).unwrap()
 }
 
-fn fixture(name: &str) -> Vec<u8> {
+/// A token signed with `key`, its header naming `alg` and, if given, `kid`.
+pub(crate) fn signed(alg: Algorithm, kid: Option<&str>, claims: &Value, key: &EncodingKey) -> String {
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_owned);
+    encode(&header, claims, key).unwrap()
+}
+
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
 }
 
-async fn refused(app: &TestApp, token: &str) {
+/// The public half of a private key fixture as a JWK with this `kid` (none if `None`).
+pub(crate) fn jwk(key: &EncodingKey, alg: Algorithm, kid: Option<&str>) -> Jwk {
+    let mut jwk = Jwk::from_encoding_key(key, alg).unwrap();
+    jwk.common.key_id = kid.map(str::to_owned);
+    jwk
+}
+
+/// Writes a JWKS file into `dir` and returns its path.
+pub(crate) fn jwks_file(dir: &tempfile::TempDir, keys: Vec<Jwk>) -> std::path::PathBuf {
+    let path = dir.path().join("jwks.json");
+    std::fs::write(&path, serde_json::to_string(&JwkSet { keys }).unwrap()).unwrap();
+    path
+}
+
+pub(crate) async fn refused(app: &TestApp, token: &str) {
     let (status, body) = app.gql_as(Some(token), QUERY, json!({})).await;
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
@@ -158,26 +184,16 @@ async fn jwks_keys_are_chosen_by_kid_with_their_own_algorithm() {
     let rsa = EncodingKey::from_rsa_pem(&fixture("rsa-private.pem")).unwrap();
     let ec = EncodingKey::from_ec_pem(&fixture("ec-private.pem")).unwrap();
     let ed = EncodingKey::from_ed_pem(&fixture("ed-private.pem")).unwrap();
-    let mut keys = Vec::new();
-    for (kid, key, alg) in [("rsa-1", &rsa, Algorithm::RS256), ("ec-1", &ec, Algorithm::ES256)] {
-        let mut jwk = Jwk::from_encoding_key(key, alg).unwrap();
-        jwk.common.key_id = Some(kid.to_owned());
-        keys.push(jwk);
-    }
-    keys.push(ed25519_jwk("ed-1"));
+    let keys =
+        vec![jwk(&rsa, Algorithm::RS256, Some("rsa-1")), jwk(&ec, Algorithm::ES256, Some("ec-1")), ed25519_jwk("ed-1")];
     let dir = tempfile::tempdir().unwrap();
-    let jwks = dir.path().join("jwks.json");
-    std::fs::write(&jwks, serde_json::to_string(&JwkSet { keys }).unwrap()).unwrap();
+    let jwks = jwks_file(&dir, keys);
     let app = TestApp::spawn_with(|config| {
         config.auth.jwt_secret = None;
         config.auth.jwt_jwks = Some(jwks.clone());
     })
     .await;
-    let signed = |alg: Algorithm, kid: &str, key: &EncodingKey| {
-        let mut header = Header::new(alg);
-        header.kid = Some(kid.to_owned());
-        encode(&header, &claims(json!({})), key).unwrap()
-    };
+    let signed = |alg: Algorithm, kid: &str, key: &EncodingKey| signed(alg, Some(kid), &claims(json!({})), key);
 
     for token in [
         signed(Algorithm::RS256, "rsa-1", &rsa),

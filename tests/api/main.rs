@@ -12,4 +12,5 @@ mod loaders;
 mod matching;
 mod persistence;
 mod privacy;
+mod tokens;
 mod transfer;

@@ -12,5 +12,6 @@ mod loaders;
 mod matching;
 mod persistence;
 mod privacy;
+mod spec;
 mod tokens;
 mod transfer;

@@ -34,11 +34,12 @@ impl Format {
 }
 
 /// The format the client accepts best (by `q`, the GraphQL media type on ties); `None` when
-/// it accepts neither. No `Accept` at all counts as accepting anything.
+/// it accepts neither. Clients that name neither type (no `Accept`, `*/*`) get
+/// `application/json`, which every GraphQL client reads, as the specification recommends.
 fn negotiate(headers: &HeaderMap) -> Option<Format> {
     let accept: Vec<&str> = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect();
     if accept.iter().all(|a| a.trim().is_empty()) {
-        return Some(Format::GraphqlResponse);
+        return Some(Format::Json);
     }
     let mut best: Option<(f32, Format)> = None;
     for range in accept.iter().flat_map(|a| a.split(',')) {
@@ -47,8 +48,8 @@ fn negotiate(headers: &HeaderMap) -> Option<Format> {
         let quality =
             parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
         let format = match media.as_str() {
-            "application/graphql-response+json" | "application/*" | "*/*" => Format::GraphqlResponse,
-            "application/json" => Format::Json,
+            "application/graphql-response+json" => Format::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => Format::Json,
             _ => continue,
         };
         let better = match best {

@@ -184,7 +184,11 @@ mod tests {
         type Peer { score: Float! } schema { query: Query }";
 
     fn measure(query: &str, variables: &str) -> Result<Measure, Refusal> {
-        let types = TypeIndex::from_sdl(SDL);
+        measure_on(SDL, query, variables)
+    }
+
+    fn measure_on(sdl: &str, query: &str, variables: &str) -> Result<Measure, Refusal> {
+        let types = TypeIndex::from_sdl(sdl);
         let document = parse_query(query).unwrap();
         let (_, operation) = document.operations.iter().next().unwrap();
         let variables = Variables::from_json(serde_json::from_str(variables).unwrap());
@@ -215,5 +219,14 @@ mod tests {
         let refusal = measure(&query, "{}").unwrap_err();
         assert_eq!(refusal.limit, "fields");
         assert!(refusal.found >= 1 << 40);
+    }
+
+    #[test]
+    fn the_readme_example_costs_what_the_readme_says() {
+        let query = r#"{ recommendPeers(lotseId: "lotse-0001", first: 2) {
+            lotse { name municipality { name } } score components { name value }
+            similarProjects { mine { title } theirs { title } similarity }
+            explanation { summary reasons { code } } } }"#;
+        assert_eq!(measure_on(&crate::graphql::sdl(), query, "{}").unwrap().cost, 200);
     }
 }

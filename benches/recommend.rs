@@ -62,6 +62,7 @@ fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
         password: Secret::new(var("LOTSENNETZ_NEO4J_PASSWORD").unwrap_or_default()),
         database: var("LOTSENNETZ_NEO4J_DATABASE"),
         pool_size: 4,
+        feed: Default::default(),
     };
     runtime.block_on(async {
         let graph = lotsennetz::store::neo4j::connect_graph(&config).expect("Neo4j pool");

@@ -25,6 +25,21 @@ pub struct Neo4jConfig {
     pub database: Option<String>,
     /// Largest number of open connections, besides the one that writes use.
     pub pool_size: usize,
+    /// How the projection follows other instances' writes.
+    pub feed: FeedConfig,
+}
+
+/// How often the change feed is polled, and how long its entries are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedConfig {
+    pub interval: std::time::Duration,
+    pub retention: std::time::Duration,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        Self { interval: std::time::Duration::from_millis(250), retention: std::time::Duration::from_secs(3600) }
+    }
 }
 
 impl Neo4jConfig {
@@ -94,6 +109,12 @@ pub struct StoreArgs {
     /// Largest number of connections to Neo4j, besides the one that writes use.
     #[arg(long, env = "LOTSENNETZ_NEO4J_POOL_SIZE", default_value_t = 16)]
     pub neo4j_pool_size: usize,
+    /// Milliseconds between two polls of the change feed (other instances' writes).
+    #[arg(long, env = "LOTSENNETZ_NEO4J_FEED_INTERVAL_MS", default_value_t = 250, value_parser = clap::value_parser!(u64).range(10..))]
+    pub neo4j_feed_interval_ms: u64,
+    /// Seconds the change feed keeps its entries; an instance further behind reloads.
+    #[arg(long, env = "LOTSENNETZ_NEO4J_FEED_RETENTION", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(60..))]
+    pub neo4j_feed_retention: u64,
 }
 
 impl StoreArgs {
@@ -106,6 +127,10 @@ impl StoreArgs {
                 password: Secret::new(self.neo4j_password.clone()),
                 database: Some(self.neo4j_database.clone()).filter(|d| !d.is_empty()),
                 pool_size: self.neo4j_pool_size.max(1),
+                feed: FeedConfig {
+                    interval: std::time::Duration::from_millis(self.neo4j_feed_interval_ms),
+                    retention: std::time::Duration::from_secs(self.neo4j_feed_retention),
+                },
             }),
         }
     }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod graph;
 pub mod graphql;
 pub mod http;
 pub mod matching;

@@ -101,6 +101,7 @@ async fn serve(token: String, adjust: impl FnOnce(&mut Config)) -> Client {
         password: Secret::new(PASSWORD),
         database: None,
         pool_size: 4,
+        feed: Default::default(),
     });
     adjust(&mut config);
     let app = Application::build(config).await.expect("the service starts, with or without Neo4j");

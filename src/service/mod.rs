@@ -164,12 +164,12 @@ impl Services {
         {
             return forbidden("Lotsen see only their own peer recommendations");
         }
-        Ok(matching::rank_peers(self.store.peer_candidates(query).await?, first))
+        Ok(matching::rank_peers(self.store.projection().peers(query)?, first))
     }
 
     pub async fn similar_projects(&self, project: &Id, first: usize) -> ServiceResult<Vec<Ranked<ProjectFeatures>>> {
         let query = ProjectQuery { project: project.clone(), limit: Some(first) };
-        Ok(matching::rank_projects(self.store.project_candidates(&query).await?, first))
+        Ok(matching::rank_projects(self.store.projection().projects(&query)?, first))
     }
 
     pub async fn municipalities_to_advise(
@@ -181,11 +181,11 @@ impl Services {
         if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
             return forbidden("experts see only their own advice list");
         }
-        Ok(matching::rank_advice(self.store.advice_candidates(expert).await?, first))
+        Ok(matching::rank_advice(self.store.projection().advice(expert)?, first))
     }
 
     pub async fn experts_for(&self, target: &ExpertTarget, first: usize) -> ServiceResult<Vec<Ranked<ExpertFeatures>>> {
-        Ok(matching::rank_experts(self.store.expert_candidates(target).await?, first))
+        Ok(matching::rank_experts(self.store.projection().experts(target)?, first))
     }
 }
 

@@ -1,9 +1,9 @@
 //! Storage behind one trait, so the embedded store and Neo4j answer alike.
 //!
-//! Writes arrive as a batch of [`Change`]s that a store applies atomically after checking
-//! every reference; reads are batched by id for the GraphQL loaders; the `*_candidates`
-//! methods are stage 1 of matchmaking (candidate generation with raw features, see
-//! [`crate::matching`]).
+//! A store is the system of record: writes arrive as a batch of [`Change`]s that it applies
+//! atomically after checking every rule; reads are batched by id for the GraphQL loaders;
+//! lists are pages in id order. Matchmaking reads the store's [`Projection`], which the store
+//! keeps current with every committed change.
 
 pub mod edges;
 pub mod embedded;
@@ -11,10 +11,10 @@ pub mod neo4j;
 
 use async_trait::async_trait;
 
+use std::sync::Arc;
+
 use crate::domain::{Id, Node, NodeKind, ProjectRole, ProjectStatus};
-use crate::matching::{
-    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
-};
+use crate::graph::Projection;
 
 pub use edges::Rel;
 
@@ -105,17 +105,9 @@ pub trait GraphStore: Send + Sync {
     /// Applies all changes or none.
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()>;
 
-    /// Lotsen who could be peers of `query.lotse`, with their features.
-    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates>;
-
-    /// Projects in other municipalities that resemble `query.project`.
-    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates>;
-
-    /// Municipalities an expert serves, with their needs in the expert's topics.
-    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates>;
-
-    /// Experts whose topics meet the needs of a municipality or project.
-    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates>;
+    /// The projection of the network that matchmaking reads, current with every committed
+    /// change (of this process at once, of others within the change feed's bound).
+    fn projection(&self) -> Arc<Projection>;
 
     /// Succeeds when the store can serve requests.
     async fn ping(&self) -> StoreResult<()>;

@@ -38,6 +38,7 @@ pub fn neo4j_config() -> Neo4jConfig {
         password: Secret::new(var("LOTSENNETZ_NEO4J_PASSWORD").unwrap_or_default()),
         database: var("LOTSENNETZ_NEO4J_DATABASE"),
         pool_size: 8,
+        feed: Default::default(),
     }
 }
 

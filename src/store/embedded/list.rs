@@ -4,7 +4,7 @@ use crate::domain::{Municipality, Node, NodeKind};
 use crate::store::edges::out_edges;
 use crate::store::{ListFilter, ListQuery, Page};
 
-use super::graph::{Graph, node_name};
+use crate::graph::{Graph, node_name};
 
 pub fn list(graph: &Graph, query: &ListQuery) -> Page {
     let Some(kind) = query.kind else {

@@ -1,30 +1,23 @@
-//! The embedded store: SQLite on disk for durability, the whole graph in memory for reads
-//! and traversals, rebuilt from disk at start.
+//! The embedded store: SQLite on disk for durability; reads, lists and traversals are served
+//! from the matching projection, which it builds from disk at start and changes in step
+//! with every write.
 
-mod candidates;
-pub(crate) mod graph;
-mod index;
 mod list;
 mod sqlite;
-mod weights;
-pub(crate) mod write;
 
 use std::path::Path;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
 use crate::domain::{Id, Node, NodeKind};
-use crate::matching::{
-    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
-};
+use crate::graph::{Graph, Projection, write};
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
-use graph::Graph;
 use sqlite::Database;
 
 pub struct EmbeddedStore {
-    graph: RwLock<Graph>,
+    projection: Arc<Projection>,
     /// Held for the whole of a write, so writes apply one at a time.
     database: Mutex<Database>,
 }
@@ -44,30 +37,30 @@ impl EmbeddedStore {
         for node in nodes {
             graph.insert(node);
         }
-        Ok(Self { graph: RwLock::new(graph), database: Mutex::new(database) })
+        Ok(Self { projection: Arc::new(Projection::loaded(graph)), database: Mutex::new(database) })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Graph) -> StoreResult<T>) -> StoreResult<T> {
-        let graph = self.graph.read().map_err(poisoned)?;
-        f(&graph)
+        self.projection.read(f)
     }
 
+    /// Checks the changes against the projection, writes what they touched to disk, and
+    /// undoes them in the projection when either fails.
     fn apply_blocking(&self, changes: Vec<Change>) -> StoreResult<()> {
         let mut database = self.database.lock().map_err(poisoned)?;
-        let mut graph = self.graph.write().map_err(poisoned)?;
-        match write::apply(&mut graph, changes) {
+        self.projection.write(|graph| match write::apply(graph, changes) {
             Ok(undo) => {
-                if let Err(error) = database.write(&undo.touched(&graph)) {
-                    undo.rollback(&mut graph);
+                if let Err(error) = database.write(&undo.touched(graph)) {
+                    undo.rollback(graph);
                     return Err(error);
                 }
                 Ok(())
             }
             Err((error, undo)) => {
-                undo.rollback(&mut graph);
+                undo.rollback(graph);
                 Err(error)
             }
-        }
+        })
     }
 }
 
@@ -105,24 +98,8 @@ impl GraphStore for EmbeddedStore {
         }
     }
 
-    #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
-    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        self.read(|g| candidates::peers(g, query))
-    }
-
-    #[tracing::instrument(skip_all, fields(project = %query.project))]
-    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
-        self.read(|g| candidates::projects(g, query))
-    }
-
-    #[tracing::instrument(skip_all, fields(expert = %expert))]
-    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
-        self.read(|g| candidates::advice(g, expert))
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-        self.read(|g| candidates::experts(g, target))
+    fn projection(&self) -> Arc<Projection> {
+        self.projection.clone()
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::domain::{Node, NodeKind};
 use crate::store::Rel;
 use crate::store::edges::out_edges;
-use crate::store::embedded::graph::node_name;
+use crate::graph::node_name;
 use crate::store::{StoreError, StoreResult};
 
 /// Property holding the lower-cased name or title, for `nameContains`.

@@ -6,9 +6,8 @@
 //! that reaches the server. Every operation runs in one transaction, retried a few times
 //! with backoff when the connection broke or the server asked for a retry.
 
-mod candidates;
 mod connect;
-mod peers;
+mod feed;
 
 pub use connect::connect as connect_graph;
 mod mapping;
@@ -16,16 +15,16 @@ mod migrations;
 mod reads;
 mod writes;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use neo4rs::Graph;
 use serde_json::json;
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::config::Neo4jConfig;
+use crate::config::{FeedConfig, Neo4jConfig};
 use crate::domain::{Id, Node, NodeKind};
-use crate::matching::{
-    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
-};
+use crate::graph::Projection;
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
 use connect::{DbError, DbResult, Tx, cypher, retry};
@@ -33,6 +32,7 @@ use connect::{DbError, DbResult, Tx, cypher, retry};
 const PING: &str = include_str!("../../../cypher/ping.cypher");
 const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
 const WIPE_RELATIONSHIPS: &str = include_str!("../../../cypher/wipe_relationships.cypher");
+const FEED_RESET: &str = include_str!("../../../cypher/change_feed_reset.cypher");
 /// Relationships, then nodes, deleted per transaction by [`wipe`].
 const WIPE_BATCH: i64 = 10_000;
 
@@ -47,6 +47,9 @@ pub struct Neo4jStore {
     migrated: OnceCell<()>,
     /// Writes of this process queue here rather than on the database's write lock.
     writes: Mutex<()>,
+    projection: Arc<Projection>,
+    follower: Arc<feed::Follower>,
+    feed: FeedConfig,
 }
 
 /// Runs `$body` in a read transaction with retries; `$tx` names the transaction inside.
@@ -78,8 +81,11 @@ impl Neo4jStore {
     /// (the store answers "unavailable" until it can); a changed migration is.
     #[tracing::instrument(skip_all, fields(uri = %config.uri_for_display(), database = ?config.database))]
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
+        let graph = connect::connect(config)?;
+        let projection = Arc::new(Projection::loading());
+        let follower = Arc::new(feed::Follower::new(graph.clone(), projection.clone()));
         let store = Self {
-            graph: connect::connect(config)?,
+            graph,
             writer: connect::connect_waiting(
                 &Neo4jConfig { pool_size: 1, ..config.clone() },
                 connect::WRITE_IO_TIMEOUT,
@@ -87,6 +93,9 @@ impl Neo4jStore {
             user: config.user.clone(),
             migrated: OnceCell::new(),
             writes: Mutex::new(()),
+            projection,
+            follower,
+            feed: config.feed,
         };
         match store.ready().await {
             Ok(()) => tracing::info!("connected to Neo4j"),
@@ -95,6 +104,7 @@ impl Neo4jStore {
             }
             Err(error) => return Err(error),
         }
+        store.follower.spawn(config.feed.interval);
         Ok(store)
     }
 
@@ -105,9 +115,11 @@ impl Neo4jStore {
             .copied()
     }
 
-    async fn write(&self, changes: Vec<Change>) -> DbResult<()> {
+    async fn write(&self, changes: Vec<Change>) -> DbResult<writes::Committed> {
         let mut tx = Tx::begin(&self.writer).await?;
-        if let Err(error) = writes::apply(&mut tx, changes).await {
+        let committed = match writes::apply(&mut tx, changes, self.feed.retention).await {
+            Ok(committed) => committed,
+            Err(error) => {
             // Rolled back now, so the write lock is free for the next write at once.
             if let Err(rollback) = tx.finish().await {
                 tracing::debug!(?rollback, "rollback after a failed write");
@@ -116,17 +128,19 @@ impl Neo4jStore {
                 // Until then the transaction keeps the write lock and its memory (all there
                 // is, when it ran out), which other clients of the database wait for.
                 let reset = async { Tx::begin(&self.writer).await?.finish().await };
-                if let Err(reset) = reset.await {
-                    tracing::debug!(?reset, "reset after a failed write");
+                    if let Err(reset) = reset.await {
+                        tracing::debug!(?reset, "reset after a failed write");
+                    }
                 }
+                return Err(error);
             }
-            return Err(error);
-        }
+        };
         // A connection lost during COMMIT leaves the outcome unknown: not retried.
         tx.commit().await.map_err(|error| match error {
             DbError::Unreachable(detail) => DbError::Refused(format!("outcome of the write unknown: {detail}")),
             other => other,
-        })
+        })?;
+        Ok(committed)
     }
 }
 
@@ -149,27 +163,17 @@ impl GraphStore for Neo4jStore {
         self.ready().await?;
         let _queue = self.writes.lock().await;
         let changes = &changes;
-        retry("apply", move || self.write(changes.clone())).await
+        let committed = retry("apply", move || self.write(changes.clone())).await?;
+        // Committed: the record holds the write whatever the projection does now; a failure
+        // to follow it is logged and repaired by the feed.
+        if let Err(error) = self.follower.committed(committed.position, committed.states).await {
+            tracing::warn!(%error, "the projection could not take this instance's write; the change feed will bring it");
+        }
+        Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
-    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        read!(self, "peer_candidates", |tx| peers::peers(&mut tx, query))
-    }
-
-    #[tracing::instrument(skip_all, fields(project = %query.project))]
-    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
-        read!(self, "project_candidates", |tx| candidates::projects(&mut tx, query))
-    }
-
-    #[tracing::instrument(skip_all, fields(expert = %expert))]
-    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
-        read!(self, "advice_candidates", |tx| candidates::advice(&mut tx, expert))
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-        read!(self, "expert_candidates", |tx| candidates::experts(&mut tx, target))
+    fn projection(&self) -> Arc<Projection> {
+        self.projection.clone()
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -200,7 +204,12 @@ pub async fn wipe(graph: &Graph) -> StoreResult<()> {
     for statement in [WIPE_RELATIONSHIPS, WIPE] {
         while delete_batch(graph, statement).await? > 0 {}
     }
-    Ok(())
+    retry("wipe", move || async move {
+        let mut tx = Tx::begin(graph).await?;
+        tx.run(cypher(FEED_RESET, json!({}))?).await?;
+        tx.commit().await
+    })
+    .await
 }
 
 /// Runs one batch of a wipe in its own transaction; the number deleted.

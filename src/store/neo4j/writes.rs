@@ -7,17 +7,20 @@
 //! of every node the batch touched — is then written back, or nothing is.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::connect::{DbResult, Tx, cypher};
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
-use crate::domain::{ConnectionStatus, Node};
-use crate::store::Change;
+use super::feed::FeedPosition;
+use crate::domain::{ConnectionStatus, Id, Node};
+use crate::graph::NodeState;
+use crate::store::{Change, StoreError};
 use crate::store::edges::out_edges;
-use crate::store::embedded::graph::Graph;
-use crate::store::embedded::write;
+use crate::graph::Graph;
+use crate::graph::write;
 
 const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
 const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");
@@ -25,6 +28,19 @@ const DELETE_NODES: &str = include_str!("../../../cypher/delete_nodes.cypher");
 const UPSERT_NODES: &str = include_str!("../../../cypher/upsert_nodes.cypher");
 const CLEAR_EDGES: &str = include_str!("../../../cypher/clear_edges.cypher");
 const CREATE_EDGES: &str = include_str!("../../../cypher/create_edges.cypher");
+const FEED_APPEND: &str = include_str!("../../../cypher/change_feed_append.cypher");
+const FEED_PRUNE: &str = include_str!("../../../cypher/change_feed_prune.cypher");
+
+/// Writes touching more nodes than this are recorded in the change feed without their states;
+/// other instances reload their projection after one (imports, the demo network).
+const FEED_MAX_STATES: usize = 2_000;
+
+/// A write as the change feed recorded it.
+pub struct Committed {
+    pub position: FeedPosition,
+    /// The new state of every node the write touched; `None` for a write too large to record.
+    pub states: Option<Vec<NodeState>>,
+}
 
 /// Rows per statement when writing large batches (the demo network).
 const CHUNK: usize = 5_000;
@@ -68,8 +84,8 @@ fn refs(changes: &[Change]) -> Refs {
     refs
 }
 
-/// Checks and writes a batch inside `tx`; the caller commits.
-pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
+/// Checks and writes a batch inside `tx` and appends it to the change feed; the caller commits.
+pub async fn apply(tx: &mut Tx, changes: Vec<Change>, retention: Duration) -> DbResult<Committed> {
     tx.run(cypher(WRITE_LOCK, json!({}))?).await?;
     let refs = refs(&changes);
     let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "requesters": refs.requesters, "ags": refs.ags });
@@ -83,11 +99,16 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
     }
     let undo = write::apply(&mut graph, changes).map_err(|(error, _)| error)?;
 
+    let touched = undo.touched(&graph);
+    let states = (touched.len() <= FEED_MAX_STATES).then(|| {
+        let state = |(kind, id, node): &(_, &Id, Option<&Node>)| NodeState { kind: *kind, id: (*id).clone(), node: node.cloned() };
+        touched.iter().map(state).collect::<Vec<_>>()
+    });
     let mut deleted = Vec::new();
     let mut upserted: Vec<NodeRow> = Vec::new();
     let mut edges: Vec<EdgeRow> = Vec::new();
     let mut rewired = Vec::new();
-    for (_, id, node) in undo.touched(&graph) {
+    for (_, id, node) in touched {
         match node {
             None => deleted.push(id.to_string()),
             Some(node) => {
@@ -114,5 +135,12 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
         let edges: Vec<Value> = chunk.iter().map(EdgeRow::to_json).collect();
         tx.run(cypher(CREATE_EDGES, json!({ "edges": edges }))?).await?;
     }
-    Ok(())
+    let recorded = match &states {
+        Some(states) => Some(serde_json::to_string(states).map_err(|e| StoreError::Internal(e.to_string()))?),
+        None => None,
+    };
+    let rows: Vec<FeedPosition> = tx.rows(cypher(FEED_APPEND, json!({ "states": recorded }))?).await?;
+    let position = rows.into_iter().next().ok_or_else(|| StoreError::Internal("the change feed gave no position".into()))?;
+    tx.run(cypher(FEED_PRUNE, json!({ "retention_ms": retention.as_millis() as i64 }))?).await?;
+    Ok(Committed { position, states })
 }

@@ -4,7 +4,7 @@ use crate::domain::{ConnectionStatus, Id, Membership, Node, NodeKind, Project};
 use crate::store::edges::out_edges;
 use crate::store::{Change, Rel, StoreError, StoreResult};
 
-use super::graph::Graph;
+use super::network::Graph;
 
 /// The state of every node a batch touched before it ran, to undo it.
 #[derive(Default)]

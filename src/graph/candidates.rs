@@ -11,7 +11,7 @@ use crate::domain::{
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
 
-use super::graph::Graph;
+use super::network::Graph;
 use super::index::MatchIndex;
 use super::weights::TopicWeights;
 
@@ -752,7 +752,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     use super::*;
-    use crate::store::embedded::index::topic_bit;
+    use crate::graph::index::topic_bit;
 
     /// The exact overlap of two profiles (topic numbers), as the walk works it out.
     fn exact(mine: &[u32], theirs: &[u32], rarity: &[f64]) -> f64 {

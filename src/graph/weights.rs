@@ -4,7 +4,7 @@
 
 use crate::matching::rarest_first;
 
-use super::graph::Graph;
+use super::network::Graph;
 
 pub struct TopicWeights {
     /// Rarity of each topic, by number.

@@ -67,7 +67,12 @@ fn empty_neo4j(runtime: &tokio::runtime::Runtime) -> Arc<dyn GraphStore> {
     runtime.block_on(async {
         let graph = lotsennetz::store::neo4j::connect_graph(&config).expect("Neo4j pool");
         lotsennetz::store::neo4j::wipe(&graph).await.expect("Neo4j emptied");
-        Arc::new(Neo4jStore::open(&config).await.expect("Neo4j store opens")) as Arc<dyn GraphStore>
+        let store = Neo4jStore::open(&config).await.expect("Neo4j store opens");
+        // The projection is loaded in the background; the network is written after it.
+        while !store.projection().is_loaded() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Arc::new(store) as Arc<dyn GraphStore>
     })
 }
 

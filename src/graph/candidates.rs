@@ -11,8 +11,8 @@ use crate::domain::{
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
 
-use super::network::Graph;
 use super::index::MatchIndex;
+use super::network::Graph;
 use super::weights::TopicWeights;
 
 /// Topic rarities, computed once per request.

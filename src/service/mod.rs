@@ -90,8 +90,13 @@ impl Services {
         Ok(self.store.incoming(kind, rel, targets).await?)
     }
 
+    /// Ready when the store answers and the matching projection holds the network.
     pub async fn ready(&self) -> ServiceResult<()> {
-        Ok(self.store.ping().await?)
+        self.store.ping().await?;
+        if !self.store.projection().is_loaded() {
+            return Err(StoreError::Unavailable("the matching projection is still being loaded".into()).into());
+        }
+        Ok(())
     }
 
     /// Writes `changes` all or nothing, if the viewer may make every one of them; writes by

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use lotsennetz::domain::{Id, Node, NodeKind};
-use lotsennetz::matching::*;
 use lotsennetz::service::Services;
 use lotsennetz::store::embedded::EmbeddedStore;
 use lotsennetz::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
@@ -40,17 +39,8 @@ impl GraphStore for Counted {
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
         self.inner.apply(changes).await
     }
-    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        self.inner.peer_candidates(query).await
-    }
-    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
-        self.inner.project_candidates(query).await
-    }
-    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
-        self.inner.advice_candidates(expert).await
-    }
-    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-        self.inner.expert_candidates(target).await
+    fn projection(&self) -> std::sync::Arc<lotsennetz::graph::Projection> {
+        self.inner.projection()
     }
     async fn ping(&self) -> StoreResult<()> {
         self.inner.ping().await

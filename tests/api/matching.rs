@@ -212,8 +212,8 @@ async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_netwo
         for filter in [PeerFilter::default(), nearby.clone()] {
             for first in [1, 10] {
                 let query = PeerQuery { lotse: id(format!("lotse-{n:04}")), filter: filter.clone(), limit: None };
-                let all = store.peer_candidates(&query).await.unwrap();
-                let pruned = store.peer_candidates(&PeerQuery { limit: Some(first), ..query }).await.unwrap();
+                let all = store.projection().peers(&query).unwrap();
+                let pruned = store.projection().peers(&PeerQuery { limit: Some(first), ..query }).unwrap();
                 (pruned_total, full_total) =
                     (pruned_total + pruned.candidates.len(), full_total + all.candidates.len());
                 let expected: Vec<_> = rank_peers(all, first).into_iter().map(|r| (r.features, r.score)).collect();
@@ -225,8 +225,8 @@ async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_netwo
     for n in [1, 42, 1000, 2500, 4000] {
         for first in [1, 10] {
             let query = ProjectQuery { project: id(format!("project-{n:05}")), limit: None };
-            let all = store.project_candidates(&query).await.unwrap();
-            let pruned = store.project_candidates(&ProjectQuery { limit: Some(first), ..query }).await.unwrap();
+            let all = store.projection().projects(&query).unwrap();
+            let pruned = store.projection().projects(&ProjectQuery { limit: Some(first), ..query }).unwrap();
             (pruned_total, full_total) = (pruned_total + pruned.candidates.len(), full_total + all.candidates.len());
             let expected: Vec<_> = rank_projects(all, first).into_iter().map(|r| (r.features, r.score)).collect();
             let actual: Vec<_> = rank_projects(pruned, first).into_iter().map(|r| (r.features, r.score)).collect();

@@ -19,10 +19,10 @@ pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filt
     let query = PeerQuery { lotse: id(lotse), filter, limit: None };
     let label = format!("peers of {lotse} with {:?}", query.filter);
     let best = PeerQuery { limit: Some(BEST), ..query.clone() };
-    if let Ok(candidates) = store.peer_candidates(&best).await {
+    if let Ok(candidates) = store.projection().peers(&best) {
         t.ranked(format!("best {BEST} {label}"), &matching::rank_peers(candidates, BEST));
     }
-    match store.peer_candidates(&query).await {
+    match store.projection().peers(&query) {
         Ok(candidates) => {
             let ranked = matching::rank_peers(candidates, usize::MAX);
             t.ranked(label, &ranked);
@@ -38,14 +38,14 @@ pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filt
 pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, project: &str) -> Vec<String> {
     let label = format!("projects like {project}");
     let best = ProjectQuery { project: id(project), limit: Some(BEST) };
-    if let Ok(candidates) = store.project_candidates(&best).await {
+    if let Ok(candidates) = store.projection().projects(&best) {
         t.ranked(
             format!("candidates kept for the best {BEST} {label}"),
             &matching::rank_projects(candidates.clone(), usize::MAX),
         );
         t.ranked(format!("best {BEST} {label}"), &matching::rank_projects(candidates, BEST));
     }
-    match store.project_candidates(&ProjectQuery { project: id(project), limit: None }).await {
+    match store.projection().projects(&ProjectQuery { project: id(project), limit: None }) {
         Ok(candidates) => {
             let ranked = matching::rank_projects(candidates, usize::MAX);
             t.ranked(label, &ranked);
@@ -60,7 +60,7 @@ pub async fn similar_projects(store: &dyn GraphStore, t: &mut Transcript, projec
 
 pub async fn advice(store: &dyn GraphStore, t: &mut Transcript, expert: &str) -> Vec<String> {
     let label = format!("municipalities to advise for {expert}");
-    match store.advice_candidates(&id(expert)).await {
+    match store.projection().advice(&id(expert)) {
         Ok(candidates) => {
             let ranked = matching::rank_advice(candidates, usize::MAX);
             t.ranked(label, &ranked);
@@ -75,7 +75,7 @@ pub async fn advice(store: &dyn GraphStore, t: &mut Transcript, expert: &str) ->
 
 pub async fn experts(store: &dyn GraphStore, t: &mut Transcript, target: ExpertTarget) -> Vec<String> {
     let label = format!("experts for {target:?}");
-    match store.expert_candidates(&target).await {
+    match store.projection().experts(&target) {
         Ok(candidates) => {
             t.record(format!("{label}: needed rarity"), &candidates.needed_rarity);
             let ranked = matching::rank_experts(candidates, usize::MAX);
@@ -141,7 +141,7 @@ async fn similar_projects_honour_the_limit(store: &dyn GraphStore, t: &mut Trans
     for project in ["p-anna1", "p-carla1", "p-emil", "p-none"] {
         for limit in [Some(0), Some(1), Some(2), Some(3), Some(100), None] {
             let label = format!("candidates like {project} with limit {limit:?}");
-            match store.project_candidates(&ProjectQuery { project: id(project), limit }).await {
+            match store.projection().projects(&ProjectQuery { project: id(project), limit }) {
                 Ok(candidates) => {
                     let kept: Vec<&str> = candidates.candidates.iter().map(|c| c.project.id.as_str()).collect();
                     t.record(format!("{label}: ids"), &kept);
@@ -153,7 +153,7 @@ async fn similar_projects_honour_the_limit(store: &dyn GraphStore, t: &mut Trans
         }
     }
     let kept = |limit| async move {
-        let candidates = store.project_candidates(&ProjectQuery { project: id("p-anna1"), limit }).await.unwrap();
+        let candidates = store.projection().projects(&ProjectQuery { project: id("p-anna1"), limit }).unwrap();
         candidates.candidates.into_iter().map(|c| c.project.id.to_string()).collect::<Vec<_>>()
     };
     assert_eq!(kept(Some(1)).await, ["p-ben1", "p-ben3"], "ties with the best are kept");

@@ -54,7 +54,19 @@ pub async fn empty_neo4j() -> (Neo4jStore, tokio::sync::MutexGuard<'static, ()>)
     let config = neo4j_config();
     wipe(&config).await;
     let store = Neo4jStore::open(&config).await.expect("Neo4j store opens");
+    loaded(&store).await;
     (store, guard)
+}
+
+/// Waits until a store's projection holds the network (the Neo4j store loads it in the
+/// background after opening).
+pub async fn loaded(store: &dyn GraphStore) {
+    let projection = store.projection();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !projection.is_loaded() {
+        assert!(std::time::Instant::now() < deadline, "the projection was not loaded within a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// One answer of a store, as recorded.

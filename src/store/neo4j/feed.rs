@@ -74,20 +74,18 @@ impl Follower {
 
     /// After this instance's own write: puts its states at once when nothing else was
     /// written since the last entry held, else catches up through the feed (which holds the
-    /// write too). Before the first load, the load brings it.
-    pub async fn committed(&self, at: FeedPosition, states: Option<Vec<NodeState>>) -> StoreResult<()> {
+    /// write too, or tells to reload). Before the first load, the load brings it.
+    pub async fn committed(&self, at: FeedPosition, states: Vec<NodeState>) -> StoreResult<()> {
         let mut position = self.position.lock().await;
         if !self.projection.is_loaded() {
             return Ok(());
         }
-        match states {
-            Some(states) if position.epoch == at.epoch && position.seq + 1 == at.seq => {
-                self.projection.put_states(states)?;
-                *position = at;
-                Ok(())
-            }
-            _ => self.catch_up(&mut position).await,
+        if position.epoch == at.epoch && position.seq + 1 == at.seq {
+            self.projection.put_states(states)?;
+            *position = at;
+            return Ok(());
         }
+        self.catch_up(&mut position).await
     }
 
     /// Brings the projection to the feed's head: entry by entry, or by loading anew.
@@ -111,7 +109,10 @@ impl Follower {
                     (true, Some(states)) => serde_json::from_str::<Vec<NodeState>>(&states)
                         .map_err(|e| StoreError::Internal(format!("change feed entry {}: {e}", entry.seq)))?,
                     (true, None) => {
-                        tracing::info!(seq = entry.seq, "a write too large for the change feed; reloading the projection");
+                        tracing::info!(
+                            seq = entry.seq,
+                            "a write too large for the change feed; reloading the projection"
+                        );
                         return self.load(position).await;
                     }
                     (false, _) => {

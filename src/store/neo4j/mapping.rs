@@ -5,9 +5,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::domain::{Node, NodeKind};
+use crate::graph::node_name;
 use crate::store::Rel;
 use crate::store::edges::out_edges;
-use crate::graph::node_name;
 use crate::store::{StoreError, StoreResult};
 
 /// Property holding the lower-cased name or title, for `nameContains`.

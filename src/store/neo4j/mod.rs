@@ -120,14 +120,14 @@ impl Neo4jStore {
         let committed = match writes::apply(&mut tx, changes, self.feed.retention).await {
             Ok(committed) => committed,
             Err(error) => {
-            // Rolled back now, so the write lock is free for the next write at once.
-            if let Err(rollback) = tx.finish().await {
-                tracing::debug!(?rollback, "rollback after a failed write");
-                // After a statement failed, the server ignores ROLLBACK; only a RESET ends the
-                // transaction, which the pool sends when it hands the connection out again.
-                // Until then the transaction keeps the write lock and its memory (all there
-                // is, when it ran out), which other clients of the database wait for.
-                let reset = async { Tx::begin(&self.writer).await?.finish().await };
+                // Rolled back now, so the write lock is free for the next write at once.
+                if let Err(rollback) = tx.finish().await {
+                    tracing::debug!(?rollback, "rollback after a failed write");
+                    // After a statement failed, the server ignores ROLLBACK; only a RESET ends the
+                    // transaction, which the pool sends when it hands the connection out again.
+                    // Until then the transaction keeps the write lock and its memory (all there
+                    // is, when it ran out), which other clients of the database wait for.
+                    let reset = async { Tx::begin(&self.writer).await?.finish().await };
                     if let Err(reset) = reset.await {
                         tracing::debug!(?reset, "reset after a failed write");
                     }

@@ -12,15 +12,15 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::connect::{DbResult, Tx, cypher};
+use super::feed::FeedPosition;
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
-use super::feed::FeedPosition;
 use crate::domain::{ConnectionStatus, Id, Node};
-use crate::graph::NodeState;
-use crate::store::{Change, StoreError};
-use crate::store::edges::out_edges;
 use crate::graph::Graph;
+use crate::graph::NodeState;
 use crate::graph::write;
+use crate::store::edges::out_edges;
+use crate::store::{Change, StoreError};
 
 const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
 const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");
@@ -38,8 +38,9 @@ const FEED_MAX_STATES: usize = 2_000;
 /// A write as the change feed recorded it.
 pub struct Committed {
     pub position: FeedPosition,
-    /// The new state of every node the write touched; `None` for a write too large to record.
-    pub states: Option<Vec<NodeState>>,
+    /// The new state of every node the write touched (the feed holds them only up to
+    /// [`FEED_MAX_STATES`]).
+    pub states: Vec<NodeState>,
 }
 
 /// Rows per statement when writing large batches (the demo network).
@@ -100,10 +101,9 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>, retention: Duration) -> Db
     let undo = write::apply(&mut graph, changes).map_err(|(error, _)| error)?;
 
     let touched = undo.touched(&graph);
-    let states = (touched.len() <= FEED_MAX_STATES).then(|| {
-        let state = |(kind, id, node): &(_, &Id, Option<&Node>)| NodeState { kind: *kind, id: (*id).clone(), node: node.cloned() };
-        touched.iter().map(state).collect::<Vec<_>>()
-    });
+    let state =
+        |(kind, id, node): &(_, &Id, Option<&Node>)| NodeState { kind: *kind, id: (*id).clone(), node: node.cloned() };
+    let states: Vec<NodeState> = touched.iter().map(state).collect();
     let mut deleted = Vec::new();
     let mut upserted: Vec<NodeRow> = Vec::new();
     let mut edges: Vec<EdgeRow> = Vec::new();
@@ -135,12 +135,13 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>, retention: Duration) -> Db
         let edges: Vec<Value> = chunk.iter().map(EdgeRow::to_json).collect();
         tx.run(cypher(CREATE_EDGES, json!({ "edges": edges }))?).await?;
     }
-    let recorded = match &states {
-        Some(states) => Some(serde_json::to_string(states).map_err(|e| StoreError::Internal(e.to_string()))?),
-        None => None,
+    let recorded = match states.len() <= FEED_MAX_STATES {
+        true => Some(serde_json::to_string(&states).map_err(|e| StoreError::Internal(e.to_string()))?),
+        false => None,
     };
     let rows: Vec<FeedPosition> = tx.rows(cypher(FEED_APPEND, json!({ "states": recorded }))?).await?;
-    let position = rows.into_iter().next().ok_or_else(|| StoreError::Internal("the change feed gave no position".into()))?;
+    let position =
+        rows.into_iter().next().ok_or_else(|| StoreError::Internal("the change feed gave no position".into()))?;
     tx.run(cypher(FEED_PRUNE, json!({ "retention_ms": retention.as_millis() as i64 }))?).await?;
     Ok(Committed { position, states })
 }

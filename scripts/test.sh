@@ -7,15 +7,20 @@
 # Neo4j: a local server is started with scripts/neo4j.sh (Java 17+ and Maven needed, no
 # Docker) and stopped at the end unless it was already running. The tests empty its
 # database. The fault test runs a second server of its own (target/neo4j-faults) on the Bolt
-# port LOTSENNETZ_FAULTS_BOLT_PORT (default 7697); set it to run two checkouts side by side.
+# port LOTSENNETZ_FAULTS_BOLT_PORT (default 7697), the change-feed test a third
+# (target/neo4j-feed) on LOTSENNETZ_FEED_BOLT_PORT (default 7707); set them to run two
+# checkouts side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/npm.sh
 export LOTSENNETZ_FAULTS_BOLT_PORT="${LOTSENNETZ_FAULTS_BOLT_PORT:-7697}"
+export LOTSENNETZ_FEED_BOLT_PORT="${LOTSENNETZ_FEED_BOLT_PORT:-7707}"
 
 stop_fault_server() {
   LOTSENNETZ_NEO4J_HOME="$PWD/target/neo4j-faults" LOTSENNETZ_NEO4J_BOLT_PORT="$LOTSENNETZ_FAULTS_BOLT_PORT" \
+    scripts/neo4j.sh stop >/dev/null 2>&1 || true
+  LOTSENNETZ_NEO4J_HOME="$PWD/target/neo4j-feed" LOTSENNETZ_NEO4J_BOLT_PORT="$LOTSENNETZ_FEED_BOLT_PORT" \
     scripts/neo4j.sh stop >/dev/null 2>&1 || true
 }
 

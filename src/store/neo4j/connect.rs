@@ -104,11 +104,14 @@ impl DbError {
         matches!(self, DbError::Unreachable(_) | DbError::Transient(_))
     }
 
-    /// The error the caller sees; details of failures that are not the caller's are logged.
-    fn into_store_error(self, operation: &'static str) -> StoreError {
+    /// The error the caller sees; details of failures that are not the caller's are logged
+    /// (an unavailable server only when `log_unavailable`).
+    fn into_store_error(self, operation: &'static str, log_unavailable: bool) -> StoreError {
         match self {
             DbError::Unreachable(detail) | DbError::Refused(detail) | DbError::Transient(detail) => {
-                tracing::warn!(operation, %detail, "Neo4j unavailable");
+                if log_unavailable {
+                    tracing::warn!(operation, %detail, "Neo4j unavailable");
+                }
                 StoreError::Unavailable(detail)
             }
             DbError::Fatal(StoreError::TooLarge(detail)) => {
@@ -204,7 +207,25 @@ impl Tx {
 
 /// Runs an operation, trying again with backoff while it fails in a way another try may fix;
 /// at most [`ATTEMPTS`] tries, well under a second of waiting in all.
-pub async fn retry<T, F, Fut>(operation: &'static str, mut attempt: F) -> StoreResult<T>
+pub async fn retry<T, F, Fut>(operation: &'static str, attempt: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry_logging(operation, true, attempt).await
+}
+
+/// [`retry`] for background work that reports an unavailable server itself (once, not at
+/// every attempt).
+pub async fn retry_quietly<T, F, Fut>(operation: &'static str, attempt: F) -> StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry_logging(operation, false, attempt).await
+}
+
+async fn retry_logging<T, F, Fut>(operation: &'static str, log_unavailable: bool, mut attempt: F) -> StoreResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = DbResult<T>>,
@@ -221,7 +242,7 @@ where
                 pause *= 2;
                 tries += 1;
             }
-            Err(error) => return Err(error.into_store_error(operation)),
+            Err(error) => return Err(error.into_store_error(operation, log_unavailable)),
         }
     }
 }

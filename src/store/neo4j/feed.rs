@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::connect::{DbResult, Tx, cypher, retry};
+use super::connect::{DbResult, Tx, cypher, retry_quietly as retry};
 use super::mapping::{self, StoredNode};
 use crate::graph::{self, NodeState, Projection};
 use crate::store::{StoreError, StoreResult};

@@ -74,7 +74,7 @@ impl Application {
             seed_demo(&services, scale.scale(), seed).await?;
         }
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
-        let graphql = crate::graphql::Endpoint::new(services.clone());
+        let graphql = crate::graphql::Endpoint::new(services.clone(), crate::graphql::SchemaOptions::default());
         let router = crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes);
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;

@@ -49,13 +49,34 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 50_000;
 pub const MAX_DIRECTIVES: usize = 10;
 
+/// What a deployment may switch off: both help developers and tell an attacker the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaOptions {
+    /// Answer `__schema` and `__type` queries (GraphiQL and code generators need them).
+    pub introspection: bool,
+    /// Suggest similar names ("Did you mean …?") in validation errors.
+    pub suggestions: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self { introspection: true, suggestions: true }
+    }
+}
+
 /// A schema with the limits every request gets; without services it can still print its SDL.
-fn build_schema(services: Option<Services>, validation: ValidationMode) -> LotsennetzSchema {
+fn build_schema(services: Option<Services>, validation: ValidationMode, options: SchemaOptions) -> LotsennetzSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(MAX_DIRECTIVES)
         .validation_mode(validation);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
     if let Some(services) = services {
         builder = builder.data(services);
     }
@@ -64,7 +85,7 @@ fn build_schema(services: Option<Services>, validation: ValidationMode) -> Lotse
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, ValidationMode::Strict).sdl()
+    build_schema(None, ValidationMode::Strict, SchemaOptions::default()).sdl()
 }
 
 /// Where GraphQL requests are run: the schema, and the documents of earlier requests.
@@ -82,10 +103,10 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn new(services: Services) -> Self {
+    pub fn new(services: Services, options: SchemaOptions) -> Self {
         Self {
-            strict: build_schema(Some(services.clone()), ValidationMode::Strict),
-            validated: build_schema(Some(services.clone()), ValidationMode::Fast),
+            strict: build_schema(Some(services.clone()), ValidationMode::Strict, options),
+            validated: build_schema(Some(services.clone()), ValidationMode::Fast, options),
             services,
             documents: Arc::default(),
         }

@@ -41,7 +41,7 @@ mod tests {
     fn store_errors_read_as_their_message_without_debug_syntax() {
         let id = Id::parse_field("id", "m-1").unwrap();
         let error = ServiceError::Store(StoreError::not_found(NodeKind::Municipality, &id));
-        assert_eq!(error.display().to_string(), "Municipality 'm-1' does not exist");
+        assert_eq!(error.display().to_string(), "municipality 'm-1' does not exist");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //!
 //! | `UNAUTHENTICATED` | no token, or a token that fails verification (HTTP 401) |
 //! | `FORBIDDEN` | the caller's role or relation to the data does not allow the operation |
+//! | `GRAPHQL_VALIDATION_FAILED` | introspection (`__schema`, `__type`) on a server that switched it off |
 //! A failed mutation writes nothing: stores apply a mutation's changes all or nothing.
 
 use async_graphql::{Error, ErrorExtensions};
@@ -27,6 +28,7 @@ pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 pub const INTERNAL: &str = "INTERNAL";
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
+pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 
 /// An error with a code, for messages raised in the API layer itself.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {

@@ -9,7 +9,7 @@ mod support;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ValidationMode};
 
 use crate::auth::Viewer;
@@ -97,6 +97,7 @@ pub fn sdl() -> String {
 #[derive(Clone)]
 pub struct Endpoint {
     services: Services,
+    options: SchemaOptions,
     strict: LotsennetzSchema,
     validated: LotsennetzSchema,
     documents: Arc<DocumentCache>,
@@ -108,6 +109,7 @@ impl Endpoint {
             strict: build_schema(Some(services.clone()), ValidationMode::Strict, options),
             validated: build_schema(Some(services.clone()), ValidationMode::Fast, options),
             services,
+            options,
             documents: Arc::default(),
         }
     }
@@ -120,6 +122,22 @@ impl Endpoint {
         operation.is_some_and(|o| o.node.ty == OperationType::Mutation)
     }
 
+    /// The name of the operation a request selects, as its document declares it (for logs and
+    /// metrics); `None` for an anonymous operation and for requests that do not parse or
+    /// name an operation the document lacks.
+    pub fn operation_name(&self, request: &Request) -> Option<String> {
+        let parsed = self.documents.parsed(&request.query)?;
+        let DocumentOperations::Multiple(operations) = &parsed.document.operations else {
+            return None;
+        };
+        let name = match request.operation_name.as_deref() {
+            Some(name) => operations.get_key_value(name)?.0,
+            None if operations.len() == 1 => operations.keys().next()?,
+            None => return None,
+        };
+        Some(name.to_string())
+    }
+
     /// Runs a request for a viewer. Errors raised before any resolver ran (syntax,
     /// validation, argument types) are the caller's and get the code `BAD_USER_INPUT`;
     /// refusals and resolver errors carry theirs.
@@ -130,7 +148,10 @@ impl Endpoint {
         let mut remember = None;
         if let Some(parsed) = parsed {
             if let Some(operation) = parsed.operation(operation_name.as_deref()) {
-                let refusals = guard::refusals(&parsed.document, operation, &viewer);
+                let mut refusals = guard::refusals(&parsed.document, operation, &viewer);
+                if !self.options.introspection {
+                    refusals.extend(guard::introspection_refusals(&parsed.document, operation));
+                }
                 if !refusals.is_empty() {
                     return Response::from_errors(refusals);
                 }

@@ -1,4 +1,4 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness and metrics.
 
 use std::sync::Arc;
 
@@ -8,13 +8,15 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::auth::{AuthError, Verifier, Viewer};
 use crate::graphql::Endpoint;
+use crate::metrics::Metrics;
+use crate::observe::{self, GraphqlOutcome};
 use crate::service::Services;
 
 #[derive(Clone)]
@@ -24,14 +26,27 @@ struct AppState {
     verifier: Arc<Verifier>,
 }
 
-pub fn router(graphql: Endpoint, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+/// The routes, inside out: body limit, cancellation at the shutdown deadline (`cancel`),
+/// and request ids, the request's log line and metrics.
+pub fn router(
+    graphql: Endpoint,
+    services: Services,
+    verifier: Arc<Verifier>,
+    max_body_bytes: usize,
+    metrics: Arc<Metrics>,
+    cancel: CancellationToken,
+) -> Router {
     let state = AppState { graphql, services, verifier };
+    let scraped = metrics.clone();
+    let get_metrics = move || async move { ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], scraped.render()) };
     Router::new()
         .route("/graphql", get(get_graphql).post(post_graphql))
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
+        .route(observe::METRICS_PATH, get(get_metrics))
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(cancel, crate::shutdown::cancellable))
+        .layer(middleware::from_fn_with_state(metrics, observe::observe))
         .with_state(state)
 }
 
@@ -46,8 +61,20 @@ fn unauthorized(error: AuthError) -> Response {
     tracing::info!(%error, "token refused");
     let body =
         json!({ "errors": [{ "message": "invalid bearer token", "extensions": { "code": "UNAUTHENTICATED" } }] });
-    (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")], Json(body))
-        .into_response()
+    let response =
+        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")], Json(body))
+            .into_response();
+    GraphqlOutcome::refused("UNAUTHENTICATED").attach(response)
+}
+
+/// Runs a GraphQL request and notes its operation and error codes for the request's log line
+/// and metrics.
+async fn execute(state: &AppState, request: async_graphql::Request, viewer: Viewer) -> Response {
+    let operation = state.graphql.operation_name(&request);
+    GraphqlOutcome::record_operation(operation.as_deref());
+    let response = state.graphql.execute(request, viewer).await;
+    let outcome = GraphqlOutcome::of(operation, &response);
+    outcome.attach(GraphQLResponse::from(response).into_response())
 }
 
 async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
@@ -55,7 +82,7 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(error),
     };
-    GraphQLResponse::from(state.graphql.execute(request.into_inner(), viewer).await).into_response()
+    execute(&state, request.into_inner(), viewer).await
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -80,7 +107,7 @@ async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(error),
     };
-    GraphQLResponse::from(state.graphql.execute(request, viewer).await).into_response()
+    execute(&state, request, viewer).await
 }
 
 /// Liveness: the process answers.

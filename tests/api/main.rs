@@ -9,6 +9,8 @@ mod http;
 mod invalid_input;
 mod loaders;
 mod matching;
+mod operations;
 mod persistence;
 mod privacy;
+mod shutdown;
 mod transfer;

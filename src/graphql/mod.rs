@@ -6,11 +6,13 @@ mod guard;
 mod objects;
 mod support;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ValidationMode};
+use tracing::Instrument as _;
 
 use crate::auth::Viewer;
 use crate::service::Services;
@@ -185,7 +187,13 @@ impl Endpoint {
     fn prepare(&self, request: Request, viewer: Viewer) -> Request {
         request
             .data(support::Caller::new(viewer))
-            .data(DataLoader::new(support::NodeLoader(self.services.clone()), tokio::spawn))
-            .data(DataLoader::new(support::IncomingLoader(self.services.clone()), tokio::spawn))
+            .data(DataLoader::new(support::NodeLoader(self.services.clone()), spawn_in_request))
+            .data(DataLoader::new(support::IncomingLoader(self.services.clone()), spawn_in_request))
     }
+}
+
+/// Runs a DataLoader batch in the span of the request that asked for it, so that what the
+/// batch logs (store failures, retries) carries the request's id.
+fn spawn_in_request<F: Future<Output = ()> + Send + 'static>(batch: F) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(batch.in_current_span())
 }

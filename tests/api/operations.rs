@@ -33,6 +33,7 @@ async fn metrics_count_requests_by_operation_and_errors_by_code() {
     let (_, refused) = app.post_as(Some(&app.token), bad_topic).await;
     let (status, _) = app.post_as(Some("not-a-token"), count_topics.clone()).await;
     app.gql("{ regions(first: 1) { edges { cursor } } }", json!({})).await;
+    let unknown_path = app.client.get(format!("{}/no/such/page", app.address)).send().await.unwrap();
     let scrape = scrape(&app).await;
 
     // Assert
@@ -50,6 +51,8 @@ async fn metrics_count_requests_by_operation_and_errors_by_code() {
     assert_eq!(value(r#"lotsennetz_http_requests_total{method="POST",route="/graphql",status="401"}"#), 1.0);
     assert_eq!(value(r#"lotsennetz_http_request_duration_seconds_count{route="/graphql"}"#), 5.0);
     assert!(value(r#"lotsennetz_store_call_duration_seconds_count{call="list"}"#) >= 3.0);
+    assert_eq!(unknown_path.status(), 404);
+    assert_eq!(value(r#"lotsennetz_http_requests_total{method="GET",route="unmatched",status="404"}"#), 1.0);
     // Only the scrape itself is running, and it does not count.
     assert_eq!(value("lotsennetz_http_requests_in_flight"), 0.0);
 }

@@ -160,8 +160,7 @@ fn serve_binary(
         BufReader::new(stderr).lines().map_while(Result::ok).for_each(|l| drop(lines_tx.send(l)))
     });
     let mut log = Vec::new();
-    loop {
-        let line = lines.recv_timeout(Duration::from_secs(30)).expect("the server logs its address");
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
         log.push(line.clone());
         // `address=127.0.0.1:1234` in text, `"address":"127.0.0.1:1234"` in JSON.
         let address = line.split_once("address").map(|(_, rest)| {
@@ -171,6 +170,8 @@ fn serve_binary(
             return (child, format!("http://{address}"), log, lines);
         }
     }
+    child.kill().and_then(|()| child.wait()).expect("the server stops");
+    panic!("the server did not log its address: {log:#?}");
 }
 
 /// Sends SIGTERM and waits for the process to exit; returns how long that took.

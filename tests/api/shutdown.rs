@@ -221,6 +221,14 @@ async fn sigterm_stops_the_binary_at_the_deadline_and_every_log_line_is_json() {
         .send()
         .await
         .unwrap();
+    let refused = reqwest::Client::new()
+        .post(format!("{address}/graphql"))
+        .bearer_auth("not-a-token")
+        .header("x-request-id", "refused-0815")
+        .json(&json!({ "query": TOPICS }))
+        .send()
+        .await
+        .unwrap();
     let slow = SlowPost::start(&address, &json!({ "query": TOPICS })).await;
     wait_in_flight(&address, 1).await;
 
@@ -251,6 +259,14 @@ async fn sigterm_stops_the_binary_at_the_deadline_and_every_log_line_is_json() {
     assert_eq!(line["span"]["method"], "POST");
     assert_eq!(line["span"]["path"], "/graphql");
     assert_eq!(line["span"]["operation"], "Topics");
+    // Every line of a request carries its id: here the refusal's reason and its answer.
+    assert_eq!(refused.status(), 401);
+    let refusal: Vec<&str> = log
+        .iter()
+        .filter(|l| l["span"]["request_id"] == "refused-0815")
+        .map(|l| l["message"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(refusal, ["token refused", "answered"], "{log:#?}");
     let cancelled = |l: &&Value| l["message"] == "request cancelled at the shutdown deadline";
     let cancelled: Vec<&Value> = log.iter().filter(cancelled).collect();
     assert_eq!(cancelled.len(), 1, "{log:#?}");

@@ -132,7 +132,8 @@ async fn a_request_still_running_at_the_deadline_is_cancelled() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE");
     assert!(answered >= deadline, "cancelled after {answered:?}, before the deadline");
-    let bound = deadline + lotsennetz::shutdown::CANCEL_GRACE + Duration::from_millis(500);
+    // The margin covers scheduling on a busy machine; without a deadline serving never ends.
+    let bound = deadline + lotsennetz::shutdown::CANCEL_GRACE + Duration::from_secs(1);
     assert!(returned < bound, "serving ended {returned:?} after the stop signal, later than {bound:?}");
 }
 
@@ -244,7 +245,7 @@ async fn sigterm_stops_the_binary_at_the_deadline_and_every_log_line_is_json() {
     // Assert: cut at the deadline, ended soon after.
     assert_eq!(status, 503, "{body}");
     assert!(answered >= deadline, "cut after {answered:?}, before the deadline");
-    let bound = deadline + Duration::from_secs(1);
+    let bound = deadline + Duration::from_secs(2);
     assert!(exited < bound, "exited {exited:?} after SIGTERM, later than {bound:?}");
     // Every line is JSON; the probe's line names its request.
     assert_eq!(probe.headers()["x-request-id"], "probe-4711");

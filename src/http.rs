@@ -1,4 +1,4 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness and metrics.
 
 mod graphql;
 
@@ -8,12 +8,14 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use serde_json::json;
-use tower_http::trace::TraceLayer;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::{AuthError, Verifier, Viewer};
 use crate::graphql::Endpoint;
+use crate::metrics::Metrics;
+use crate::observe;
 use crate::service::Services;
 
 #[derive(Clone)]
@@ -23,14 +25,27 @@ struct AppState {
     verifier: Arc<Verifier>,
 }
 
-pub fn router(graphql: Endpoint, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+/// The routes, inside out: body limit, cancellation at the shutdown deadline (`cancel`),
+/// and request ids, the request's log line and metrics.
+pub fn router(
+    graphql: Endpoint,
+    services: Services,
+    verifier: Arc<Verifier>,
+    max_body_bytes: usize,
+    metrics: Arc<Metrics>,
+    cancel: CancellationToken,
+) -> Router {
     let state = AppState { graphql, services, verifier };
+    let scraped = metrics.clone();
+    let get_metrics = move || async move { ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], scraped.render()) };
     Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
+        .route(observe::METRICS_PATH, get(get_metrics))
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(cancel, crate::shutdown::cancellable))
+        .layer(middleware::from_fn_with_state(metrics, observe::observe))
         .with_state(state)
 }
 

@@ -5,15 +5,21 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod graphql;
 pub mod http;
 pub mod matching;
+pub mod metrics;
+pub mod observe;
 pub mod service;
+pub mod shutdown;
 pub mod store;
 pub mod sync;
+pub mod telemetry;
 pub mod transfer;
 
 pub use app::Application;

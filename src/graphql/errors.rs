@@ -18,7 +18,7 @@
 //! | code | when |
 //! |---|---|
 //! | `GRAPHQL_PARSE_FAILED` | the query is not valid GraphQL syntax |
-//! | `GRAPHQL_VALIDATION_FAILED` | the query does not fit the schema, or exceeds a limit (`extensions.limit` names it) |
+//! | `GRAPHQL_VALIDATION_FAILED` | the query does not fit the schema, exceeds a limit (`extensions.limit` names it), or asks for introspection (`__schema`, `__type`) on a server that switched it off |
 //! | `OPERATION_RESOLUTION_FAILURE` | the operation name is unknown, or missing where the document has several |
 //! | `BAD_REQUEST` | the HTTP request is not a GraphQL request (body, parameters, media type) |
 //! | `TIMEOUT` | the query ran longer than its time limit and was cancelled (HTTP 504) |

@@ -11,9 +11,10 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Viewer};
 use crate::graphql::errors::{BAD_REQUEST, RESPONSE_TOO_LARGE, UNAUTHENTICATED};
 use crate::graphql::{Answer, Refused};
+use crate::observe::GraphqlOutcome;
 
 /// The media type of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +100,17 @@ fn unauthorized(format: Format, error: AuthError) -> Response {
     let error = crate::graphql::errors::request_error(UNAUTHENTICATED, "invalid bearer token");
     let mut response = respond(format, StatusCode::UNAUTHORIZED, &Body { data: None, errors: &[error] });
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
-    response
+    GraphqlOutcome::refused(UNAUTHENTICATED).attach(response)
+}
+
+/// Runs a GraphQL request and notes its operation and error codes for the request's log line
+/// and metrics.
+async fn execute(state: &AppState, format: Format, request: async_graphql::Request, viewer: Viewer) -> Response {
+    let operation = state.graphql.operation_name(&request);
+    GraphqlOutcome::record_operation(operation.as_deref());
+    let answered = state.graphql.execute(request, viewer).await;
+    let outcome = GraphqlOutcome::of(operation, &answered.response);
+    outcome.attach(answer(format, answered, state.graphql.limits().max_response_bytes))
 }
 
 /// The HTTP response of a GraphQL answer, within the response size limit.
@@ -193,7 +204,7 @@ pub(super) async fn post_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    answer(format, state.graphql.execute(request, viewer).await, state.graphql.limits().max_response_bytes)
+    execute(&state, format, request, viewer).await
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -223,7 +234,7 @@ pub(super) async fn get_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    answer(format, state.graphql.execute(request, viewer).await, state.graphql.limits().max_response_bytes)
+    execute(&state, format, request, viewer).await
 }
 
 /// The parameters of a GET request as the JSON object a POST body would hold.

@@ -3,6 +3,7 @@
 
 mod account;
 mod connections;
+mod display;
 pub mod policy;
 
 use std::collections::HashSet;
@@ -19,7 +20,8 @@ pub use account::MyData;
 pub use connections::Response;
 
 /// Why a use case failed. Deliberately not `Display`: the API must map every case to a code
-/// explicitly (see `graphql::errors`), never through a blanket conversion.
+/// explicitly (see `graphql::errors`), never through a blanket conversion. People read it
+/// through [`ServiceError::display`].
 #[derive(Debug)]
 pub enum ServiceError {
     /// Input breaks a domain rule.

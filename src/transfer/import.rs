@@ -77,7 +77,7 @@ impl std::fmt::Display for ImportError {
                 Ok(())
             }
             ImportError::Read(e) => write!(f, "cannot read the input: {e}"),
-            ImportError::Store(e) => write!(f, "the store refused the import: {e:?}"),
+            ImportError::Store(e) => write!(f, "the store refused the import: {}", e.display()),
             ImportError::TooLarge { records, committed, detail } => {
                 let written = match committed {
                     0 => "nothing was written".to_owned(),

@@ -32,7 +32,8 @@ pub struct TestApp {
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-async fn start(config: Config) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
+/// Starts the application; returns its base URL, the sender that stops it and the server task.
+pub async fn start(config: Config) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
     let app = Application::build(config).await.expect("application starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();

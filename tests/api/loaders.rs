@@ -64,7 +64,7 @@ async fn a_page_of_100_projects_with_nested_fields_costs_a_handful_of_store_call
     let store = Arc::new(Counted { inner: EmbeddedStore::open(dir.path()).unwrap(), calls: AtomicUsize::new(0) });
     let services = Services::new(store.clone());
     lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 7).await.unwrap();
-    let graphql = lotsennetz::graphql::Endpoint::new(services.clone(), Default::default());
+    let graphql = lotsennetz::graphql::Endpoint::new(services.clone(), Default::default(), Default::default());
     store.calls.store(0, Ordering::SeqCst);
 
     // Act

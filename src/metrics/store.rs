@@ -1,0 +1,73 @@
+//! A [`GraphStore`] that times every call of the store it wraps.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+
+use super::Metrics;
+use crate::domain::{Id, Node, NodeKind};
+use crate::matching::{
+    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
+};
+use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
+
+/// Wraps a store so that `lotsennetz_store_call_duration_seconds` and
+/// `lotsennetz_store_call_errors` count its calls.
+pub struct MeteredStore {
+    inner: Arc<dyn GraphStore>,
+    metrics: Arc<Metrics>,
+}
+
+impl MeteredStore {
+    pub fn new(inner: Arc<dyn GraphStore>, metrics: Arc<Metrics>) -> Self {
+        Self { inner, metrics }
+    }
+
+    async fn timed<T>(&self, call: &'static str, work: impl Future<Output = StoreResult<T>>) -> StoreResult<T> {
+        let started = Instant::now();
+        let result = work.await;
+        self.metrics.store_call(call, started.elapsed(), result.is_ok());
+        result
+    }
+}
+
+#[async_trait]
+impl GraphStore for MeteredStore {
+    async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
+        self.timed("get", self.inner.get(kind, ids)).await
+    }
+
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
+        self.timed("list", self.inner.list(query)).await
+    }
+
+    async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {
+        self.timed("incoming", self.inner.incoming(kind, rel, targets)).await
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
+        self.timed("apply", self.inner.apply(changes)).await
+    }
+
+    async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+        self.timed("peer_candidates", self.inner.peer_candidates(query)).await
+    }
+
+    async fn project_candidates(&self, query: &ProjectQuery) -> StoreResult<ProjectCandidates> {
+        self.timed("project_candidates", self.inner.project_candidates(query)).await
+    }
+
+    async fn advice_candidates(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
+        self.timed("advice_candidates", self.inner.advice_candidates(expert)).await
+    }
+
+    async fn expert_candidates(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
+        self.timed("expert_candidates", self.inner.expert_candidates(target)).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.timed("ping", self.inner.ping()).await
+    }
+}

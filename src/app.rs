@@ -84,8 +84,11 @@ impl Application {
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
         let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone(), config.schema);
         let cancel = CancellationToken::new();
-        let router =
+        let mut router =
             crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes, metrics, cancel.clone());
+        if let Some(cors) = crate::http::cors(&config.cors_origins)? {
+            router = router.layer(cors);
+        }
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
         Ok(Self { listener, router, services, auth: config.auth, shutdown_timeout: config.shutdown_timeout, cancel })

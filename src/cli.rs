@@ -139,6 +139,10 @@ pub struct ServeArgs {
     shutdown_timeout: Duration,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Web origins (`https://app.example.org`) whose pages may call the API from a browser;
+    /// `*` for any. Repeat the flag or separate by commas; none by default.
+    #[arg(long = "cors-origin", env = "LOTSENNETZ_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
     #[command(flatten)]
     auth: AuthArgs,
 }
@@ -220,6 +224,7 @@ impl ServeArgs {
             schema: SchemaOptions { introspection: self.introspection, suggestions: self.field_suggestions },
             shutdown_timeout: self.shutdown_timeout,
             limits: self.limits.limits(),
+            cors_origins: self.cors_origins,
         }
     }
 }

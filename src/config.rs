@@ -82,6 +82,8 @@ pub struct Config {
     pub schema: SchemaOptions,
     /// How long requests in flight may run on after a stop signal before they are cancelled.
     pub shutdown_timeout: Duration,
+    /// Web origins whose pages may call the API (CORS); empty: none, `*`: any.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -98,6 +100,7 @@ impl Config {
             limits: crate::graphql::Limits::default(),
             schema: SchemaOptions::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -5,12 +5,13 @@ mod graphql;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{AuthError, Verifier, Viewer};
 use crate::graphql::Endpoint;
@@ -48,6 +49,39 @@ pub fn router(
         .layer(middleware::from_fn_with_state(metrics, observe::observe))
         .with_state(state)
 }
+
+/// The CORS policy for these origins (`*`: any), `None` when no origin is allowed; an origin
+/// that is not `scheme://host[:port]` is a configuration error.
+pub fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+    let origins: Vec<&str> = origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allowed = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        let mut values = Vec::with_capacity(origins.len());
+        for origin in origins {
+            let well_formed = origin.split_once("://").is_some_and(|(scheme, host)| {
+                matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains('/')
+            });
+            anyhow::ensure!(well_formed, "CORS origin '{origin}' is not of the form https://host[:port]");
+            values.push(HeaderValue::from_str(origin)?);
+        }
+        AllowOrigin::list(values)
+    };
+    let request_headers = [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone()];
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allowed)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers(request_headers)
+            .expose_headers([REQUEST_ID.clone()])
+            .max_age(std::time::Duration::from_secs(600)),
+    ))
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The caller named by the `Authorization` header.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AuthError> {

@@ -55,8 +55,16 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, request
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(error),
     };
-    GraphQLResponse::from(state.graphql.execute(request.into_inner(), viewer).await).into_response()
+    let response = match headers.get(IDEMPOTENCY_KEY) {
+        // A value that is not visible ASCII is refused like any malformed key.
+        Some(key) => state.graphql.execute_once(request.into_inner(), viewer, key.to_str().unwrap_or_default()).await,
+        None => state.graphql.execute(request.into_inner(), viewer).await,
+    };
+    GraphQLResponse::from(response).into_response()
 }
+
+/// Makes a mutation safe to repeat: see `service::idempotency`.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
 /// Mutations over GET are refused (405), as GraphQL over HTTP requires.

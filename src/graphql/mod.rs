@@ -3,6 +3,7 @@
 mod documents;
 pub mod errors;
 mod guard;
+mod idempotent;
 mod objects;
 mod support;
 

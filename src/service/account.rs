@@ -128,6 +128,6 @@ impl Services {
             };
             changes.push(Change::Create(entry.into()));
         }
-        Ok(self.store.apply(changes).await?)
+        self.write(changes).await
     }
 }

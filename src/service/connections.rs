@@ -110,6 +110,5 @@ impl Services {
 }
 
 fn new_request_id() -> Id {
-    let id = format!("conn-{}", uuid::Uuid::new_v4().simple());
-    Id::parse_field("id", &id).expect("uuid ids are valid")
+    super::fresh_id("conn")
 }

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod crud;
 mod http;
+mod idempotency;
 mod invalid_input;
 mod loaders;
 mod matching;

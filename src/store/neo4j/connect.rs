@@ -2,13 +2,17 @@
 //!
 //! Error policy: a server that cannot be reached, a broken connection or a timeout becomes
 //! [`StoreError::Unavailable`] (the API answers `SERVICE_UNAVAILABLE`); failures the server
-//! marks as transient are retried first. A transaction that runs out of the server's
+//! marks as transient are retried first. A commit whose answer never came (the connection
+//! broke or the deadline passed after it was sent) may or may not have been applied: that is
+//! [`StoreError::OutcomeUnknown`], never retried here. A transaction that runs out of the server's
 //! transaction memory is marked transient too, but is not retried: the same transaction
 //! would fail again after using the memory again, so it is [`StoreError::TooLarge`] at once.
 //! Everything else is [`StoreError::Internal`], with the details logged here.
 
 use std::future::Future;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use neo4rs::{ConfigBuilder, Graph, Neo4jClientErrorKind, Neo4jErrorKind, Query, Txn};
 use serde::de::DeserializeOwned;
@@ -28,6 +32,11 @@ pub const WRITE_IO_TIMEOUT: Duration = Duration::from_secs(120);
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
 /// Longest wait for a free connection when the pool is exhausted.
 const POOL_WAIT: Duration = Duration::from_secs(30);
+/// Longest a read takes in all (waiting for a connection, every try and pause included); the
+/// README promises this bound to clients.
+pub const READ_DEADLINE: Duration = Duration::from_secs(15);
+/// Longest a write takes in all, its wait behind the other writes of this process included.
+pub const WRITE_DEADLINE: Duration = WRITE_IO_TIMEOUT;
 /// Tries per operation, and the pause before the second one (doubled for each further try).
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
@@ -41,6 +50,9 @@ pub enum DbError {
     Refused(String),
     /// The server rolled the transaction back and asks to try again (deadlock, restart).
     Transient(String),
+    /// The connection broke, or the deadline passed, after COMMIT was sent: the transaction
+    /// may have been applied or not. Never retried: a retry could apply it twice.
+    OutcomeUnknown(String),
     /// A rule of the store, or a failure no retry can fix.
     Fatal(StoreError),
 }
@@ -110,6 +122,10 @@ impl DbError {
             DbError::Unreachable(detail) | DbError::Refused(detail) | DbError::Transient(detail) => {
                 tracing::warn!(operation, %detail, "Neo4j unavailable");
                 StoreError::Unavailable(detail)
+            }
+            DbError::OutcomeUnknown(detail) => {
+                tracing::warn!(operation, %detail, "outcome of a Neo4j write unknown");
+                StoreError::OutcomeUnknown(detail)
             }
             DbError::Fatal(StoreError::TooLarge(detail)) => {
                 tracing::warn!(operation, %detail, "Neo4j ran out of transaction memory");
@@ -195,6 +211,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Commits, waiting for the answer until `deadline`. Without an answer, whether the
+    /// server applied the transaction is unknown; an answer that is an error means it did not.
+    pub async fn commit_by(self, deadline: Instant) -> DbResult<()> {
+        match tokio::time::timeout_at(deadline, self.commit()).await {
+            Err(_) => Err(DbError::OutcomeUnknown("no answer to COMMIT before the deadline".into())),
+            Ok(Err(DbError::Unreachable(detail))) => {
+                Err(DbError::OutcomeUnknown(format!("connection lost during COMMIT: {detail}")))
+            }
+            Ok(other) => other,
+        }
+    }
+
     /// Ends a read-only transaction.
     pub async fn finish(self) -> DbResult<()> {
         self.txn.rollback().await?;
@@ -203,8 +231,10 @@ impl Tx {
 }
 
 /// Runs an operation, trying again with backoff while it fails in a way another try may fix;
-/// at most [`ATTEMPTS`] tries, well under a second of waiting in all.
-pub async fn retry<T, F, Fut>(operation: &'static str, mut attempt: F) -> StoreResult<T>
+/// at most [`ATTEMPTS`] tries, well under a second of waiting in all, and nothing after
+/// `deadline`: a try still running then is abandoned (its connection is reset or discarded
+/// by the pool before anyone uses it again) and the operation is unavailable.
+pub async fn retry<T, F, Fut>(operation: &'static str, deadline: Instant, mut attempt: F) -> StoreResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = DbResult<T>>,
@@ -212,9 +242,12 @@ where
     let mut pause = FIRST_BACKOFF;
     let mut tries = 1;
     loop {
-        match attempt().await {
+        let result = tokio::time::timeout_at(deadline, attempt())
+            .await
+            .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
+        match result {
             Ok(value) => return Ok(value),
-            Err(error) if error.worth_retrying() && tries < ATTEMPTS => {
+            Err(error) if error.worth_retrying() && tries < ATTEMPTS && Instant::now() + pause < deadline => {
                 tracing::debug!(operation, ?error, tries, "retrying Neo4j operation");
                 let jitter = Duration::from_millis(rand::random::<u64>() % 50);
                 tokio::time::sleep(pause + jitter).await;

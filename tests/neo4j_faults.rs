@@ -8,6 +8,11 @@
 //! `LOTSENNETZ_FAULTS_BOLT_PORT`, default 7697) through `scripts/neo4j.sh`, so stopping it
 //! disturbs no other test; the tests here take turns on it.
 
+#[path = "neo4j_faults/proxy.rs"]
+mod proxy;
+#[path = "neo4j_faults/restart.rs"]
+mod restart;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -94,9 +99,14 @@ struct Client {
 /// Starts the service on the fault-test server, as `lotsennetz serve --store neo4j` does, with
 /// `adjust` applied to its configuration; the client sends `token`.
 async fn serve(token: String, adjust: impl FnOnce(&mut Config)) -> Client {
+    serve_at(bolt_uri(), token, adjust).await
+}
+
+/// [`serve`] with the service reaching Neo4j at `uri`.
+async fn serve_at(uri: String, token: String, adjust: impl FnOnce(&mut Config)) -> Client {
     let mut config = Config::embedded(PathBuf::new(), SECRET);
     config.store = StoreConfig::Neo4j(Neo4jConfig {
-        uri: bolt_uri(),
+        uri,
         user: "neo4j".into(),
         password: Secret::new(PASSWORD),
         database: None,
@@ -106,7 +116,9 @@ async fn serve(token: String, adjust: impl FnOnce(&mut Config)) -> Client {
     let app = Application::build(config).await.expect("the service starts, with or without Neo4j");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    Client { http: reqwest::Client::new(), address, token }
+    // Far above every deadline of the service: a request that hangs fails the test, not the run.
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(180)).build().expect("HTTP client");
+    Client { http, address, token }
 }
 
 fn token(subject: &str, role: Role, scope: Option<&str>) -> String {
@@ -119,16 +131,28 @@ impl Client {
     }
 
     async fn gql(&self, query: &str, variables: Value) -> Value {
-        self.http
+        self.send(None, query, variables).await.expect("an answer")
+    }
+
+    /// A request with an `Idempotency-Key` (if given); `None` when no answer came at all.
+    async fn send(&self, key: Option<&str>, query: &str, variables: Value) -> Option<Value> {
+        let mut request = self
+            .http
             .post(format!("{}/graphql", self.address))
             .bearer_auth(&self.token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent")
-            .json()
-            .await
-            .expect("JSON body")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.ok()?.json().await.ok()
+    }
+
+    /// Regions with this name.
+    async fn regions_named(&self, name: &str) -> usize {
+        let query = "query($name: String) { regions(first: 100, filter: { nameContains: $name }) { edges { node { id name } } } }";
+        let listed = self.gql(query, json!({ "name": name })).await;
+        let edges = listed["data"]["regions"]["edges"].as_array().cloned().unwrap_or_else(|| panic!("{listed:#}"));
+        edges.iter().filter(|e| e["node"]["name"] == name).count()
     }
 
     /// The error code of a request that must fail, and how long it took.
@@ -151,6 +175,46 @@ impl Client {
 }
 
 const LIST_REGIONS: &str = "{ regions(first: 100) { edges { node { id name } } } }";
+const CREATE_REGION: &str = "mutation($input: CreateRegionInput!) { createRegion(input: $input) { id name } }";
+
+fn region(name: &str) -> Value {
+    json!({ "input": { "name": name, "kind": "REGION" } })
+}
+
+/// The first error's code, if any.
+fn code(answer: &Value) -> Option<&str> {
+    answer["errors"][0]["extensions"]["code"].as_str()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_cut_off_at_its_commit_is_reported_unknown_and_its_retry_gets_the_stored_answer() {
+    let _server = take_server().await;
+    neo4j("start");
+    let proxy = proxy::BoltProxy::start(bolt_port()).await;
+    let client = serve_at(format!("bolt://127.0.0.1:{}", proxy.port), token("admin", Role::Admin, None), |_| {}).await;
+    client.wait_ready(Duration::from_secs(60)).await;
+    let warm_up = client.gql(CREATE_REGION, region("warm-up")).await;
+    assert!(code(&warm_up).is_none(), "{warm_up:#}");
+
+    for (cut, name) in [(proxy::Cut::AfterCommit, "stored, answer lost"), (proxy::Cut::BeforeCommit, "never stored")] {
+        // Arrange
+        let key = format!("cut-{}-{:?}", std::process::id(), cut);
+        proxy.cut_next_commit(cut);
+
+        // Act
+        let first = client.send(Some(&key), CREATE_REGION, region(name)).await.expect("an answer");
+        assert!(proxy.cut_done(), "{cut:?}: the write sent COMMIT");
+        let retried = client.send(Some(&key), CREATE_REGION, region(name)).await.expect("an answer");
+        let again = client.send(Some(&key), CREATE_REGION, region(name)).await.expect("an answer");
+
+        // Assert: unknown at first; the retry answers the write, the next the same; stored once.
+        assert_eq!(code(&first), Some("WRITE_OUTCOME_UNKNOWN"), "{cut:?}: {first:#}");
+        assert!(code(&retried).is_none(), "{cut:?}: {retried:#}");
+        assert_eq!(retried["data"]["createRegion"]["name"], name);
+        assert_eq!(again, retried, "{cut:?}");
+        assert_eq!(client.regions_named(name).await, 1, "{cut:?}");
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_survives_neo4j_being_down_and_restarted() {

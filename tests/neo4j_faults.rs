@@ -198,6 +198,8 @@ async fn a_write_cut_off_at_its_commit_is_reported_unknown_and_its_retry_gets_th
 
     for (cut, name) in [(proxy::Cut::AfterCommit, "stored, answer lost"), (proxy::Cut::BeforeCommit, "never stored")] {
         // Arrange
+        // The server keeps the regions of earlier runs.
+        let name = &format!("{name} {}", std::process::id());
         let key = format!("cut-{}-{:?}", std::process::id(), cut);
         proxy.cut_next_commit(cut);
 
@@ -210,10 +212,52 @@ async fn a_write_cut_off_at_its_commit_is_reported_unknown_and_its_retry_gets_th
         // Assert: unknown at first; the retry answers the write, the next the same; stored once.
         assert_eq!(code(&first), Some("WRITE_OUTCOME_UNKNOWN"), "{cut:?}: {first:#}");
         assert!(code(&retried).is_none(), "{cut:?}: {retried:#}");
-        assert_eq!(retried["data"]["createRegion"]["name"], name);
+        assert_eq!(retried["data"]["createRegion"]["name"], name.as_str());
         assert_eq!(again, retried, "{cut:?}");
         assert_eq!(client.regions_named(name).await, 1, "{cut:?}");
     }
+
+    // A use case whose check the lost write made untrue (the request is no longer pending)
+    // answers its retry with the stored state, not with CONFLICT.
+    let request = connection_request(&client).await;
+    let key = format!("accept-{}", std::process::id());
+    let accept = "mutation($id: ID!) { acceptConnectionRequest(id: $id) { id status } }";
+    proxy.cut_next_commit(proxy::Cut::AfterCommit);
+    let first = client.send(Some(&key), accept, json!({ "id": request })).await.expect("an answer");
+    let retried = client.send(Some(&key), accept, json!({ "id": request })).await.expect("an answer");
+    assert_eq!(code(&first), Some("WRITE_OUTCOME_UNKNOWN"), "{first:#}");
+    assert!(code(&retried).is_none(), "{retried:#}");
+    assert_eq!(retried["data"]["acceptConnectionRequest"]["status"], "ACCEPTED", "{retried:#}");
+}
+
+/// A pending connection request between two new Lotsen; its id.
+async fn connection_request(client: &Client) -> String {
+    let run = |query: &'static str, variables: Value| async move {
+        let answer = client.gql(query, variables).await;
+        assert!(code(&answer).is_none(), "{answer:#}");
+        let data = answer["data"].as_object().and_then(|d| d.values().next()).cloned().expect("data");
+        data["id"].as_str().expect("an id").to_owned()
+    };
+    let region = run(CREATE_REGION, region("Region der Lotsen")).await;
+    let district = run(
+        "mutation($input: CreateDistrictInput!) { createDistrict(input: $input) { id } }",
+        json!({ "input": { "name": "Landkreis", "kind": "LANDKREIS", "regionId": region } }),
+    )
+    .await;
+    let municipality = run(
+        "mutation($input: CreateMunicipalityInput!) { createMunicipality(input: $input) { id } }",
+        json!({ "input": { "name": "Gemeinde", "districtId": district } }),
+    )
+    .await;
+    let create_lotse = "mutation($input: CreateLotseInput!) { createLotse(input: $input) { id } }";
+    let lotse = |name: &str| json!({ "input": { "name": name, "municipalityId": municipality } });
+    let from = run(create_lotse, lotse("Anna")).await;
+    let to = run(create_lotse, lotse("Ben")).await;
+    run(
+        "mutation($from: ID!, $to: ID!) { requestConnection(fromLotseId: $from, toLotseId: $to) { id } }",
+        json!({ "from": from, "to": to }),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

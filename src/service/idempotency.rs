@@ -8,7 +8,9 @@
 //! The answer is added to the record once the request is done; a retry that finds it gets
 //! it as it was. A retry that finds a record without answer (the first try's answer was lost,
 //! e.g. `WRITE_OUTCOME_UNKNOWN`) runs the request again, with the writes already applied
-//! skipped. The request's scope travels with the task that runs it (a task-local), so every
+//! skipped; use cases whose checks such a write made untrue (a request no longer pending, a
+//! person already erased) ask [`replayed_write`] and answer with the stored state instead of
+//! an error. The request's scope travels with the task that runs it (a task-local), so every
 //! write path — resolvers and use cases alike — sees it without threading it through.
 
 use std::future::Future;
@@ -49,6 +51,8 @@ struct Scope {
     caller: String,
     key: String,
     fingerprint: String,
+    /// Writes an earlier try of the request applied.
+    applied_before: u32,
     /// Writes the request started, and those that went through (now or before).
     started: AtomicU32,
     done: AtomicU32,
@@ -64,6 +68,19 @@ tokio::task_local! {
 
 fn current() -> Option<Arc<Scope>> {
     SCOPE.try_with(Arc::clone).ok()
+}
+
+/// Whether the write the current use case is about to make was applied by an earlier try of
+/// its request; if so, it counts as made, and the use case must not make it again.
+pub(super) fn replayed_write() -> bool {
+    current().is_some_and(|scope| {
+        let replayed = scope.started.load(Ordering::Relaxed) < scope.applied_before;
+        if replayed {
+            scope.started.fetch_add(1, Ordering::Relaxed);
+            scope.done.fetch_add(1, Ordering::Relaxed);
+        }
+        replayed
+    })
 }
 
 fn hex_digest(parts: &[&[u8]]) -> String {
@@ -117,6 +134,7 @@ impl Services {
             return Ok(request.await);
         }
         let caller = caller(viewer);
+        let mut applied_before = 0;
         if let Some(record) = self.store.key_record(&caller, &key.0).await? {
             if record.fingerprint != fingerprint {
                 return Err(key_reused().into());
@@ -124,11 +142,13 @@ impl Services {
             if let Some(stored) = record.result.and_then(|r| serde_json::from_str(&r).ok()) {
                 return Ok(stored);
             }
+            applied_before = record.writes;
         }
         let scope = Arc::new(Scope {
             caller: caller.clone(),
             key: key.0.clone(),
             fingerprint,
+            applied_before,
             started: AtomicU32::new(0),
             done: AtomicU32::new(0),
             uncertain: AtomicBool::new(false),
@@ -191,6 +211,7 @@ mod tests {
                 caller: "admin:a".into(),
                 key: "k".into(),
                 fingerprint: "f".into(),
+                applied_before: 0,
                 started: AtomicU32::new(0),
                 done: AtomicU32::new(0),
                 uncertain: AtomicBool::new(false),

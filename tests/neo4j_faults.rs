@@ -230,6 +230,48 @@ async fn a_write_cut_off_at_its_commit_is_reported_unknown_and_its_retry_gets_th
     assert_eq!(retried["data"]["acceptConnectionRequest"]["status"], "ACCEPTED", "{retried:#}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_open_connections_in_the_pool_delay_no_request_beyond_its_deadline() {
+    let _server = take_server().await;
+    neo4j("start");
+    let proxy = proxy::BoltProxy::start(bolt_port()).await;
+    let uri = format!("bolt://127.0.0.1:{}", proxy.port);
+    let client = serve_at(uri, token("admin", Role::Admin, None), |config| {
+        if let StoreConfig::Neo4j(neo4j) = &mut config.store {
+            neo4j.pool_size = 4;
+        }
+    })
+    .await;
+    client.wait_ready(Duration::from_secs(60)).await;
+    // Several reads at once fill the pool with connections, a write opens the writer's.
+    let read = || client.gql(LIST_REGIONS, json!({}));
+    let (a, b, c, d) = tokio::join!(read(), read(), read(), read());
+    for answer in [a, b, c, d] {
+        assert!(code(&answer).is_none(), "{answer:#}");
+    }
+    let written = client.gql(CREATE_REGION, region(&format!("before the fault {}", std::process::id()))).await;
+    assert!(code(&written).is_none(), "{written:#}");
+
+    // Act: every connection open now goes silent, as a network fault leaves them half-open.
+    let silenced = proxy.silence_open_connections();
+    let started = Instant::now();
+    let read = client.gql(LIST_REGIONS, json!({})).await;
+    let read_took = started.elapsed();
+    let started = Instant::now();
+    let name = format!("after the fault {}", std::process::id());
+    let key = format!("after-the-fault-{}", std::process::id());
+    let write = client.send(Some(&key), CREATE_REGION, region(&name)).await.expect("an answer");
+    let write_took = started.elapsed();
+
+    // Assert: the pool drops the dead connections for new ones within 5 s, reads and writes answer.
+    eprintln!("{silenced} connections silenced; a read answered after {read_took:?}, a write after {write_took:?}");
+    assert!(silenced >= 2, "the pool had connections to lose");
+    assert!(code(&read).is_none(), "{read:#}");
+    assert!(read_took < Duration::from_secs(5), "the read took {read_took:?}");
+    assert!(code(&write).is_none(), "{write:#}");
+    assert!(write_took < Duration::from_secs(5), "the write took {write_took:?}");
+}
+
 /// A pending connection request between two new Lotsen; its id.
 async fn connection_request(client: &Client) -> String {
     let run = |query: &'static str, variables: Value| async move {

@@ -1,9 +1,11 @@
 //! A TCP proxy between the service and Neo4j that cuts a connection at its next Bolt COMMIT:
 //! before the server gets it (nothing is stored), or after the server got it and answered,
-//! without passing the answer on (stored, but the service cannot know).
+//! without passing the answer on (stored, but the service cannot know). It can also silence
+//! every connection open at a moment, as a network fault leaves them half-open: nothing
+//! passes any more, nothing is closed.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -22,6 +24,9 @@ pub enum Cut {
 pub struct BoltProxy {
     pub port: u16,
     cut: Arc<AtomicU8>,
+    /// Connections are numbered from 1; those below this number are silent.
+    silent_below: Arc<AtomicU64>,
+    opened: Arc<AtomicU64>,
 }
 
 impl BoltProxy {
@@ -30,16 +35,27 @@ impl BoltProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy listens");
         let port = listener.local_addr().expect("proxy address").port();
         let cut = Arc::new(AtomicU8::new(Cut::Off as u8));
-        let armed = Arc::clone(&cut);
+        let silent_below = Arc::new(AtomicU64::new(0));
+        let opened = Arc::new(AtomicU64::new(0));
+        let (armed, silence, count) = (Arc::clone(&cut), Arc::clone(&silent_below), Arc::clone(&opened));
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 // A server that is down refuses: so does the proxy, by closing at once.
                 if let Ok(server) = TcpStream::connect(("127.0.0.1", target)).await {
-                    tokio::spawn(relay(client, server, Arc::clone(&armed)));
+                    let number = count.fetch_add(1, Ordering::SeqCst) + 1;
+                    let silenced = Silenced { number, below: Arc::clone(&silence) };
+                    tokio::spawn(relay(client, server, Arc::clone(&armed), silenced));
                 }
             }
         });
-        Self { port, cut }
+        Self { port, cut, silent_below, opened }
+    }
+
+    /// From now on nothing passes on the connections open now; new ones work.
+    pub fn silence_open_connections(&self) -> u64 {
+        let open = self.opened.load(Ordering::SeqCst);
+        self.silent_below.store(open + 1, Ordering::SeqCst);
+        open
     }
 
     /// Cuts the connection that sends the next COMMIT, once.
@@ -53,7 +69,22 @@ impl BoltProxy {
     }
 }
 
-async fn relay(client: TcpStream, server: TcpStream, cut: Arc<AtomicU8>) {
+/// Whether a connection has been silenced.
+struct Silenced {
+    number: u64,
+    below: Arc<AtomicU64>,
+}
+
+impl Silenced {
+    /// Holds the connection open without passing anything, once it is silenced.
+    async fn hold_if_silenced(&self) {
+        if self.number < self.below.load(Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+async fn relay(client: TcpStream, server: TcpStream, cut: Arc<AtomicU8>, silenced: Silenced) {
     let (mut client_in, mut client_out) = client.into_split();
     let (mut server_in, mut server_out) = server.into_split();
     // Set once COMMIT went to the server: its answer ends the connection instead of passing.
@@ -65,6 +96,7 @@ async fn relay(client: TcpStream, server: TcpStream, cut: Arc<AtomicU8>) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => n,
             };
+            silenced.hold_if_silenced().await;
             let data = &buffer[..n];
             let armed = cut.load(Ordering::SeqCst);
             if armed != Cut::Off as u8
@@ -88,6 +120,7 @@ async fn relay(client: TcpStream, server: TcpStream, cut: Arc<AtomicU8>) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => n,
             };
+            silenced.hold_if_silenced().await;
             if swallow.load(Ordering::SeqCst) || client_out.write_all(&buffer[..n]).await.is_err() {
                 return;
             }

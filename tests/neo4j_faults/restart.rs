@@ -5,7 +5,7 @@
 //! A restarted Neo4j needs a few seconds of its own before it answers its first queries (its
 //! JVM is cold: 3 to 9 s on two busy cores here), whoever asks. "Back" is therefore when a
 //! service started afresh against the restarted server answers the same read; the running
-//! service must answer within 5 s of that, and by the read deadline of Bolt being back.
+//! service must answer within 5 s of that.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -124,7 +124,6 @@ async fn after_a_restart_the_service_answers_within_5_s_and_no_request_outlasts_
         recovered <= fresh_answered + RECOVERY,
         "answered {recovered:?} after Bolt, a fresh service {fresh_answered:?}"
     );
-    assert!(recovered <= READ_BOUND, "answered only {recovered:?} after Bolt was back");
     assert!(!failed.is_empty(), "the outage was noticed");
     for sample in &samples {
         let bound = if sample.write.is_some() { WRITE_BOUND } else { READ_BOUND };

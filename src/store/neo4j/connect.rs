@@ -24,12 +24,16 @@ use crate::store::{StoreError, StoreResult};
 /// Bound on connecting and on waiting for any single answer of the server. neo4rs applies it
 /// to every receive, so a connection left half-open by a server restart fails instead of
 /// hanging; real queries answer far sooner.
-const IO_TIMEOUT: Duration = Duration::from_secs(15);
+pub const IO_TIMEOUT: Duration = Duration::from_secs(15);
 /// The same bound on the connection writes use: one batch of an import keeps the server busy
 /// far longer than any read, the more so on a server that has only just started.
 pub const WRITE_IO_TIMEOUT: Duration = Duration::from_secs(120);
 /// Keepalive probes find dead connections that sit idle in the pool.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+/// Longest the pool's check of an idle connection (a RESET) may take before the connection
+/// is dropped for another; a live server answers a RESET in milliseconds. (neo4rs applies its
+/// `idle_timeout` setting as this bound.)
+const RECYCLE_TIMEOUT: Duration = Duration::from_millis(500);
 /// Longest wait for a free connection when the pool is exhausted.
 const POOL_WAIT: Duration = Duration::from_secs(30);
 /// Longest a read takes in all (waiting for a connection, every try and pause included); the
@@ -156,6 +160,7 @@ pub fn connect_waiting(config: &Neo4jConfig, io_timeout: Duration) -> StoreResul
         .max_connections(config.pool_size)
         .connection_timeout(io_timeout)
         .tcp_keepalive(TCP_KEEPALIVE)
+        .idle_timeout(RECYCLE_TIMEOUT)
         .max_lifetime(POOL_WAIT);
     if let Some(database) = &config.database {
         builder = builder.db(database.as_str());
@@ -163,6 +168,49 @@ pub fn connect_waiting(config: &Neo4jConfig, io_timeout: Duration) -> StoreResul
     let neo4j_config = builder.build().map_err(|e| StoreError::Internal(format!("Neo4j configuration: {e}")))?;
     Graph::connect(neo4j_config)
         .map_err(|e| StoreError::Internal(format!("Neo4j URI '{}': {e}", config.uri_for_display())))
+}
+
+/// A connection pool that is replaced as a whole once one of its connections failed or ran
+/// out of time. After a server restart or a network fault, the pool's idle connections may
+/// all be dead — half-open ones answer nothing — and the pool would check them one by one
+/// ([`RECYCLE_TIMEOUT`] each) before making a new one; a fresh pool connects at once. Uses of
+/// the old pool that are under way finish on it.
+pub struct Pool {
+    config: Neo4jConfig,
+    io_timeout: Duration,
+    current: std::sync::RwLock<Current>,
+}
+
+/// The pool in use, and how many were replaced before it.
+#[derive(Clone)]
+pub struct Current {
+    generation: u64,
+    graph: Graph,
+}
+
+impl Pool {
+    /// Opens a pool, waiting at most `io_timeout` for the server to connect and for each answer.
+    pub fn open(config: &Neo4jConfig, io_timeout: Duration) -> StoreResult<Self> {
+        let graph = connect_waiting(config, io_timeout)?;
+        let current = std::sync::RwLock::new(Current { generation: 0, graph });
+        Ok(Self { config: config.clone(), io_timeout, current })
+    }
+
+    fn current(&self) -> Current {
+        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Replaces `failed` with a fresh pool, unless another failure did so already.
+    fn renew(&self, failed: &Current) {
+        let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if current.generation != failed.generation {
+            return;
+        }
+        match connect_waiting(&self.config, self.io_timeout) {
+            Ok(graph) => *current = Current { generation: failed.generation + 1, graph },
+            Err(error) => tracing::warn!(%error, "the Neo4j pool could not be replaced"),
+        }
+    }
 }
 
 /// A Cypher statement with parameters given as one JSON object.
@@ -257,6 +305,34 @@ where
             Err(error) => return Err(error.into_store_error(operation)),
         }
     }
+}
+
+/// [`retry`] with a connection from `pool` for each try; a try whose connection failed or ran
+/// out of time replaces the pool, so the next one starts with fresh connections.
+pub async fn retry_on<T, F, Fut>(
+    pool: &Pool,
+    operation: &'static str,
+    deadline: Instant,
+    mut attempt: F,
+) -> StoreResult<T>
+where
+    F: FnMut(Graph) -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry(operation, deadline, || {
+        let current = pool.current();
+        let tried = attempt(current.graph.clone());
+        async move {
+            let result = tokio::time::timeout_at(deadline, tried)
+                .await
+                .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
+            if matches!(result, Err(DbError::Unreachable(_) | DbError::OutcomeUnknown(_))) {
+                pool.renew(&current);
+            }
+            result
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use crate::matching::{
 };
 use crate::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreError, StoreResult, WriteKey};
 
-use connect::{DbError, DbResult, Tx, cypher, retry};
+use connect::{DbError, DbResult, Pool, Tx, cypher, retry, retry_on};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
 const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
@@ -41,11 +41,11 @@ const WIPE_RELATIONSHIPS: &str = include_str!("../../../cypher/wipe_relationship
 const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
-    graph: Graph,
+    graph: Pool,
     /// The one connection writes use (they queue on `writes` anyway), so that after a failed
     /// write exactly that connection can be reset: see [`Neo4jStore::write`]. It waits longer
     /// for answers than the read connections do: [`connect::WRITE_IO_TIMEOUT`].
-    writer: Graph,
+    writer: Pool,
     user: String,
     /// Set once the migrations ran (or were found applied) against this database.
     migrated: OnceCell<()>,
@@ -58,8 +58,8 @@ macro_rules! read {
     ($self:ident, $operation:literal, |$tx:ident| $body:expr) => {{
         let deadline = Instant::now() + connect::READ_DEADLINE;
         $self.ready(deadline).await?;
-        retry($operation, deadline, move || async move {
-            let mut $tx = Tx::begin(&$self.graph).await?;
+        retry_on(&$self.graph, $operation, deadline, move |graph| async move {
+            let mut $tx = Tx::begin(&graph).await?;
             let result = $body.await;
             let finished = $tx.finish().await;
             match result {
@@ -84,11 +84,8 @@ impl Neo4jStore {
     #[tracing::instrument(skip_all, fields(uri = %config.uri_for_display(), database = ?config.database))]
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
         let store = Self {
-            graph: connect::connect(config)?,
-            writer: connect::connect_waiting(
-                &Neo4jConfig { pool_size: 1, ..config.clone() },
-                connect::WRITE_IO_TIMEOUT,
-            )?,
+            graph: Pool::open(config, connect::IO_TIMEOUT)?,
+            writer: Pool::open(&Neo4jConfig { pool_size: 1, ..config.clone() }, connect::WRITE_IO_TIMEOUT)?,
             user: config.user.clone(),
             migrated: OnceCell::new(),
             writes: Mutex::new(()),
@@ -106,15 +103,25 @@ impl Neo4jStore {
     /// Applies the migrations unless done; gives up at `deadline` (a later call tries again).
     async fn ready(&self, deadline: Instant) -> StoreResult<()> {
         self.migrated
-            .get_or_try_init(|| retry("migrate", deadline, move || migrations::run(&self.graph, &self.user)))
+            .get_or_try_init(|| {
+                retry_on(&self.graph, "migrate", deadline, move |graph| async move {
+                    migrations::run(&graph, &self.user).await
+                })
+            })
             .await
             .copied()
     }
 
     /// One try of a write, finished by `deadline`: until COMMIT is sent, running out of time
     /// leaves nothing written; after it, the outcome is unknown.
-    async fn write(&self, changes: Vec<Change>, key: Option<&WriteKey>, deadline: Instant) -> DbResult<Applied> {
-        let prepared = tokio::time::timeout_at(deadline, self.prepare_write(changes, key)).await;
+    async fn write(
+        &self,
+        writer: Graph,
+        changes: Vec<Change>,
+        key: Option<&WriteKey>,
+        deadline: Instant,
+    ) -> DbResult<Applied> {
+        let prepared = tokio::time::timeout_at(deadline, self.prepare_write(&writer, changes, key)).await;
         let (tx, applied) =
             prepared.unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))?;
         tx.commit_by(deadline).await?;
@@ -122,8 +129,13 @@ impl Neo4jStore {
     }
 
     /// Begins the write transaction and runs its statements; the caller commits.
-    async fn prepare_write(&self, changes: Vec<Change>, key: Option<&WriteKey>) -> DbResult<(Tx, Applied)> {
-        let mut tx = Tx::begin(&self.writer).await?;
+    async fn prepare_write(
+        &self,
+        writer: &Graph,
+        changes: Vec<Change>,
+        key: Option<&WriteKey>,
+    ) -> DbResult<(Tx, Applied)> {
+        let mut tx = Tx::begin(writer).await?;
         let applied = writes::apply(&mut tx, changes, key).await;
         if let Err(error) = applied {
             // Rolled back now, so the write lock is free for the next write at once.
@@ -133,7 +145,7 @@ impl Neo4jStore {
                 // transaction, which the pool sends when it hands the connection out again.
                 // Until then the transaction keeps the write lock and its memory (all there
                 // is, when it ran out), which other clients of the database wait for.
-                let reset = async { Tx::begin(&self.writer).await?.finish().await };
+                let reset = async { Tx::begin(writer).await?.finish().await };
                 if let Err(reset) = reset.await {
                     tracing::debug!(?reset, "reset after a failed write");
                 }
@@ -153,7 +165,10 @@ impl Neo4jStore {
         let changes = &changes;
         // The retries' own deadline comes a moment later, so that a try that runs out of time
         // during COMMIT reports that (`write` watches `deadline` itself) rather than being cut off.
-        retry("apply", deadline + COMMIT_GRACE, move || self.write(changes.clone(), key, deadline)).await
+        retry_on(&self.writer, "apply", deadline + COMMIT_GRACE, move |writer| {
+            self.write(writer, changes.clone(), key, deadline)
+        })
+        .await
     }
 }
 
@@ -190,8 +205,8 @@ impl GraphStore for Neo4jStore {
         let deadline = Instant::now() + connect::READ_DEADLINE;
         let params = json!({ "id": keys::node_id(caller, key), "result": result });
         let params = &params;
-        retry("save_result", deadline, move || async move {
-            let mut tx = Tx::begin(&self.graph).await?;
+        retry_on(&self.graph, "save_result", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
             tx.run(cypher(keys::RESULT, params.clone())?).await?;
             tx.commit().await
         })
@@ -222,8 +237,8 @@ impl GraphStore for Neo4jStore {
         let deadline = Instant::now() + PING_TIMEOUT;
         let ping = async {
             self.ready(deadline).await?;
-            retry("ping", deadline, move || async move {
-                let mut tx = Tx::begin(&self.graph).await?;
+            retry_on(&self.graph, "ping", deadline, move |graph| async move {
+                let mut tx = Tx::begin(&graph).await?;
                 tx.run(cypher(PING, json!({}))?).await?;
                 tx.finish().await
             })

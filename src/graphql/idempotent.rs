@@ -1,9 +1,10 @@
 //! Mutations sent with an `Idempotency-Key`: run once per caller and key, repeats answered
 //! as the first try was (see [`crate::service::idempotency`]).
 
-use async_graphql::{Pos, Request, Response};
+use async_graphql::{Pos, Request, Response, Value};
 
 use super::Endpoint;
+use super::errors::{SERVICE_UNAVAILABLE, WRITE_OUTCOME_UNKNOWN};
 use crate::auth::Viewer;
 use crate::service::ServiceError;
 use crate::service::idempotency::{IdempotencyKey, fingerprint};
@@ -21,13 +22,40 @@ impl Endpoint {
         }
         let fingerprint = fingerprint(&(&request.query, &request.operation_name, &request.variables));
         let caller = viewer.clone();
-        match self.services.once(&caller, &key, fingerprint, self.execute(request, viewer)).await {
+        match self.services.once(&caller, &key, fingerprint, self.execute(request, viewer), settled).await {
             Ok(response) => response,
             Err(error) => refusal(error),
         }
     }
 }
 
+/// Whether an answer is final: not when a part of it failed for want of the store, which a
+/// retry under the same key may complete.
+fn settled(response: &Response) -> bool {
+    response.errors.iter().all(|error| {
+        let code = error.extensions.as_ref().and_then(|e| e.get("code"));
+        !matches!(code, Some(Value::String(code)) if code == SERVICE_UNAVAILABLE || code == WRITE_OUTCOME_UNKNOWN)
+    })
+}
+
 fn refusal(error: ServiceError) -> Response {
     Response::from_errors(vec![async_graphql::Error::from(error).into_server_error(Pos::default())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::errors::{CONFLICT, coded};
+
+    fn failed_with(code: &'static str) -> Response {
+        Response::from_errors(vec![coded(code, "message").into_server_error(Pos::default())])
+    }
+
+    #[test]
+    fn answers_a_retry_may_complete_are_not_kept() {
+        assert!(settled(&Response::new(Value::Null)));
+        assert!(settled(&failed_with(CONFLICT)));
+        assert!(!settled(&failed_with(SERVICE_UNAVAILABLE)));
+        assert!(!settled(&failed_with(WRITE_OUTCOME_UNKNOWN)));
+    }
 }

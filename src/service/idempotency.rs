@@ -117,13 +117,16 @@ fn caller(viewer: &Viewer) -> String {
 
 impl Services {
     /// Runs `request` (which yields its answer) once per caller and key: a repeat gets the
-    /// stored answer, or runs with the writes already applied skipped.
+    /// stored answer, or runs with the writes already applied skipped. An answer is kept only
+    /// when `settled` says it is final (not one that a retry may change, such as a store that
+    /// could not be reached).
     pub async fn once<R, F>(
         &self,
         viewer: &Viewer,
         key: &IdempotencyKey,
         fingerprint: String,
         request: F,
+        settled: impl FnOnce(&R) -> bool,
     ) -> ServiceResult<R>
     where
         R: Serialize + DeserializeOwned,
@@ -155,7 +158,7 @@ impl Services {
             ids: AtomicU32::new(0),
         });
         let answer = SCOPE.scope(Arc::clone(&scope), request).await;
-        if scope.done.load(Ordering::Relaxed) > 0 && !scope.uncertain.load(Ordering::Relaxed) {
+        if scope.done.load(Ordering::Relaxed) > 0 && !scope.uncertain.load(Ordering::Relaxed) && settled(&answer) {
             let stored = serde_json::to_string(&answer).map_err(|e| StoreError::Internal(e.to_string()));
             // The writes are applied either way; without the answer a retry runs again.
             if let Err(error) = async { self.store.save_result(&caller, &key.0, &stored?).await }.await {

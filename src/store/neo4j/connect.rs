@@ -39,8 +39,16 @@ const POOL_WAIT: Duration = Duration::from_secs(30);
 /// Longest a read takes in all (waiting for a connection, every try and pause included); the
 /// README promises this bound to clients.
 pub const READ_DEADLINE: Duration = Duration::from_secs(15);
-/// Longest a write takes in all, its wait behind the other writes of this process included.
+/// Longest a write takes in all, its wait behind the other writes of this process included;
+/// a large batch (an import) gets [`WRITE_TIME_PER_CHANGE`] more for each of its changes.
 pub const WRITE_DEADLINE: Duration = WRITE_IO_TIMEOUT;
+/// About ten times what a change of an import takes a small server.
+pub const WRITE_TIME_PER_CHANGE: Duration = Duration::from_millis(5);
+
+/// The deadline of a write of `changes` changes.
+pub fn write_deadline(changes: usize) -> Duration {
+    WRITE_DEADLINE + WRITE_TIME_PER_CHANGE * u32::try_from(changes).unwrap_or(u32::MAX)
+}
 /// Tries per operation, and the pause before the second one (doubled for each further try).
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);

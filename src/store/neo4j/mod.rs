@@ -155,9 +155,9 @@ impl Neo4jStore {
         Ok((tx, applied?))
     }
 
-    /// A write with all its tries, done by [`connect::WRITE_DEADLINE`].
+    /// A write with all its tries, done by [`connect::write_deadline`].
     async fn write_with_retries(&self, changes: Vec<Change>, key: Option<&WriteKey>) -> StoreResult<Applied> {
-        let deadline = Instant::now() + connect::WRITE_DEADLINE;
+        let deadline = Instant::now() + connect::write_deadline(changes.len());
         self.ready(deadline).await?;
         let Ok(_queue) = tokio::time::timeout_at(deadline, self.writes.lock()).await else {
             return Err(StoreError::Unavailable("earlier writes did not finish before the deadline".into()));

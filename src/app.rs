@@ -76,7 +76,7 @@ pub async fn create_nodes(services: &Services, nodes: Vec<Node>) -> anyhow::Resu
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let metrics = Arc::new(Metrics::new());
-        let store = MeteredStore::new(open_store(&config.store).await?, metrics.clone());
+        let store = MeteredStore::new(Box::pin(open_store(&config.store)).await?, metrics.clone());
         let services = Services::new(Arc::new(store));
         if let Some((scale, seed)) = config.demo {
             seed_demo(&services, scale, seed).await?;

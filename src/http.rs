@@ -70,7 +70,8 @@ pub fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
         }
         AllowOrigin::list(values)
     };
-    let request_headers = [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone()];
+    let request_headers =
+        [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone(), IDEMPOTENCY_KEY.clone()];
     Ok(Some(
         CorsLayer::new()
             .allow_origin(allowed)
@@ -82,6 +83,7 @@ pub fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 /// The caller named by the `Authorization` header.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AuthError> {

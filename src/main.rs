@@ -26,19 +26,21 @@ fn main() -> anyhow::Result<()> {
     result
 }
 
+/// Runs a command; each is boxed, as one future holding every command's would be a type too
+/// deep for the compiler.
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve(args) => commands::serve(*args).await,
+        Command::Serve(args) => Box::pin(commands::serve(*args)).await,
         Command::Schema => {
             print!("{}", lotsennetz::graphql::sdl());
             Ok(())
         }
         Command::Token(args) => commands::token(&args),
-        Command::Demo { store, demo } => commands::demo(&store, &demo).await,
+        Command::Demo { store, demo } => Box::pin(commands::demo(&store, &demo)).await,
         Command::Import { file, dry_run, batch_size, store } => {
-            commands::import(&file, ImportOptions { dry_run, batch_size }, &store).await
+            Box::pin(commands::import(&file, ImportOptions { dry_run, batch_size }, &store)).await
         }
-        Command::Export { file, store } => commands::export(&file, &store).await,
+        Command::Export { file, store } => Box::pin(commands::export(&file, &store)).await,
         Command::Generate { scale, seed, file } => commands::generate(scale, seed, &file),
     }
 }

@@ -4,6 +4,7 @@ mod cost;
 mod documents;
 pub mod errors;
 mod guard;
+mod idempotent;
 pub mod limits;
 mod objects;
 mod response;
@@ -98,7 +99,7 @@ pub fn sdl() -> String {
 
 /// Why a request was refused as a whole, before or instead of running: its response carries
 /// no `data`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Refused {
     /// The document does not parse, does not validate, exceeds a limit, or names no operation.
     Invalid,
@@ -110,7 +111,8 @@ pub enum Refused {
     TimedOut,
 }
 
-/// The outcome of one request.
+/// The outcome of one request (kept as it was for repeats under an idempotency key).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Answer {
     pub response: Response,
     /// Set when the request was refused as a whole; the response then has no data.

@@ -103,12 +103,26 @@ fn unauthorized(format: Format, error: AuthError) -> Response {
     GraphqlOutcome::refused(UNAUTHENTICATED).attach(response)
 }
 
-/// Runs a GraphQL request and notes its operation and error codes for the request's log line
-/// and metrics.
-async fn execute(state: &AppState, format: Format, request: async_graphql::Request, viewer: Viewer) -> Response {
+/// Makes a mutation safe to repeat: see `service::idempotency`.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Runs a GraphQL request (once per idempotency key, when the request has one) and notes its
+/// operation and error codes for the request's log line and metrics.
+async fn execute(
+    state: &AppState,
+    format: Format,
+    request: async_graphql::Request,
+    viewer: Viewer,
+    headers: &HeaderMap,
+) -> Response {
     let operation = state.graphql.operation_name(&request);
     GraphqlOutcome::record_operation(operation.as_deref());
-    let answered = state.graphql.execute(request, viewer).await;
+    // Boxed: the executor's futures are deep types, too deep to nest in every caller's.
+    let answered = match headers.get(IDEMPOTENCY_KEY) {
+        // A value that is not visible ASCII is refused like any malformed key.
+        Some(key) => Box::pin(state.graphql.execute_once(request, viewer, key.to_str().unwrap_or_default())).await,
+        None => Box::pin(state.graphql.execute(request, viewer)).await,
+    };
     let outcome = GraphqlOutcome::of(operation, &answered.response);
     outcome.attach(answer(format, answered, state.graphql.limits().max_response_bytes))
 }
@@ -204,7 +218,7 @@ pub(super) async fn post_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    execute(&state, format, request, viewer).await
+    execute(&state, format, request, viewer, &headers).await
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -234,7 +248,7 @@ pub(super) async fn get_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    execute(&state, format, request, viewer).await
+    execute(&state, format, request, viewer, &headers).await
 }
 
 /// The parameters of a GET request as the JSON object a POST body would hold.

@@ -11,7 +11,7 @@ use crate::domain::{Id, Node, NodeKind};
 use crate::matching::{
     AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
 };
-use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
+use crate::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreResult, WriteKey};
 
 /// Wraps a store so that `lotsennetz_store_call_duration_seconds` and
 /// `lotsennetz_store_call_errors` count its calls.
@@ -49,6 +49,18 @@ impl GraphStore for MeteredStore {
 
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
         self.timed("apply", self.inner.apply(changes)).await
+    }
+
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        self.timed("apply", self.inner.apply_once(changes, key)).await
+    }
+
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        self.timed("key_record", self.inner.key_record(caller, key)).await
+    }
+
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        self.timed("save_result", self.inner.save_result(caller, key, result)).await
     }
 
     async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {

@@ -273,7 +273,7 @@ fn expect_data(body: Value) -> Value {
 }
 
 /// The first error's code of a response that must have failed.
-fn expect_code(body: Value) -> String {
+pub fn expect_code(body: Value) -> String {
     let code = &body["errors"][0]["extensions"]["code"];
     assert!(code.is_string(), "expected an error with a code: {body:#}");
     code.as_str().unwrap().to_owned()

@@ -9,7 +9,7 @@ use lotsennetz::domain::{Id, Node, NodeKind};
 use lotsennetz::matching::*;
 use lotsennetz::service::Services;
 use lotsennetz::store::embedded::EmbeddedStore;
-use lotsennetz::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
+use lotsennetz::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreResult, WriteKey};
 
 /// The real embedded store, counting the calls that reach it.
 struct Counted {
@@ -39,6 +39,15 @@ impl GraphStore for Counted {
     }
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
         self.inner.apply(changes).await
+    }
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        self.inner.apply_once(changes, key).await
+    }
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        self.inner.key_record(caller, key).await
+    }
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        self.inner.save_result(caller, key, result).await
     }
     async fn peer_candidates(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         self.inner.peer_candidates(query).await

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod crud;
 mod http;
+mod idempotency;
 mod invalid_input;
 mod limits;
 mod loaders;

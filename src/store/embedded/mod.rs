@@ -18,6 +18,7 @@ use crate::domain::{Id, Node, NodeKind};
 use crate::matching::{
     AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
 };
+use crate::store::idempotency::{self, Applied, KeyRecord, WriteKey};
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
 use graph::Graph;
@@ -52,16 +53,28 @@ impl EmbeddedStore {
         f(&graph)
     }
 
-    fn apply_blocking(&self, changes: Vec<Change>) -> StoreResult<()> {
+    /// Applies `changes` with the record of `key`, or nothing if `key` says they were applied.
+    fn apply_blocking(&self, changes: Vec<Change>, key: Option<&WriteKey>) -> StoreResult<Applied> {
         let mut database = self.database.lock().map_err(poisoned)?;
+        let record = match key {
+            Some(key) => {
+                let found = database.key_record(&key.caller, &key.key)?;
+                match idempotency::decide(found, key, chrono::Utc::now())? {
+                    Some(record) => Some((key, record)),
+                    None => return Ok(Applied::Before),
+                }
+            }
+            None => None,
+        };
         let mut graph = self.graph.write().map_err(poisoned)?;
         match write::apply(&mut graph, changes) {
             Ok(undo) => {
-                if let Err(error) = database.write(&undo.touched(&graph)) {
+                let key = record.as_ref().map(|(key, record)| (*key, record));
+                if let Err(error) = database.write(&undo.touched(&graph), key) {
                     undo.rollback(&mut graph);
                     return Err(error);
                 }
-                Ok(())
+                Ok(Applied::Now)
             }
             Err((error, undo)) => {
                 undo.rollback(&mut graph);
@@ -69,6 +82,13 @@ impl EmbeddedStore {
             }
         }
     }
+}
+
+/// Runs a write that waits for the disk; on a multi-threaded runtime other tasks move on.
+fn disk<T>(write: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_threaded { tokio::task::block_in_place(write) } else { write() }
 }
 
 #[async_trait]
@@ -95,14 +115,21 @@ impl GraphStore for EmbeddedStore {
 
     #[tracing::instrument(skip_all, fields(changes = changes.len()))]
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
-        // The write waits for the disk; on a multi-threaded runtime let other tasks move on.
-        let multi_threaded = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        if multi_threaded {
-            tokio::task::block_in_place(|| self.apply_blocking(changes))
-        } else {
-            self.apply_blocking(changes)
-        }
+        disk(|| self.apply_blocking(changes, None)).map(drop)
+    }
+
+    #[tracing::instrument(skip_all, fields(changes = changes.len(), write = key.write))]
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        disk(|| self.apply_blocking(changes, Some(key)))
+    }
+
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        let found = self.database.lock().map_err(poisoned)?.key_record(caller, key)?;
+        Ok(found.filter(|record| !record.expired(chrono::Utc::now())))
+    }
+
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        disk(|| self.database.lock().map_err(poisoned)?.save_result(caller, key, result))
     }
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]

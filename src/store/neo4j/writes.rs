@@ -11,13 +11,14 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::connect::{DbResult, Tx, cypher};
+use super::keys;
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
 use crate::domain::{ConnectionStatus, Node};
-use crate::store::Change;
 use crate::store::edges::out_edges;
 use crate::store::embedded::graph::Graph;
 use crate::store::embedded::write;
+use crate::store::{Applied, Change, WriteKey};
 
 const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
 const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");
@@ -68,9 +69,16 @@ fn refs(changes: &[Change]) -> Refs {
     refs
 }
 
-/// Checks and writes a batch inside `tx`; the caller commits.
-pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
+/// Checks and writes a batch inside `tx`, with the record of `key` (if any) unless that says
+/// the batch was applied before; the caller commits.
+pub async fn apply(tx: &mut Tx, changes: Vec<Change>, key: Option<&WriteKey>) -> DbResult<Applied> {
     tx.run(cypher(WRITE_LOCK, json!({}))?).await?;
+    if let Some(key) = key {
+        match keys::claim(tx, key).await? {
+            Some(record) => keys::write(tx, key, &record).await?,
+            None => return Ok(Applied::Before),
+        }
+    }
     let refs = refs(&changes);
     let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "requesters": refs.requesters, "ags": refs.ags });
     let rows: Vec<IdRow> = tx.rows(cypher(WORKING_SET, params)?).await?;
@@ -114,5 +122,5 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>) -> DbResult<()> {
         let edges: Vec<Value> = chunk.iter().map(EdgeRow::to_json).collect();
         tx.run(cypher(CREATE_EDGES, json!({ "edges": edges }))?).await?;
     }
-    Ok(())
+    Ok(Applied::Now)
 }

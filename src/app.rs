@@ -75,7 +75,8 @@ impl Application {
         }
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
         let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone());
-        let router = crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes);
+        let web = crate::web::Web::new(config.web.clone(), services.clone(), config.auth.clone());
+        let router = crate::http::router(graphql, services.clone(), verifier, web, config.max_body_bytes);
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
         Ok(Self { listener, router, services, auth: config.auth })

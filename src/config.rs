@@ -155,6 +155,8 @@ pub struct Config {
     pub auth: crate::auth::AuthArgs,
     /// What one GraphQL request may ask for.
     pub limits: crate::graphql::Limits,
+    /// The web app: demo sign-in and OIDC client.
+    pub web: crate::web::WebConfig,
 }
 
 impl Config {
@@ -169,6 +171,7 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             auth: crate::auth::AuthArgs::with_secret(secret),
             limits: crate::graphql::Limits::default(),
+            web: crate::web::WebConfig::default(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness, the web app.
 
 mod graphql;
 
@@ -23,12 +23,19 @@ struct AppState {
     verifier: Arc<Verifier>,
 }
 
-pub fn router(graphql: Endpoint, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+pub fn router(
+    graphql: Endpoint,
+    services: Services,
+    verifier: Arc<Verifier>,
+    web: crate::web::Web,
+    max_body_bytes: usize,
+) -> Router {
     let state = AppState { graphql, services, verifier };
     Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
+        .merge(crate::web::router(web))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -15,6 +15,7 @@ pub mod service;
 pub mod store;
 pub mod sync;
 pub mod transfer;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;

@@ -125,6 +125,8 @@ struct ServeArgs {
     max_body_bytes: usize,
     #[command(flatten)]
     auth: AuthArgs,
+    #[command(flatten)]
+    web: lotsennetz::web::WebArgs,
 }
 
 /// A records-per-second counter on a terminal; nothing when stderr is redirected.
@@ -206,6 +208,7 @@ async fn main() -> anyhow::Result<()> {
                 max_body_bytes: args.max_body_bytes,
                 auth: args.auth,
                 limits: Default::default(),
+                web: args.web.config(demo),
             };
             let app = Application::build(config).await.context("starting the service")?;
             if demo {
@@ -214,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
                     println!("  {who}:\n    {token}");
                 }
             }
-            tracing::info!(address = %app.local_addr(), "GraphQL API and GraphiQL at http://{}/graphql", app.local_addr());
+            tracing::info!(address = %app.local_addr(), "web app at http://{0}/, GraphQL API and GraphiQL at http://{0}/graphql", app.local_addr());
             app.run_until_stopped().await?;
         }
     }

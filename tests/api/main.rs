@@ -16,3 +16,4 @@ mod privacy;
 mod spec;
 mod tokens;
 mod transfer;
+mod web;

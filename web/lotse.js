@@ -95,7 +95,8 @@ export async function projectsPage(session) {
     const memberships = data.lotse?.projects || [];
     if (!memberships.length) return el('p', {}, 'Sie arbeiten noch an keinem Projekt.');
     const similar = await Promise.all(memberships.map((m) => gql(`query Similar($id: ID!) {
-      similarProjects(projectId: $id, first: 5) { score project { id title status municipality { id name } } explanation { summary } } }`, { id: m.project.id })));
+      similarProjects(projectId: $id, first: 5) { score project { id title status municipality { id name } } explanation { summary } }
+      expertsFor(projectId: $id, first: 3) { expert { id name email organization { name } } explanation { summary } } }`, { id: m.project.id })));
     return memberships.map((m, i) => el('section', { class: 'panel' },
       el('h2', {}, m.project.title),
       el('p', { class: 'meta' }, `${ROLE[m.role]} · ${STATUS[m.project.status]} · ${m.project.topics.map((t) => t.name).join(', ')}`),
@@ -104,7 +105,10 @@ export async function projectsPage(session) {
           el('strong', {}, s.project.title), ' – ',
           el('a', { href: `#/gemeinde/${encodeURIComponent(s.project.municipality.id)}` }, s.project.municipality.name),
           ` (${STATUS[s.project.status]})`, scoreBar(s.score, 'Ähnlichkeit'), el('p', { class: 'explanation' }, s.explanation.summary))))
-        : el('p', {}, 'Noch keine ähnlichen Projekte in anderen Gemeinden.')));
+        : el('p', {}, 'Noch keine ähnlichen Projekte in anderen Gemeinden.'),
+      similar[i].expertsFor.length ? [el('h3', {}, 'Wer berät dazu?'), el('ul', { class: 'list' }, similar[i].expertsFor.map((r) => el('li', {},
+        avatar(r.expert.name), el('span', {}, el('strong', {}, r.expert.name), r.expert.organization ? `, ${r.expert.organization.name}` : '',
+          r.expert.email ? [' · ', el('a', { href: `mailto:${r.expert.email}` }, r.expert.email)] : '', el('br'), r.explanation.summary))))] : null));
   });
 }
 

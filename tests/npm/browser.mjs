@@ -48,8 +48,10 @@ try {
   step('sign-in page');
 
   // A Lotse sees recommendations with reasons.
+  const started = Date.now();
   await signIn(page, { person: 'lotse:lotse-0001' });
   await page.waitForSelector('#peers .card');
+  summary.recommendationsMs = Date.now() - started;
   const cards = await page.$$eval('#peers .card', (all) => all.map((c) => ({
     id: c.dataset.lotse, name: c.querySelector('h2').textContent,
     explanation: c.querySelector('.explanation').textContent, reasons: c.querySelectorAll('.reasons li').length,
@@ -134,6 +136,7 @@ try {
     await page.waitForSelector(selector);
     check(!(await page.$('main .error')), `${name} shows no error`);
     await axe(page, name);
+    if (name === 'projekte') await screenshot(page, shots, name);
   }
   step('profile, projects, my data');
 
@@ -142,10 +145,16 @@ try {
   await page.waitForSelector('#advice tbody tr');
   const rows = await page.$$eval('#advice tbody tr', (all) => all.length);
   check(rows > 0, 'municipalities to advise listed');
+  await page.click('#advice thead th:first-child button');
+  const names = await page.$$eval('#advice tbody th a', (all) => all.map((a) => a.textContent));
+  check(names.join('|') === [...names].sort((a, b) => a.localeCompare(b, 'de')).join('|'), `sorted by name: ${names}`);
+  check(await page.$eval('#advice thead th:first-child', (th) => th.getAttribute('aria-sort')) === 'ascending', 'aria-sort on the name column');
   await axe(page, 'beratung');
   await screenshot(page, shots, 'beratung');
+  const mapStarted = Date.now();
   await page.goto(`${base}/#/karte`);
   await page.waitForSelector('svg.map circle.gap', { timeout: 30000 });
+  summary.mapMs = Date.now() - mapStarted;
   const gaps = await page.$$eval('svg.map circle.gap', (all) => all.length);
   check(gaps === rows, `gaps on the map (${gaps}) equal the rows of the table (${rows})`);
   await axe(page, 'karte');

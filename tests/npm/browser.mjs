@@ -2,7 +2,7 @@
 // recommendations with reasons and asks a peer to connect; the peer accepts; both see each
 // other as contacts; an expert sees the gaps in a table and on the map; the CSP blocks a
 // third-party request; axe-core finds no serious violation; the layout fits a phone; the
-// GraphiQL page works without internet. Usage: node browser.mjs APP_URL [SCREENSHOT_DIR]
+// GraphiQL page works without internet; the sign-in works from the keyboard. Usage: node browser.mjs APP_URL [SCREENSHOT_DIR]
 // (packages from LOTSENNETZ_NPM_DIR). Prints a JSON summary; exits non-zero on failure.
 import http from 'node:http';
 import { axeViolations, check, launch, screenshot, signOutIfSignedIn, watchedPage } from './browser-support.mjs';
@@ -47,9 +47,23 @@ try {
   await screenshot(page, shots, 'anmelden');
   step('sign-in page');
 
+  // Keyboard only: a new page puts the focus on its heading; from the top of the document the
+  // skip link is the first stop; the demo form signs in without a mouse.
+  check(await page.evaluate(() => document.activeElement.tagName === 'H1'), 'focus on the heading');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.id === 'demo-person'), 'Tab from the heading reaches the form');
+  await page.keyboard.down('Shift');
+  for (const _ of [1, 2]) await page.keyboard.press('Tab');
+  await page.keyboard.up('Shift');
+  check(await page.evaluate(() => document.activeElement.className === 'skip'), 'the skip link is the first stop');
+  await page.focus('#demo-person');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.type === 'submit'), 'Tab reaches the sign-in button');
+
   // A Lotse sees recommendations with reasons.
   const started = Date.now();
-  await signIn(page, { person: 'lotse:lotse-0001' });
+  await page.keyboard.press('Enter');
   await page.waitForSelector('#peers .card');
   summary.recommendationsMs = Date.now() - started;
   const cards = await page.$$eval('#peers .card', (all) => all.map((c) => ({

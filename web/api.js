@@ -48,6 +48,11 @@ export async function gql(query, variables = {}) {
   }
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
+    if (first.extensions?.code === 'UNAUTHENTICATED' && session) {
+      // An expired or revoked token: back to the sign-in page rather than an error on every page.
+      session = null;
+      window.dispatchEvent(new Event('lotsennetz:signedout'));
+    }
     throw new ApiError(first.extensions?.code || 'INTERNAL', first.message);
   }
   return body.data;

@@ -138,6 +138,7 @@ async function start() {
     return;
   }
   window.addEventListener('hashchange', render);
+  window.addEventListener('lotsennetz:signedout', render);
   await render();
 }
 

@@ -15,6 +15,7 @@ async function signIn(page, { person, id }) {
   await page.goto(`${base}/#/`);
   await signOutIfSignedIn(page);
   await page.waitForSelector('#demo-form');
+  await page.$eval('#demo-id', (input) => { input.value = ''; });
   if (id) await page.type('#demo-id', id);
   else await page.select('#demo-person', person);
   await page.click('#demo-form button[type="submit"]');
@@ -153,6 +154,29 @@ try {
     if (name === 'projekte') await screenshot(page, shots, name);
   }
   step('profile, projects, my data');
+
+  // Another Lotse edits the profile, downloads their data and deletes the account.
+  await signIn(page, { person: 'lotse:lotse-0003' });
+  await page.goto(`${base}/#/profil`);
+  await page.waitForSelector('#profile');
+  await page.select('#p-visibility', 'CONTACTS_ONLY');
+  await page.click('#profile button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#profile .note')?.textContent === 'Gespeichert.');
+  await page.goto(`${base}/#/daten`);
+  const [download, erase] = await page.$$('main .panel button');
+  await download.click();
+  await page.waitForFunction(() => document.querySelector('main .panel button')?.textContent === 'Heruntergeladen');
+  await erase.click();
+  await page.waitForFunction(() => document.querySelector('main .note.error')?.textContent.includes('bestätigen'));
+  await page.click('#confirm-delete');
+  await erase.click();
+  await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Konto gelöscht');
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('#demo-form');
+  await page.type('#demo-id', 'lotse-0003');
+  await page.click('#demo-form button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#demo-form .error')?.textContent.includes('gibt es im Netzwerk nicht'));
+  step('profile saved, data downloaded, account deleted');
 
   // An expert sees the gaps in a table and on the map; a click opens the municipality.
   await signIn(page, { person: 'expert:expert-001' });

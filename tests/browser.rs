@@ -121,6 +121,7 @@ async fn a_lotse_signs_in_through_openid_connect_with_pkce() {
     // The provider logs notices on standard output too; the summary is the last line.
     let last = out.lines().last().unwrap_or_default();
     let summary: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("summary as JSON ({e}): {out}"));
-    assert!(summary["who"].as_str().unwrap().contains("lotse-0002"), "{summary}");
+    assert_eq!(summary["login"], "lotse-0002", "{summary}");
+    assert!(summary["who"].as_str().unwrap().ends_with("· Digitallotse"), "{summary}");
     assert!(summary["cards"].as_u64().unwrap() > 0, "{summary}");
 }

@@ -1,7 +1,7 @@
 // The Lotsennetz web app: sign-in, navigation by role and the hash router. Every page uses
 // only the public GraphQL API.
 
-import { currentSession } from './api.js';
+import { currentSession, gql, setSession } from './api.js';
 import { appConfig, demoPersons, finishOidc, signInAsDemo, signOut, startOidc } from './auth.js';
 import { el, failure, show } from './ui.js';
 import * as lotse from './lotse.js';
@@ -129,10 +129,19 @@ async function render() {
   return pageFn(session);
 }
 
+/** The person's name from the API: the provider's token carries only their id. */
+async function loadName() {
+  const session = currentSession();
+  const field = { lotse: 'lotse', expert: 'expert' }[session.role];
+  if (!field) return;
+  const data = await gql(`query Me($id: ID!) { ${field}(id: $id) { name } }`, { id: session.id });
+  if (data[field]) setSession({ ...session, name: data[field].name });
+}
+
 async function start() {
   try {
     config = await appConfig();
-    if (config.oidc) await finishOidc(config.oidc);
+    if (config.oidc && (await finishOidc(config.oidc))) await loadName();
   } catch (error) {
     show(el('h1', {}, 'Anmelden'), failure(error));
     return;

@@ -59,7 +59,11 @@ const { browser, close } = await launch();
 try {
   const { page, foreign, problems } = await watchedPage(browser, [app, issuer]);
   const authorizations = [];
-  page.on('request', (r) => { if (r.url().startsWith(`${issuer}/auth`)) authorizations.push(new URL(r.url()).searchParams); });
+  const asked = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${issuer}/auth`)) authorizations.push(new URL(r.url()).searchParams);
+    if (r.url() === `${app}/graphql`) asked.push(JSON.parse(r.postData()).variables.id);
+  });
   await page.goto(`${app}/`);
   await (await page.waitForSelector('#oidc-login')).click();
   await page.waitForSelector('input[name="login"]');
@@ -69,15 +73,20 @@ try {
   await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
   await page.waitForSelector('#peers .card', { timeout: 20000 });
   const who = await page.$eval('#who span', (s) => s.textContent);
-  check(who.includes(login), `signed in as ${login}: ${who}`);
+  await page.goto(`${app}/#/profil`);
+  const name = await (await page.waitForSelector('#profile strong')).evaluate((s) => s.textContent);
+  check(who === `${name} · Digitallotse`, `signed in as ${login}, shown by name: ${who}, profile of ${name}`);
+  await page.goto(`${app}/#/`);
+  await page.waitForSelector('#peers .card');
   check(page.url() === `${app}/` || page.url() === `${app}/#/`, `code and state removed from the address: ${page.url()}`);
+  check(asked.includes(login), `the app asks as the token's subject ${login}: ${asked}`);
   const auth = authorizations[0];
   check(auth && auth.get('code_challenge_method') === 'S256' && auth.get('code_challenge').length === 43, 'PKCE S256 challenge sent');
   const violations = await axeViolations(page);
   check(violations.length === 0, `axe: ${violations}`);
   check(foreign.length === 0, `requests beyond the app and its issuer: ${foreign}`);
   check(problems.length === 0, `page errors: ${problems}`);
-  console.log(JSON.stringify({ who, cards: await page.$$eval('#peers .card', (all) => all.length) }));
+  console.log(JSON.stringify({ who, login, cards: await page.$$eval('#peers .card', (all) => all.length) }));
 } finally {
   await close();
   server.close();

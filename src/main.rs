@@ -208,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
                 max_body_bytes: args.max_body_bytes,
                 auth: args.auth,
                 limits: Default::default(),
-                web: args.web.config(demo),
+                web: args.web.config(demo).map_err(anyhow::Error::msg)?,
             };
             let app = Application::build(config).await.context("starting the service")?;
             if demo {

@@ -46,23 +46,43 @@ pub struct WebArgs {
 }
 
 impl WebArgs {
-    /// The settings, with demo sign-in when the service runs the demo.
-    pub fn config(&self, demo: bool) -> WebConfig {
+    /// The settings, with demo sign-in when the service runs the demo; refuses an issuer that
+    /// is not an http(s) URL, since it becomes part of the Content-Security-Policy.
+    pub fn config(&self, demo: bool) -> Result<WebConfig, String> {
         let oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
-            (Some(issuer), Some(client_id)) => Some(OidcConfig {
-                issuer: issuer.trim_end_matches('/').to_owned(),
-                client_id: client_id.clone(),
-                scope: self.oidc_scope.clone(),
-            }),
+            (Some(issuer), Some(client_id)) => {
+                let url_like = (issuer.starts_with("https://") || issuer.starts_with("http://"))
+                    && issuer.chars().all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '\'' | '"'));
+                if !url_like {
+                    return Err(format!("--oidc-issuer must be an http(s) URL, not {issuer:?}"));
+                }
+                Some(OidcConfig {
+                    issuer: issuer.trim_end_matches('/').to_owned(),
+                    client_id: client_id.clone(),
+                    scope: self.oidc_scope.clone(),
+                })
+            }
             _ => None,
         };
-        WebConfig { demo_sign_in: demo, oidc }
+        Ok(WebConfig { demo_sign_in: demo, oidc })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn args(issuer: &str) -> WebArgs {
+        WebArgs { oidc_issuer: Some(issuer.into()), oidc_client_id: Some("app".into()), oidc_scope: "openid".into() }
+    }
+
+    #[test]
+    fn an_issuer_must_be_an_http_url_without_policy_syntax() {
+        assert!(args("https://id.example.org/realms/bw/").config(false).unwrap().oidc.unwrap().issuer.ends_with("/bw"));
+        for bad in ["id.example.org", "https://id.example.org; script-src *", "javascript:alert(1)", "https://a b"] {
+            assert!(args(bad).config(false).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_issuer_origin_drops_the_path() {

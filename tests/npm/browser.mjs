@@ -213,8 +213,12 @@ try {
   step('phone layout');
 
   // GraphiQL at /graphql loads from the service alone.
+  const introspection = page.waitForResponse((r) => r.url() === `${base}/graphql` && r.request().method() === 'POST', { timeout: 30000 });
   await page.goto(`${base}/graphql`);
   await page.waitForSelector('.graphiql-container', { timeout: 30000 });
+  const schema = await introspection;
+  const schemaText = await schema.text();
+  check(schema.status() === 200 && schemaText.includes('__schema'), `GraphiQL loads the schema: ${schema.status()} ${schemaText.slice(0, 300)}`);
   step('GraphiQL offline');
 
   // Besides the probes of the CSP check above, which the third party never received.

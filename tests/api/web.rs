@@ -137,3 +137,26 @@ async fn the_oidc_issuer_is_announced_and_the_only_other_origin_the_csp_allows()
         json!({ "issuer": "https://id.example.org/realms/bw", "clientId": "web", "scope": "openid" })
     );
 }
+
+#[test]
+fn serve_refuses_an_oidc_issuer_that_is_no_http_url() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--oidc-client-id",
+            "web",
+            "--oidc-issuer",
+            "https://id.example.org; script-src *",
+        ])
+        .args(["--jwt-secret", "a-secret-of-at-least-32-bytes-length!!", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("binary runs");
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--oidc-issuer must be an http(s) URL"), "{output:?}");
+}

@@ -142,7 +142,11 @@ export async function contactsPage(session) {
         lotse.contacts.length ? el('ul', { class: 'list' }, lotse.contacts.map((c) => el('li', { 'data-contact': c.id },
           avatar(c.name), el('span', {}, el('strong', {}, c.name), c.position ? `, ${c.position}` : '', ' – ',
             el('a', { href: `#/gemeinde/${encodeURIComponent(c.municipality.id)}` }, c.municipality.name),
-            c.email ? [' · ', el('a', { href: `mailto:${c.email}` }, c.email)] : '', c.phone ? ` · ${c.phone}` : ''))))
+            c.email ? [' · ', el('a', { href: `mailto:${c.email}` }, c.email)] : '', c.phone ? ` · ${c.phone}` : ''),
+          actionButton('Verbindung beenden', async () => {
+            await gql('mutation End($other: ID!) { removeConnection(otherLotseId: $other) }', { other: c.id });
+            await reload();
+          }, { cls: 'secondary' }))))
           : el('p', {}, 'Noch keine Kontakte. Fragen Sie bei den Empfehlungen an.')),
     ];
   });

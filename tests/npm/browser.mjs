@@ -143,7 +143,13 @@ try {
   await signIn(page, { person: 'lotse:lotse-0001' });
   await page.goto(`${base}/#/kontakte`);
   await page.waitForSelector(`#contacts li[data-contact="${peer.id}"]`);
+  check(await page.$(`#contacts li[data-contact="${peer.id}"] a[href^="mailto:"]`), 'a contact shows the e-mail address');
   step('both see each other as contacts');
+
+  // Ending the connection removes the contact.
+  await page.click(`#contacts li[data-contact="${peer.id}"] button`);
+  await page.waitForFunction((id) => document.querySelector('#contacts') && !document.querySelector(`#contacts li[data-contact="${id}"]`), {}, peer.id);
+  step('connection ended');
 
   // Profile, projects, "Meine Daten" render without errors and pass axe.
   for (const [hash, name, selector] of [['#/profil', 'profil', '#profile'], ['#/projekte', 'projekte', 'main .panel'], ['#/daten', 'daten', 'main .panel']]) {

@@ -20,6 +20,8 @@ use crate::store::ListQuery;
 
 /// How long a demo token lasts: a working day.
 const DEMO_TOKEN_SECONDS: u64 = 8 * 60 * 60;
+/// How the demo admin is shown.
+const ADMIN_NAME: &str = "Geschäftsstelle (Admin)";
 /// Lotsen and experts offered for sign-in.
 const PERSONS_PER_KIND: usize = 4;
 
@@ -48,19 +50,18 @@ pub(super) async fn get_demo_persons(State(web): State<Web>) -> Response {
             Ok(page) => page,
             Err(error) => return internal(error),
         };
-        for node in page.nodes {
-            persons.push(person(&node));
-        }
+        persons.extend(page.nodes.iter().filter_map(person));
     }
-    persons.push(json!({ "id": "admin", "role": "admin", "name": "Geschäftsstelle (Admin)" }));
+    persons.push(json!({ "id": "admin", "role": "admin", "name": ADMIN_NAME }));
     Json(json!({ "persons": persons })).into_response()
 }
 
-fn person(node: &Node) -> serde_json::Value {
+/// A Lotse or expert as a choice of the sign-in page; other nodes are no persons.
+fn person(node: &Node) -> Option<serde_json::Value> {
     match node {
-        Node::Lotse(l) => json!({ "id": l.id, "role": "lotse", "name": l.name }),
-        Node::Expert(e) => json!({ "id": e.id, "role": "expert", "name": e.name }),
-        other => json!({ "id": other.id(), "role": "unknown", "name": other.id() }),
+        Node::Lotse(l) => Some(json!({ "id": l.id, "role": "lotse", "name": l.name })),
+        Node::Expert(e) => Some(json!({ "id": e.id, "role": "expert", "name": e.name })),
+        _ => None,
     }
 }
 
@@ -92,13 +93,15 @@ pub(super) async fn post_demo_token(State(web): State<Web>, headers: HeaderMap, 
         Role::Admin if sign_in.id == "admin" => None,
         _ => return refused(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "Diese Rolle gibt es in der Demo nicht."),
     };
-    let mut name = "Geschäftsstelle (Admin)".to_owned();
+    let mut name = ADMIN_NAME.to_owned();
     if let Some(kind) = kind {
         let Ok(id) = Id::parse_field("id", &sign_in.id) else {
             return refused(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "Ungültige Kennung.");
         };
         match web.services.get_one(kind, &id).await {
-            Ok(Some(node)) => name = person(&node)["name"].as_str().unwrap_or_default().to_owned(),
+            Ok(Some(Node::Lotse(l))) => name = l.name.to_string(),
+            Ok(Some(Node::Expert(e))) => name = e.name.to_string(),
+            Ok(Some(other)) => return internal(format!("a {} where a person was expected", other.kind())),
             Ok(None) => return refused(StatusCode::NOT_FOUND, "NOT_FOUND", "Diese Person gibt es im Netzwerk nicht."),
             Err(error) => return internal(error),
         }

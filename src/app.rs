@@ -83,9 +83,17 @@ impl Application {
         }
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
         let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone(), config.schema);
+        let web = crate::web::Web::new(config.web.clone(), services.clone(), config.auth.clone());
         let cancel = CancellationToken::new();
-        let mut router =
-            crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes, metrics, cancel.clone());
+        let mut router = crate::http::router(
+            graphql,
+            services.clone(),
+            verifier,
+            web,
+            config.max_body_bytes,
+            metrics,
+            cancel.clone(),
+        );
         if let Some(cors) = crate::http::cors(&config.cors_origins)? {
             router = router.layer(cors);
         }

@@ -145,6 +145,8 @@ pub struct ServeArgs {
     cors_origins: Vec<String>,
     #[command(flatten)]
     auth: AuthArgs,
+    #[command(flatten)]
+    web: crate::web::WebArgs,
 }
 
 /// What one GraphQL request may ask for (README: "Request limits").
@@ -207,14 +209,15 @@ impl LimitArgs {
 impl ServeArgs {
     /// The configuration these flags describe. A demo without a token secret gets a random
     /// one, so that its printed tokens work until the service stops.
-    pub fn into_config(self) -> Config {
+    pub fn into_config(self) -> anyhow::Result<Config> {
         let mut auth = self.auth;
         if self.demo && auth.jwt_secret.is_none() {
             let random = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
             auth.jwt_secret = Some(Secret::new(random));
             tracing::warn!("no LOTSENNETZ_JWT_SECRET set: demo tokens are valid until the service stops");
         }
-        Config {
+        let web = self.web.config(self.demo).map_err(anyhow::Error::msg)?;
+        Ok(Config {
             bind: self.bind,
             port: self.port,
             store: self.store.config(),
@@ -225,7 +228,8 @@ impl ServeArgs {
             shutdown_timeout: self.shutdown_timeout,
             limits: self.limits.limits(),
             cors_origins: self.cors_origins,
-        }
+            web,
+        })
     }
 }
 
@@ -331,7 +335,7 @@ mod tests {
     fn serve(args: &[&str]) -> Config {
         let cli = Cli::try_parse_from(["lotsennetz", "serve", "--jwt-secret", "s"].iter().chain(args)).expect("parses");
         let Command::Serve(serve) = cli.command else { panic!("serve") };
-        serve.into_config()
+        serve.into_config().expect("a valid configuration")
     }
 
     #[test]

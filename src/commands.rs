@@ -15,7 +15,7 @@ use crate::transfer::{self, ImportOptions};
 /// `serve`: runs the API until SIGTERM or Ctrl-C.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = args.demo;
-    let app = Application::build(args.into_config()).await.context("starting the service")?;
+    let app = Application::build(args.into_config()?).await.context("starting the service")?;
     if demo {
         println!("Demo tokens (24 h); send one as the header `Authorization: Bearer <token>`:");
         for (who, token) in app.demo_tokens().await? {
@@ -23,7 +23,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     let address = app.local_addr();
-    tracing::info!(%address, "GraphQL API and GraphiQL at http://{address}/graphql");
+    tracing::info!(%address, "web app at http://{address}/, GraphQL API and GraphiQL at http://{address}/graphql");
     app.run_until_stopped().await?;
     Ok(())
 }

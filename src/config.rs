@@ -84,6 +84,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Web origins whose pages may call the API (CORS); empty: none, `*`: any.
     pub cors_origins: Vec<String>,
+    /// The web app: demo sign-in and OIDC client.
+    pub web: crate::web::WebConfig,
 }
 
 impl Config {
@@ -101,6 +103,7 @@ impl Config {
             schema: SchemaOptions::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             cors_origins: Vec::new(),
+            web: crate::web::WebConfig::default(),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness and metrics.
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness, metrics and the
+//! web app.
 
 mod graphql;
 
@@ -32,6 +33,7 @@ pub fn router(
     graphql: Endpoint,
     services: Services,
     verifier: Arc<Verifier>,
+    web: crate::web::Web,
     max_body_bytes: usize,
     metrics: Arc<Metrics>,
     cancel: CancellationToken,
@@ -44,6 +46,7 @@ pub fn router(
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
         .route(observe::METRICS_PATH, get(get_metrics))
+        .merge(crate::web::router(web))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(middleware::from_fn_with_state(cancel, crate::shutdown::cancellable))
         .layer(middleware::from_fn_with_state(metrics, observe::observe))

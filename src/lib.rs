@@ -21,6 +21,7 @@ pub mod store;
 pub mod sync;
 pub mod telemetry;
 pub mod transfer;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;

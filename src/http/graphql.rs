@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
@@ -229,9 +229,7 @@ pub(super) async fn get_graphql(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let Some(raw) = raw.filter(|q| !q.is_empty()) else {
-        let page =
-            async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("Lotsennetz GraphiQL").finish();
-        return Html(page).into_response();
+        return crate::web::graphiql_page(&headers);
     };
     let Some(format) = negotiate(&headers) else { return not_acceptable() };
     let request = get_params(&raw).and_then(request_from);

@@ -19,3 +19,4 @@ mod shutdown;
 mod spec;
 mod tokens;
 mod transfer;
+mod web;

@@ -186,10 +186,10 @@ pub async fn peers(tx: &mut Tx, query: &PeerQuery) -> DbResult<PeerCandidates> {
         for profile in profiles {
             let Some(acc) = reached.remove(&profile.id) else { continue };
             let distance_km = distance(home, location(profile.lat, profile.lon));
-            if let Some(max) = query.filter.max_distance_km {
-                if distance_km.is_none_or(|d| d > max) {
-                    continue;
-                }
+            if let Some(max) = query.filter.max_distance_km
+                && distance_km.is_none_or(|d| d > max)
+            {
+                continue;
             }
             let their_profile: BTreeSet<&str> = profile.topics.iter().map(String::as_str).collect();
             let shared_topics = rarity.shared(&my_profile, &their_profile)?;

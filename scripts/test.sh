@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, the HTTP integration tests, the conformance suite on
 # the embedded store and a real Neo4j, the Neo4j fault test, the GraphQL-over-HTTP audit of the
-# graphql-http npm package (installed into target/npm by scripts/npm.sh), and the benchmarks
+# graphql-http npm package (installed into target/npm by scripts/npm.sh), the web app in a
+# headless Chromium (installed by scripts/chromium.sh; tests/browser.rs), the check that the
+# vendored GraphiQL files equal the pinned npm packages, and the benchmarks
 # once each in test mode so they keep compiling and running.
 #
 # Neo4j: a local server is started with scripts/neo4j.sh (Java 17+ and Maven needed, no
@@ -14,6 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/npm.sh
+scripts/vendor-graphiql.sh --check
+scripts/chromium.sh
 export LOTSENNETZ_FAULTS_BOLT_PORT="${LOTSENNETZ_FAULTS_BOLT_PORT:-7697}"
 export LOTSENNETZ_FEED_BOLT_PORT="${LOTSENNETZ_FEED_BOLT_PORT:-7707}"
 

@@ -3,13 +3,16 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::{AuthArgs, Role, Verifier};
 use crate::config::{Config, StoreConfig};
 use crate::domain::{Node, NodeKind};
+use crate::metrics::{MeteredStore, Metrics};
 use crate::service::Services;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::neo4j::Neo4jStore;
@@ -20,6 +23,9 @@ pub struct Application {
     router: axum::Router,
     services: Services,
     auth: AuthArgs,
+    shutdown_timeout: Duration,
+    /// Fired at the shutdown deadline; the router cancels the requests still running.
+    cancel: CancellationToken,
 }
 
 /// Opens the configured store.
@@ -32,7 +38,7 @@ pub async fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphSto
             Ok(Arc::new(store))
         }
         StoreConfig::Neo4j(neo4j) => {
-            let store = Neo4jStore::open(neo4j)
+            let store = Box::pin(Neo4jStore::open(neo4j))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("opening the Neo4j store at {}", neo4j.uri_for_display()))?;
@@ -47,7 +53,7 @@ pub async fn seed_demo(services: &Services, scale: crate::demo::Scale, seed: u64
     let existing = services
         .list(&ListQuery { kind: Some(NodeKind::Region), first: 1, ..Default::default() })
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        .map_err(|e| anyhow::anyhow!("reading the store: {}", e.display()))?;
     if !existing.nodes.is_empty() {
         tracing::info!("store already holds a network; demo data not loaded");
         return Ok(0);
@@ -63,22 +69,37 @@ pub async fn create_nodes(services: &Services, nodes: Vec<Node>) -> anyhow::Resu
     services
         .apply_as_operator(nodes.into_iter().map(Change::Create).collect())
         .await
-        .map_err(|e| anyhow::anyhow!("writing {count} nodes: {e:?}"))?;
+        .map_err(|e| anyhow::anyhow!("writing {count} nodes: {}", e.display()))?;
     Ok(count)
 }
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let services = Services::new(open_store(&config.store).await?);
+        let metrics = Arc::new(Metrics::new());
+        let store = MeteredStore::new(Box::pin(open_store(&config.store)).await?, metrics.clone());
+        let services = Services::new(Arc::new(store));
         if let Some((scale, seed)) = config.demo {
-            seed_demo(&services, scale.scale(), seed).await?;
+            seed_demo(&services, scale, seed).await?;
         }
         let verifier = Arc::new(Verifier::from_args(&config.auth)?);
-        let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone());
-        let router = crate::http::router(graphql, services.clone(), verifier, config.max_body_bytes);
+        let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone(), config.schema);
+        let web = crate::web::Web::new(config.web.clone(), services.clone(), config.auth.clone());
+        let cancel = CancellationToken::new();
+        let mut router = crate::http::router(
+            graphql,
+            services.clone(),
+            verifier,
+            web,
+            config.max_body_bytes,
+            metrics,
+            cancel.clone(),
+        );
+        if let Some(cors) = crate::http::cors(&config.cors_origins)? {
+            router = router.layer(cors);
+        }
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
-        Ok(Self { listener, router, services, auth: config.auth })
+        Ok(Self { listener, router, services, auth: config.auth, shutdown_timeout: config.shutdown_timeout, cancel })
     }
 
     /// Ready-to-use HS256 tokens for the first Lotse, the first expert and an admin of the
@@ -91,7 +112,7 @@ impl Application {
                 .services
                 .list(&ListQuery { kind: Some(kind), first: 1, ..Default::default() })
                 .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                .map_err(|e| anyhow::anyhow!("reading the store: {}", e.display()))?;
             if let Some(node) = page.nodes.first() {
                 let label = format!("{kind} {}", node.id());
                 tokens.push((label, crate::auth::mint(&self.auth, node.id().as_str(), role, None, DAY)?));
@@ -109,35 +130,14 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM, then stops within the shutdown deadline.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
+        self.run_until(crate::shutdown::signal()).await
     }
 
-    /// Serves until `stop` completes, then finishes the requests in flight.
+    /// Serves until `stop` completes; then requests in flight may finish until the shutdown
+    /// deadline, after which the rest are cancelled (see [`crate::shutdown`]).
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(stop).await
+        crate::shutdown::serve(self.listener, self.router, stop, self.shutdown_timeout, self.cancel).await
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -1,9 +1,11 @@
-//! Configuration of the service, from command-line flags and `LOTSENNETZ_*` variables.
+//! Configuration of the service as typed values; `cli` builds it from command-line flags
+//! and `LOTSENNETZ_*` variables, tests build it directly.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use crate::graphql::SchemaOptions;
 
 /// Which storage backend serves the graph.
 #[derive(Debug, Clone)]
@@ -49,7 +51,7 @@ impl Neo4jConfig {
     }
 }
 
-fn without_credentials(uri: &str) -> String {
+pub(crate) fn without_credentials(uri: &str) -> String {
     match uri.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?.1))) {
         Some((scheme, host)) => format!("{scheme}://{host}"),
         None => uri.to_owned(),
@@ -76,95 +78,6 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Storage backend chosen on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreKind {
-    /// SQLite plus an in-memory graph in `--data-dir`; no server needed.
-    Embedded,
-    /// A Neo4j server, see the `--neo4j-*` options.
-    Neo4j,
-}
-
-/// Storage options shared by every subcommand that opens the store.
-#[derive(Debug, Clone, Args)]
-pub struct StoreArgs {
-    /// Storage backend.
-    #[arg(long, env = "LOTSENNETZ_STORE", value_enum, default_value = "embedded")]
-    pub store: StoreKind,
-    /// Directory of the embedded store; created when missing.
-    #[arg(long, env = "LOTSENNETZ_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    /// Bolt URI of the Neo4j server (`bolt://`, `neo4j://`, `bolt+s://`, `neo4j+s://`).
-    #[arg(long, env = "LOTSENNETZ_NEO4J_URI", default_value = "bolt://127.0.0.1:7687")]
-    pub neo4j_uri: String,
-    /// Neo4j user.
-    #[arg(long, env = "LOTSENNETZ_NEO4J_USER", default_value = "neo4j")]
-    pub neo4j_user: String,
-    /// Neo4j password; prefer the environment variable, a flag shows up in process lists.
-    #[arg(long, env = "LOTSENNETZ_NEO4J_PASSWORD", hide_env_values = true, default_value = "")]
-    pub neo4j_password: String,
-    /// Neo4j database; empty for the server's default database.
-    #[arg(long, env = "LOTSENNETZ_NEO4J_DATABASE", default_value = "")]
-    pub neo4j_database: String,
-    /// Largest number of connections to Neo4j, besides the one that writes use.
-    #[arg(long, env = "LOTSENNETZ_NEO4J_POOL_SIZE", default_value_t = 16)]
-    pub neo4j_pool_size: usize,
-    /// Milliseconds between two polls of the change feed (other instances' writes).
-    #[arg(long, env = "LOTSENNETZ_NEO4J_FEED_INTERVAL_MS", default_value_t = 250, value_parser = clap::value_parser!(u64).range(10..))]
-    pub neo4j_feed_interval_ms: u64,
-    /// Seconds the change feed keeps its entries; an instance further behind reloads.
-    #[arg(long, env = "LOTSENNETZ_NEO4J_FEED_RETENTION", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(60..))]
-    pub neo4j_feed_retention: u64,
-}
-
-impl StoreArgs {
-    pub fn config(&self) -> StoreConfig {
-        match self.store {
-            StoreKind::Embedded => StoreConfig::Embedded { data_dir: self.data_dir.clone() },
-            StoreKind::Neo4j => StoreConfig::Neo4j(Neo4jConfig {
-                uri: self.neo4j_uri.clone(),
-                user: self.neo4j_user.clone(),
-                password: Secret::new(self.neo4j_password.clone()),
-                database: Some(self.neo4j_database.clone()).filter(|d| !d.is_empty()),
-                pool_size: self.neo4j_pool_size.max(1),
-                feed: FeedConfig {
-                    interval: std::time::Duration::from_millis(self.neo4j_feed_interval_ms),
-                    retention: std::time::Duration::from_secs(self.neo4j_feed_retention),
-                },
-            }),
-        }
-    }
-
-    /// Where the store lives, for messages.
-    pub fn location(&self) -> String {
-        match self.store {
-            StoreKind::Embedded => self.data_dir.display().to_string(),
-            StoreKind::Neo4j => without_credentials(&self.neo4j_uri),
-        }
-    }
-}
-
-/// Size of a demo or generated network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DemoScale {
-    /// Baden-Württemberg: 1,101 municipalities, 1,600 Lotsen, 4,000 projects.
-    Bw,
-    /// Germany: 10,800 municipalities, 20,000 Lotsen, 100,000 projects.
-    De,
-    /// Germany with ten times the Lotsen and projects.
-    Xl,
-}
-
-impl DemoScale {
-    pub fn scale(self) -> crate::demo::Scale {
-        match self {
-            DemoScale::Bw => crate::demo::Scale::BW,
-            DemoScale::De => crate::demo::Scale::DE,
-            DemoScale::Xl => crate::demo::Scale::XL,
-        }
-    }
-}
-
 /// Everything `Application::build` needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -172,14 +85,22 @@ pub struct Config {
     /// 0 picks a free port.
     pub port: u16,
     pub store: StoreConfig,
-    /// Seed the demo network into an empty store at start.
-    pub demo: Option<(DemoScale, u64)>,
+    /// Seed the demo network of this size and seed into an empty store at start.
+    pub demo: Option<(crate::demo::Scale, u64)>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// How bearer tokens are checked.
     pub auth: crate::auth::AuthArgs,
     /// What one GraphQL request may ask for.
     pub limits: crate::graphql::Limits,
+    /// Introspection and field suggestions.
+    pub schema: SchemaOptions,
+    /// How long requests in flight may run on after a stop signal before they are cancelled.
+    pub shutdown_timeout: Duration,
+    /// Web origins whose pages may call the API (CORS); empty: none, `*`: any.
+    pub cors_origins: Vec<String>,
+    /// The web app: demo sign-in and OIDC client.
+    pub web: crate::web::WebConfig,
 }
 
 impl Config {
@@ -194,8 +115,15 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             auth: crate::auth::AuthArgs::with_secret(secret),
             limits: crate::graphql::Limits::default(),
+            schema: SchemaOptions::default(),
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            cors_origins: Vec::new(),
+            web: crate::web::WebConfig::default(),
         }
     }
 }
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Below the 30 s that Kubernetes grants a pod after SIGTERM before it kills the process.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(20);

@@ -1,19 +1,23 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health and readiness.
+//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness, metrics and the
+//! web app.
 
 mod graphql;
 
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use serde_json::json;
-use tower_http::trace::TraceLayer;
+use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{AuthError, Verifier, Viewer};
 use crate::graphql::Endpoint;
+use crate::metrics::Metrics;
+use crate::observe;
 use crate::service::Services;
 
 #[derive(Clone)]
@@ -23,16 +27,66 @@ struct AppState {
     verifier: Arc<Verifier>,
 }
 
-pub fn router(graphql: Endpoint, services: Services, verifier: Arc<Verifier>, max_body_bytes: usize) -> Router {
+/// The routes, inside out: body limit, cancellation at the shutdown deadline (`cancel`),
+/// and request ids, the request's log line and metrics.
+pub fn router(
+    graphql: Endpoint,
+    services: Services,
+    verifier: Arc<Verifier>,
+    web: crate::web::Web,
+    max_body_bytes: usize,
+    metrics: Arc<Metrics>,
+    cancel: CancellationToken,
+) -> Router {
     let state = AppState { graphql, services, verifier };
+    let scraped = metrics.clone();
+    let get_metrics = move || async move { ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], scraped.render()) };
     Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
+        .route(observe::METRICS_PATH, get(get_metrics))
+        .merge(crate::web::router(web))
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(cancel, crate::shutdown::cancellable))
+        .layer(middleware::from_fn_with_state(metrics, observe::observe))
         .with_state(state)
 }
+
+/// The CORS policy for these origins (`*`: any), `None` when no origin is allowed; an origin
+/// that is not `scheme://host[:port]` is a configuration error.
+pub fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+    let origins: Vec<&str> = origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allowed = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        let mut values = Vec::with_capacity(origins.len());
+        for origin in origins {
+            let well_formed = origin.split_once("://").is_some_and(|(scheme, host)| {
+                matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains('/')
+            });
+            anyhow::ensure!(well_formed, "CORS origin '{origin}' is not of the form https://host[:port]");
+            values.push(HeaderValue::from_str(origin)?);
+        }
+        AllowOrigin::list(values)
+    };
+    let request_headers =
+        [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID.clone(), IDEMPOTENCY_KEY.clone()];
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allowed)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers(request_headers)
+            .expose_headers([REQUEST_ID.clone()])
+            .max_age(std::time::Duration::from_secs(600)),
+    ))
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 /// The caller named by the `Authorization` header.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AuthError> {

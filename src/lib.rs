@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
@@ -12,10 +14,15 @@ pub mod graph;
 pub mod graphql;
 pub mod http;
 pub mod matching;
+pub mod metrics;
+pub mod observe;
 pub mod service;
+pub mod shutdown;
 pub mod store;
 pub mod sync;
+pub mod telemetry;
 pub mod transfer;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;

@@ -183,10 +183,10 @@ impl<'a> Places<'a> {
                 return false;
             }
         }
-        if let Some(max) = filter.max_distance_km {
-            if distance_km.is_none_or(|d| d > max) {
-                return false;
-            }
+        if let Some(max) = filter.max_distance_km
+            && distance_km.is_none_or(|d| d > max)
+        {
+            return false;
         }
         if filter.population_min.is_some() || filter.population_max.is_some() {
             let inside = population.is_some_and(|p| {
@@ -400,7 +400,7 @@ impl PeerSearch<'_> {
         }
         self.waiting.push((Score(ceiling), Reverse(admitted.lotse), self.admitted.len()));
         self.admitted.push(Some(admitted));
-        if self.waiting.len() % SCORE_EVERY == 0 {
+        if self.waiting.len().is_multiple_of(SCORE_EVERY) {
             self.settle_one();
         }
     }
@@ -526,10 +526,10 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     };
     search.seen[my_number as usize] = true;
     for (id, links) in &links {
-        if let Some(lotse) = number(id).filter(|&l| !std::mem::replace(&mut search.seen[l as usize], true)) {
-            if let Some(admitted) = search.admit(lotse, links.count(), 1.0) {
-                search.score(admitted.1);
-            }
+        if let Some(lotse) = number(id).filter(|&l| !std::mem::replace(&mut search.seen[l as usize], true))
+            && let Some(admitted) = search.admit(lotse, links.count(), 1.0)
+        {
+            search.score(admitted.1);
         }
     }
     for (best_pair, signature) in search.similarities.most_similar_first() {
@@ -541,10 +541,10 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         // Whoever is first met here has no project more similar than this signature, so no
         // project pair either (a collaborator met through one of my projects has fewer pairs).
         for &lotse in index.signatures.members(signature) {
-            if !std::mem::replace(&mut search.seen[lotse as usize], true) {
-                if let Some(admitted) = search.admit(lotse, 0, best_pair) {
-                    search.wait(admitted);
-                }
+            if !std::mem::replace(&mut search.seen[lotse as usize], true)
+                && let Some(admitted) = search.admit(lotse, 0, best_pair)
+            {
+                search.wait(admitted);
             }
         }
     }

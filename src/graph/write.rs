@@ -115,10 +115,10 @@ fn check(graph: &Graph, node: &Node) -> StoreResult<()> {
     }
     match node {
         Node::Municipality(m) => {
-            if let Some(ags) = &m.ags {
-                if graph.municipality_with_ags(ags).is_some_and(|owner| owner != &m.id) {
-                    return Err(StoreError::Conflict(format!("AGS {ags} belongs to another municipality")));
-                }
+            if let Some(ags) = &m.ags
+                && graph.municipality_with_ags(ags).is_some_and(|owner| owner != &m.id)
+            {
+                return Err(StoreError::Conflict(format!("AGS {ags} belongs to another municipality")));
             }
         }
         Node::Region(r) => {

@@ -4,10 +4,11 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | `BAD_USER_INPUT` | an argument breaks a rule (invalid AGS, empty name, `first` over 100, unknown referenced id); `extensions.field` names the argument |
+//! | `BAD_USER_INPUT` | an argument breaks a rule (invalid AGS, empty name, `first` over 100, unknown referenced id); `extensions.field` names the argument (`Idempotency-Key` for a malformed key, or one reused for another request) |
 //! | `NOT_FOUND` | the node the operation is about does not exist |
 //! | `CONFLICT` | the input is valid but clashes with stored state (duplicate id or AGS, node still referenced, request no longer pending) |
 //! | `SERVICE_UNAVAILABLE` | the store cannot be reached, or has not enough transaction memory for the request; retry later |
+//! | `WRITE_OUTCOME_UNKNOWN` | the write was sent but its answer was lost: it may or may not be stored; retry with the same `Idempotency-Key` |
 //! | `INTERNAL` | anything else; the details are logged, the client sees only a generic message |
 //!
 //! | `UNAUTHENTICATED` | no token, or a token that fails verification (HTTP 401) |
@@ -18,7 +19,7 @@
 //! | code | when |
 //! |---|---|
 //! | `GRAPHQL_PARSE_FAILED` | the query is not valid GraphQL syntax |
-//! | `GRAPHQL_VALIDATION_FAILED` | the query does not fit the schema, or exceeds a limit (`extensions.limit` names it) |
+//! | `GRAPHQL_VALIDATION_FAILED` | the query does not fit the schema, exceeds a limit (`extensions.limit` names it), or asks for introspection (`__schema`, `__type`) on a server that switched it off |
 //! | `OPERATION_RESOLUTION_FAILURE` | the operation name is unknown, or missing where the document has several |
 //! | `BAD_REQUEST` | the HTTP request is not a GraphQL request (body, parameters, media type) |
 //! | `TIMEOUT` | the query ran longer than its time limit and was cancelled (HTTP 504) |
@@ -39,6 +40,7 @@ pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const NOT_FOUND: &str = "NOT_FOUND";
 pub const CONFLICT: &str = "CONFLICT";
 pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+pub const WRITE_OUTCOME_UNKNOWN: &str = "WRITE_OUTCOME_UNKNOWN";
 pub const INTERNAL: &str = "INTERNAL";
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
@@ -49,6 +51,8 @@ pub const BAD_REQUEST: &str = "BAD_REQUEST";
 pub const TIMEOUT: &str = "TIMEOUT";
 pub const TOO_MANY_ERRORS: &str = "TOO_MANY_ERRORS";
 pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
+/// The `extensions.field` of errors about the idempotency key, which is a header.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// An error with a code, for messages raised in the API layer itself.
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
@@ -88,9 +92,17 @@ impl From<ServiceError> for Error {
                     bad_input(field, format!("no {expected} with id '{id}'"))
                 }
                 StoreError::Conflict(message) => coded(CONFLICT, message),
+                StoreError::KeyReused(message) => bad_input(IDEMPOTENCY_KEY_HEADER, message),
                 StoreError::Unavailable(detail) => {
                     tracing::warn!(%detail, "store unavailable");
                     coded(SERVICE_UNAVAILABLE, "the data store is unavailable; try again later")
+                }
+                StoreError::OutcomeUnknown(detail) => {
+                    tracing::warn!(%detail, "outcome of a write unknown");
+                    coded(
+                        WRITE_OUTCOME_UNKNOWN,
+                        "the write may or may not have been stored; repeat it with the same Idempotency-Key to find out",
+                    )
                 }
                 // `importRecords` reports this as too many records; elsewhere it is the
                 // database's capacity, not the request.

@@ -1,5 +1,6 @@
 //! The gate in front of every root field: GraphQL data needs a token; integrations read only
-//! with a `read` or `import` scope. Introspection stays open so the IDE can show the schema.
+//! with a `read` or `import` scope. Introspection stays open so the IDE can show the schema,
+//! unless the deployment switched it off.
 //! The gate looks at the operation's root fields before anything runs.
 
 use std::collections::HashSet;
@@ -8,7 +9,7 @@ use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationDefinition, OperationType, Selection};
 use async_graphql::{PathSegment, ServerError};
 
-use super::errors::{FORBIDDEN, UNAUTHENTICATED, coded};
+use super::errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, UNAUTHENTICATED, coded};
 use crate::auth::Viewer;
 
 /// The refusals for an operation the viewer may not run, one per root field refused; empty
@@ -34,6 +35,25 @@ pub fn refusals(
             let mut error = coded(refusal.0, refusal.1).into_server_error(field.pos);
             error.path = vec![PathSegment::Field(field.node.response_key().node.to_string())];
             error
+        })
+        .collect()
+}
+
+/// Refusals for the introspection fields `__schema` and `__type` of a schema without
+/// introspection: async-graphql would answer them with `null` and no error, which a client
+/// cannot tell from a broken server.
+pub fn introspection_refusals(
+    document: &ExecutableDocument,
+    operation: &Positioned<OperationDefinition>,
+) -> Vec<ServerError> {
+    let mut fields = Vec::new();
+    root_fields(document, &operation.node.selection_set.node.items, &mut HashSet::new(), &mut fields);
+    fields
+        .into_iter()
+        .filter(|field| matches!(field.node.name.node.as_str(), "__schema" | "__type"))
+        .map(|field| {
+            coded(GRAPHQL_VALIDATION_FAILED, "introspection is switched off on this server")
+                .into_server_error(field.pos)
         })
         .collect()
 }

@@ -4,17 +4,20 @@ mod cost;
 mod documents;
 pub mod errors;
 mod guard;
+mod idempotent;
 pub mod limits;
 mod objects;
 mod response;
 mod support;
 mod types;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::{OperationDefinition, OperationType};
+use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
 use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ServerError, ValidationMode};
+use tracing::Instrument as _;
 
 use crate::auth::Viewer;
 use crate::service::Services;
@@ -50,13 +53,39 @@ pub struct Mutation(
 
 pub type LotsennetzSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// What a deployment may switch off: both help developers and tell an attacker the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaOptions {
+    /// Answer `__schema` and `__type` queries (GraphiQL and code generators need them).
+    pub introspection: bool,
+    /// Suggest similar names ("Did you mean …?") in validation errors.
+    pub suggestions: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self { introspection: true, suggestions: true }
+    }
+}
+
 /// A schema with the limits every request gets; without services it can still print its SDL.
 /// Cost, aliases, directives and fragment expansion are checked before the schema sees a
 /// request (see `cost`); the schema keeps its own depth check.
-fn build_schema(services: Option<Services>, validation: ValidationMode, limits: &Limits) -> LotsennetzSchema {
+fn build_schema(
+    services: Option<Services>,
+    validation: ValidationMode,
+    limits: &Limits,
+    options: SchemaOptions,
+) -> LotsennetzSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .validation_mode(validation);
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
     if let Some(services) = services {
         builder = builder.data(services);
     }
@@ -65,12 +94,12 @@ fn build_schema(services: Option<Services>, validation: ValidationMode, limits: 
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None, ValidationMode::Strict, &Limits::default()).sdl()
+    build_schema(None, ValidationMode::Strict, &Limits::default(), SchemaOptions::default()).sdl()
 }
 
 /// Why a request was refused as a whole, before or instead of running: its response carries
 /// no `data`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Refused {
     /// The document does not parse, does not validate, exceeds a limit, or names no operation.
     Invalid,
@@ -82,7 +111,8 @@ pub enum Refused {
     TimedOut,
 }
 
-/// The outcome of one request.
+/// The outcome of one request (kept as it was for repeats under an idempotency key).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Answer {
     pub response: Response,
     /// Set when the request was refused as a whole; the response then has no data.
@@ -107,6 +137,7 @@ impl Answer {
 #[derive(Clone)]
 pub struct Endpoint {
     services: Services,
+    options: SchemaOptions,
     strict: LotsennetzSchema,
     validated: LotsennetzSchema,
     documents: Arc<DocumentCache>,
@@ -115,13 +146,14 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn new(services: Services, limits: Limits) -> Self {
-        let strict = build_schema(Some(services.clone()), ValidationMode::Strict, &limits);
+    pub fn new(services: Services, limits: Limits, options: SchemaOptions) -> Self {
+        let strict = build_schema(Some(services.clone()), ValidationMode::Strict, &limits, options);
         Self {
             types: Arc::new(TypeIndex::from_sdl(&strict.sdl())),
-            validated: build_schema(Some(services.clone()), ValidationMode::Fast, &limits),
+            validated: build_schema(Some(services.clone()), ValidationMode::Fast, &limits, options),
             strict,
             services,
+            options,
             documents: Arc::default(),
             limits: Arc::new(limits),
         }
@@ -137,6 +169,22 @@ impl Endpoint {
         let parsed = self.documents.parsed(&request.query, &self.limits).ok();
         let operation = parsed.as_deref().and_then(|p| p.operation(request.operation_name.as_deref()));
         operation.is_some_and(|o| o.node.ty == OperationType::Mutation)
+    }
+
+    /// The name of the operation a request selects, as its document declares it (for logs and
+    /// metrics); `None` for an anonymous operation and for requests that do not parse, exceed
+    /// a limit or name an operation the document lacks.
+    pub fn operation_name(&self, request: &Request) -> Option<String> {
+        let parsed = self.documents.parsed(&request.query, &self.limits).ok()?;
+        let DocumentOperations::Multiple(operations) = &parsed.document.operations else {
+            return None;
+        };
+        let name = match request.operation_name.as_deref() {
+            Some(name) => operations.get_key_value(name)?.0,
+            None if operations.len() == 1 => operations.keys().next()?,
+            None => return None,
+        };
+        Some(name.to_string())
     }
 
     /// Runs a request for a viewer.
@@ -161,6 +209,12 @@ impl Endpoint {
         }
         if let Some(error) = missing_variable(&operation.node, &request.variables) {
             return Answer::refused(Refused::Invalid, vec![error]);
+        }
+        if !self.options.introspection {
+            let refusals = guard::introspection_refusals(&parsed.document, operation);
+            if !refusals.is_empty() {
+                return Answer::refused(Refused::Invalid, refusals);
+            }
         }
         let refusals = guard::refusals(&parsed.document, operation, &viewer);
         if !refusals.is_empty() {
@@ -228,8 +282,8 @@ impl Endpoint {
     fn prepare(&self, request: Request, viewer: Viewer) -> Request {
         request
             .data(support::Caller::new(viewer))
-            .data(DataLoader::new(support::NodeLoader(self.services.clone()), tokio::spawn))
-            .data(DataLoader::new(support::IncomingLoader(self.services.clone()), tokio::spawn))
+            .data(DataLoader::new(support::NodeLoader(self.services.clone()), spawn_in_request))
+            .data(DataLoader::new(support::IncomingLoader(self.services.clone()), spawn_in_request))
     }
 }
 
@@ -290,4 +344,10 @@ fn cap_errors(errors: &mut Vec<ServerError>, max: usize) {
         let message = format!("{omitted} further errors omitted");
         errors.push(errors::request_error(TOO_MANY_ERRORS, message));
     }
+}
+
+/// Runs a DataLoader batch in the span of the request that asked for it, so that what the
+/// batch logs (store failures, retries) carries the request's id.
+fn spawn_in_request<F: Future<Output = ()> + Send + 'static>(batch: F) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(batch.in_current_span())
 }

@@ -133,14 +133,11 @@ pub fn invalid(error: DomainError) -> Error {
     ServiceError::from(error).into()
 }
 
-/// The id for a new node: the client's, or a fresh random one.
+/// The id for a new node: the client's, or a fresh one (see [`crate::service::fresh_id`]).
 pub fn new_id(kind: NodeKind, id: Option<&ID>) -> Result<Id> {
     match id {
         Some(id) => parse_id("id", id),
-        None => {
-            let fresh = format!("{}-{}", kind.as_str().replace('_', "-"), uuid::Uuid::new_v4().simple());
-            Id::parse_field("id", &fresh).map_err(invalid)
-        }
+        None => Ok(crate::service::fresh_id(&kind.as_str().replace('_', "-"))),
     }
 }
 

@@ -7,13 +7,14 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Viewer};
 use crate::graphql::errors::{BAD_REQUEST, RESPONSE_TOO_LARGE, UNAUTHENTICATED};
 use crate::graphql::{Answer, Refused};
+use crate::observe::GraphqlOutcome;
 
 /// The media type of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +100,31 @@ fn unauthorized(format: Format, error: AuthError) -> Response {
     let error = crate::graphql::errors::request_error(UNAUTHENTICATED, "invalid bearer token");
     let mut response = respond(format, StatusCode::UNAUTHORIZED, &Body { data: None, errors: &[error] });
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
-    response
+    GraphqlOutcome::refused(UNAUTHENTICATED).attach(response)
+}
+
+/// Makes a mutation safe to repeat: see `service::idempotency`.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Runs a GraphQL request (once per idempotency key, when the request has one) and notes its
+/// operation and error codes for the request's log line and metrics.
+async fn execute(
+    state: &AppState,
+    format: Format,
+    request: async_graphql::Request,
+    viewer: Viewer,
+    headers: &HeaderMap,
+) -> Response {
+    let operation = state.graphql.operation_name(&request);
+    GraphqlOutcome::record_operation(operation.as_deref());
+    // Boxed: the executor's futures are deep types, too deep to nest in every caller's.
+    let answered = match headers.get(IDEMPOTENCY_KEY) {
+        // A value that is not visible ASCII is refused like any malformed key.
+        Some(key) => Box::pin(state.graphql.execute_once(request, viewer, key.to_str().unwrap_or_default())).await,
+        None => Box::pin(state.graphql.execute(request, viewer)).await,
+    };
+    let outcome = GraphqlOutcome::of(operation, &answered.response);
+    outcome.attach(answer(format, answered, state.graphql.limits().max_response_bytes))
 }
 
 /// The HTTP response of a GraphQL answer, within the response size limit.
@@ -193,7 +218,7 @@ pub(super) async fn post_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    answer(format, state.graphql.execute(request, viewer).await, state.graphql.limits().max_response_bytes)
+    execute(&state, format, request, viewer, &headers).await
 }
 
 /// Without parameters this is the GraphiQL page; with `query=…`, a query over GET.
@@ -204,9 +229,7 @@ pub(super) async fn get_graphql(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let Some(raw) = raw.filter(|q| !q.is_empty()) else {
-        let page =
-            async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("Lotsennetz GraphiQL").finish();
-        return Html(page).into_response();
+        return crate::web::graphiql_page(&headers);
     };
     let Some(format) = negotiate(&headers) else { return not_acceptable() };
     let request = get_params(&raw).and_then(request_from);
@@ -223,7 +246,7 @@ pub(super) async fn get_graphql(
         Ok(viewer) => viewer,
         Err(error) => return unauthorized(format, error),
     };
-    answer(format, state.graphql.execute(request, viewer).await, state.graphql.limits().max_response_bytes)
+    execute(&state, format, request, viewer, &headers).await
 }
 
 /// The parameters of a GET request as the JSON object a POST body would hold.

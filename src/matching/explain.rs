@@ -74,7 +74,7 @@ fn german_number(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -101,13 +101,11 @@ fn context_reasons(origin: Option<u32>, population: Option<u32>, distance_km: Op
     if let Some(d) = distance_km.filter(|d| *d <= NEARBY_KM) {
         reasons.push(reason(ReasonCode::Nearby, format!("Nur {} km entfernt.", d.round())));
     }
-    if let (Some(sim), Some(p)) = (size_similarity(origin, population), population) {
-        if sim >= SIMILAR_SIZE {
-            reasons.push(reason(
-                ReasonCode::SimilarSize,
-                format!("Ähnlich große Kommune ({} Einwohner).", german_number(p)),
-            ));
-        }
+    if let (Some(sim), Some(p)) = (size_similarity(origin, population), population)
+        && sim >= SIMILAR_SIZE
+    {
+        reasons
+            .push(reason(ReasonCode::SimilarSize, format!("Ähnlich große Kommune ({} Einwohner).", german_number(p))));
     }
     reasons
 }

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{ServiceError, ServiceResult, Services, forbidden, policy};
+use super::{ServiceError, ServiceResult, Services, forbidden, idempotency, policy};
 use crate::auth::Viewer;
 use crate::domain::{ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, NodeKind, Text};
 use crate::store::{Change, StoreError};
@@ -80,6 +80,9 @@ impl Services {
             });
         }
         if request.status != ConnectionStatus::Pending {
+            if idempotency::replayed_write() {
+                return Ok(request);
+            }
             return Err(ServiceError::State(format!(
                 "connection request '{id}' is {:?}, only pending requests can be answered",
                 request.status
@@ -103,13 +106,17 @@ impl Services {
             .requests_of(&lotse)
             .await?
             .into_iter()
-            .find(|r| r.status == ConnectionStatus::Accepted && r.other(&lotse) == other)
-            .ok_or_else(|| ServiceError::Missing(format!("'{lotse}' and '{other}' are not connected")))?;
+            .find(|r| r.status == ConnectionStatus::Accepted && r.other(&lotse) == other);
+        let Some(accepted) = accepted else {
+            if idempotency::replayed_write() {
+                return Ok(());
+            }
+            return Err(ServiceError::Missing(format!("'{lotse}' and '{other}' are not connected")));
+        };
         self.apply_audited(viewer, vec![Change::Delete(NodeKind::ConnectionRequest, accepted.id)]).await
     }
 }
 
 fn new_request_id() -> Id {
-    let id = format!("conn-{}", uuid::Uuid::new_v4().simple());
-    Id::parse_field("id", &id).expect("uuid ids are valid")
+    super::fresh_id("conn")
 }

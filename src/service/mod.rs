@@ -3,6 +3,8 @@
 
 mod account;
 mod connections;
+mod display;
+pub mod idempotency;
 pub mod policy;
 
 use std::collections::HashSet;
@@ -17,9 +19,11 @@ use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError};
 
 pub use account::MyData;
 pub use connections::Response;
+pub use idempotency::{IdempotencyKey, fresh_id};
 
 /// Why a use case failed. Deliberately not `Display`: the API must map every case to a code
-/// explicitly (see `graphql::errors`), never through a blanket conversion.
+/// explicitly (see `graphql::errors`), never through a blanket conversion. People read it
+/// through [`ServiceError::display`].
 #[derive(Debug)]
 pub enum ServiceError {
     /// Input breaks a domain rule.
@@ -133,7 +137,7 @@ impl Services {
             let entries: Vec<Change> = changes.iter().map(|c| Change::Create(audit_entry(viewer, c).into())).collect();
             changes.extend(entries);
         }
-        Ok(self.store.apply(changes).await?)
+        self.write(changes).await
     }
 
     /// The Lotsen `lotse` has an accepted connection with.

@@ -7,6 +7,7 @@
 
 pub mod edges;
 pub mod embedded;
+pub mod idempotency;
 pub mod neo4j;
 
 use async_trait::async_trait;
@@ -17,6 +18,7 @@ use crate::domain::{Id, Node, NodeKind, ProjectRole, ProjectStatus};
 use crate::graph::Projection;
 
 pub use edges::Rel;
+pub use idempotency::{Applied, KeyRecord, WriteKey};
 
 /// One write; a batch of them is applied all or nothing.
 #[derive(Debug, Clone)]
@@ -73,8 +75,15 @@ pub enum StoreError {
     UnknownReference { field: &'static str, expected: &'static str, id: Id },
     #[error("{0}")]
     Conflict(String),
+    /// An idempotency key came back with another request than the one it was first used for.
+    #[error("{0}")]
+    KeyReused(String),
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The write was sent to the store but its answer never came: it may have been applied
+    /// or not. A retry with the same idempotency key is safe; one without may apply it twice.
+    #[error("outcome of the write unknown: {0}")]
+    OutcomeUnknown(String),
     /// The database ran out of the memory it grants transactions while running this one:
     /// trying the same again fails the same way, smaller operations can succeed.
     #[error("too large for one transaction of the store: {0}")]
@@ -104,6 +113,16 @@ pub trait GraphStore: Send + Sync {
 
     /// Applies all changes or none.
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()>;
+
+    /// Applies all changes or none, unless the request of `key` applied this write before;
+    /// the key's record is written in the same transaction (see [`idempotency`]).
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied>;
+
+    /// The unexpired record of a caller's key.
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>>;
+
+    /// Keeps the answer of the request of a caller's key, once the key has a record.
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()>;
 
     /// The projection of the network that matchmaking reads, current with every committed
     /// change (of this process at once, of others within the change feed's bound).

@@ -34,7 +34,7 @@ pub async fn all_nodes(services: &Services) -> ServiceResult<Vec<Node>> {
 }
 
 pub async fn export(services: &Services, out: &mut dyn Write) -> anyhow::Result<ExportSummary> {
-    let nodes = all_nodes(services).await.map_err(|e| anyhow::anyhow!("reading the store: {e:?}"))?;
+    let nodes = all_nodes(services).await.map_err(|e| anyhow::anyhow!("reading the store: {}", e.display()))?;
     let records = super::write_records(out, &nodes)?;
     Ok(ExportSummary { records })
 }

@@ -77,7 +77,7 @@ impl std::fmt::Display for ImportError {
                 Ok(())
             }
             ImportError::Read(e) => write!(f, "cannot read the input: {e}"),
-            ImportError::Store(e) => write!(f, "the store refused the import: {e:?}"),
+            ImportError::Store(e) => write!(f, "the store refused the import: {}", e.display()),
             ImportError::TooLarge { records, committed, detail } => {
                 let written = match committed {
                     0 => "nothing was written".to_owned(),
@@ -191,12 +191,11 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
                 format!("'{}' is already used on line {first}", node.id()),
             ));
         }
-        if let Node::Municipality(m) = node {
-            if let Some(ags) = &m.ags {
-                if let Some(first) = ags_in_file.insert(ags, *line) {
-                    errors.push(RecordError::new(*line, Some("ags"), format!("{ags} is already used on line {first}")));
-                }
-            }
+        if let Node::Municipality(m) = node
+            && let Some(ags) = &m.ags
+            && let Some(first) = ags_in_file.insert(ags, *line)
+        {
+            errors.push(RecordError::new(*line, Some("ags"), format!("{ags} is already used on line {first}")));
         }
     }
 

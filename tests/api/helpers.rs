@@ -32,7 +32,8 @@ pub struct TestApp {
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-async fn start(config: Config) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
+/// Starts the application; returns its base URL, the sender that stops it and the server task.
+pub async fn start(config: Config) -> (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
     let app = Application::build(config).await.expect("application starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -272,7 +273,7 @@ fn expect_data(body: Value) -> Value {
 }
 
 /// The first error's code of a response that must have failed.
-fn expect_code(body: Value) -> String {
+pub fn expect_code(body: Value) -> String {
     let code = &body["errors"][0]["extensions"]["code"];
     assert!(code.is_string(), "expected an error with a code: {body:#}");
     code.as_str().unwrap().to_owned()

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use lotsennetz::domain::{Id, Node, NodeKind};
 use lotsennetz::service::Services;
 use lotsennetz::store::embedded::EmbeddedStore;
-use lotsennetz::store::{Change, GraphStore, ListQuery, Page, Rel, StoreResult};
+use lotsennetz::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreResult, WriteKey};
 
 /// The real embedded store, counting the calls that reach it.
 struct Counted {
@@ -39,6 +39,15 @@ impl GraphStore for Counted {
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
         self.inner.apply(changes).await
     }
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        self.inner.apply_once(changes, key).await
+    }
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        self.inner.key_record(caller, key).await
+    }
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        self.inner.save_result(caller, key, result).await
+    }
     fn projection(&self) -> std::sync::Arc<lotsennetz::graph::Projection> {
         self.inner.projection()
     }
@@ -54,7 +63,7 @@ async fn a_page_of_100_projects_with_nested_fields_costs_a_handful_of_store_call
     let store = Arc::new(Counted { inner: EmbeddedStore::open(dir.path()).unwrap(), calls: AtomicUsize::new(0) });
     let services = Services::new(store.clone());
     lotsennetz::app::seed_demo(&services, lotsennetz::demo::Scale::BW, 7).await.unwrap();
-    let graphql = lotsennetz::graphql::Endpoint::new(services.clone(), Default::default());
+    let graphql = lotsennetz::graphql::Endpoint::new(services.clone(), Default::default(), Default::default());
     store.calls.store(0, Ordering::SeqCst);
 
     // Act

@@ -141,3 +141,39 @@ async fn only_json_posts_run_and_malformed_requests_get_graphql_errors() {
     assert_eq!(serde_json::from_str::<Value>(&too_large.2).unwrap()["errors"][0]["extensions"]["code"], "BAD_REQUEST");
     assert_eq!(app.data(r#"{ project(id: "p-emil") { id } }"#, json!({})).await["project"]["id"], "p-emil");
 }
+
+#[tokio::test]
+async fn browsers_on_allowed_origins_may_call_the_api_and_others_may_not() {
+    let app = TestApp::spawn_with(|config| config.cors_origins = vec!["https://app.example.org".into()]).await;
+    let closed = TestApp::spawn().await;
+    let preflight = |app: &TestApp, origin: &str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+
+    let allowed = preflight(&app, "https://app.example.org").await.unwrap();
+    let other = preflight(&app, "https://evil.example.com").await.unwrap();
+    let none = preflight(&closed, "https://app.example.org").await.unwrap();
+    let post = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("origin", "https://app.example.org")
+        .bearer_auth(&app.token)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+
+    assert!(allowed.status().is_success());
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.org");
+    let methods = allowed.headers()["access-control-allow-methods"].to_str().unwrap().to_owned();
+    assert!(methods.contains("POST") && methods.contains("GET"), "{methods}");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    assert!(none.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(post.headers()["access-control-allow-origin"], "https://app.example.org");
+    assert_eq!(post.headers()["access-control-expose-headers"], "x-request-id");
+}

@@ -6,6 +6,7 @@ mod support;
 mod crud;
 mod demo_network;
 mod fixtures;
+mod idempotency;
 mod lists;
 mod neo4j_only;
 mod recommend;

@@ -221,10 +221,10 @@ impl ProjectMutation {
             members.push(Membership { lotse, role: m.role });
         }
         // A Lotse who creates a project leads it unless they listed themselves.
-        if let Some(me) = viewer(ctx)?.lotse() {
-            if !members.iter().any(|m| &m.lotse == me) {
-                members.insert(0, Membership { lotse: me.clone(), role: ProjectRole::Lead });
-            }
+        if let Some(me) = viewer(ctx)?.lotse()
+            && !members.iter().any(|m| &m.lotse == me)
+        {
+            members.insert(0, Membership { lotse: me.clone(), role: ProjectRole::Lead });
         }
         let project = Project {
             id: new_id(NodeKind::Project, input.id.as_ref())?,

@@ -317,10 +317,10 @@ impl PeerFilter {
         if self.max_distance_km.is_some_and(|d| !d.is_finite() || d < 0.0) {
             return Err(bad_input("maxDistanceKm", "must be a non-negative number"));
         }
-        if let (Some(min), Some(max)) = (self.population_min, self.population_max) {
-            if min > max {
-                return Err(bad_input("populationMin", "must not exceed populationMax"));
-            }
+        if let (Some(min), Some(max)) = (self.population_min, self.population_max)
+            && min > max
+        {
+            return Err(bad_input("populationMin", "must not exceed populationMax"));
         }
         Ok(matching::PeerFilter {
             within: within(self.within.as_ref())?,

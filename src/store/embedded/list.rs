@@ -22,10 +22,10 @@ pub fn list(graph: &Graph, query: &ListQuery) -> Page {
     if let Some((rel, target)) = filter.edges.first() {
         let sources = graph.incoming(*rel, target).iter().filter(|(k, _)| *k == kind);
         for (_, id) in sources.skip_while(|(_, id)| query.after.as_ref().is_some_and(|a| id <= a)) {
-            if let Some(node) = graph.node(kind, id) {
-                if push(node) {
-                    break;
-                }
+            if let Some(node) = graph.node(kind, id)
+                && push(node)
+            {
+                break;
             }
         }
     } else {
@@ -45,15 +45,15 @@ fn matches(graph: &Graph, node: &Node, filter: &ListFilter) -> bool {
     if !filter.edges.iter().all(|(rel, target)| edges.iter().any(|(r, t)| r == rel && *t == target)) {
         return false;
     }
-    if let Some(text) = &filter.text {
-        if !node_name(node).to_lowercase().contains(&text.to_lowercase()) {
-            return false;
-        }
+    if let Some(text) = &filter.text
+        && !node_name(node).to_lowercase().contains(&text.to_lowercase())
+    {
+        return false;
     }
-    if let Some(status) = filter.status {
-        if !matches!(node, Node::Project(p) if p.status == status) {
-            return false;
-        }
+    if let Some(status) = filter.status
+        && !matches!(node, Node::Project(p) if p.status == status)
+    {
+        return false;
     }
     let municipality = located_in(graph, node);
     if filter.population_min.is_some() || filter.population_max.is_some() {

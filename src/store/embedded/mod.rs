@@ -12,6 +12,7 @@ use async_trait::async_trait;
 
 use crate::domain::{Id, Node, NodeKind};
 use crate::graph::{Graph, Projection, write};
+use crate::store::idempotency::{self, Applied, KeyRecord, WriteKey};
 use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
 
 use sqlite::Database;
@@ -44,17 +45,29 @@ impl EmbeddedStore {
         self.projection.read(f)
     }
 
-    /// Checks the changes against the projection, writes what they touched to disk, and
-    /// undoes them in the projection when either fails.
-    fn apply_blocking(&self, changes: Vec<Change>) -> StoreResult<()> {
+    /// Applies `changes` with the record of `key`, or nothing if `key` says they were applied:
+    /// checks them against the projection, writes what they touched to disk, and undoes them
+    /// in the projection when either fails.
+    fn apply_blocking(&self, changes: Vec<Change>, key: Option<&WriteKey>) -> StoreResult<Applied> {
         let mut database = self.database.lock().map_err(poisoned)?;
+        let record = match key {
+            Some(key) => {
+                let found = database.key_record(&key.caller, &key.key)?;
+                match idempotency::decide(found, key, chrono::Utc::now())? {
+                    Some(record) => Some((key, record)),
+                    None => return Ok(Applied::Before),
+                }
+            }
+            None => None,
+        };
         self.projection.write(|graph| match write::apply(graph, changes) {
             Ok(undo) => {
-                if let Err(error) = database.write(&undo.touched(graph)) {
+                let key = record.as_ref().map(|(key, record)| (*key, record));
+                if let Err(error) = database.write(&undo.touched(graph), key) {
                     undo.rollback(graph);
                     return Err(error);
                 }
-                Ok(())
+                Ok(Applied::Now)
             }
             Err((error, undo)) => {
                 undo.rollback(graph);
@@ -62,6 +75,13 @@ impl EmbeddedStore {
             }
         })
     }
+}
+
+/// Runs a write that waits for the disk; on a multi-threaded runtime other tasks move on.
+fn disk<T>(write: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_threaded { tokio::task::block_in_place(write) } else { write() }
 }
 
 #[async_trait]
@@ -88,14 +108,21 @@ impl GraphStore for EmbeddedStore {
 
     #[tracing::instrument(skip_all, fields(changes = changes.len()))]
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
-        // The write waits for the disk; on a multi-threaded runtime let other tasks move on.
-        let multi_threaded = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        if multi_threaded {
-            tokio::task::block_in_place(|| self.apply_blocking(changes))
-        } else {
-            self.apply_blocking(changes)
-        }
+        disk(|| self.apply_blocking(changes, None)).map(drop)
+    }
+
+    #[tracing::instrument(skip_all, fields(changes = changes.len(), write = key.write))]
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        disk(|| self.apply_blocking(changes, Some(key)))
+    }
+
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        let found = self.database.lock().map_err(poisoned)?.key_record(caller, key)?;
+        Ok(found.filter(|record| !record.expired(chrono::Utc::now())))
+    }
+
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        disk(|| self.database.lock().map_err(poisoned)?.save_result(caller, key, result))
     }
 
     fn projection(&self) -> Arc<Projection> {

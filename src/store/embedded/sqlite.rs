@@ -1,12 +1,15 @@
 //! Durable storage of the embedded store: one SQLite table of nodes as JSON, written in
-//! WAL mode with full sync, so an acknowledged write survives a crash.
+//! WAL mode with full sync, so an acknowledged write survives a crash, and one of
+//! idempotency keys, written in the same transactions.
 
 use std::path::Path;
 
-use rusqlite::{Connection, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::{Id, Node, NodeKind};
-use crate::store::{StoreError, StoreResult};
+use crate::store::idempotency::RETENTION;
+use crate::store::{KeyRecord, StoreError, StoreResult, WriteKey};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS nodes (
@@ -14,6 +17,15 @@ CREATE TABLE IF NOT EXISTS nodes (
     id   TEXT NOT NULL,
     data TEXT NOT NULL,
     PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    caller      TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    writes      INTEGER NOT NULL,
+    result      TEXT,
+    at_ms       INTEGER NOT NULL,
+    PRIMARY KEY (caller, key)
 ) WITHOUT ROWID;
 ";
 
@@ -59,8 +71,23 @@ impl Database {
     /// Writes the new state of every touched node in one transaction. Nodes come in the
     /// table's key order (see `Undo::touched`): rows of a bulk write into an empty table are
     /// then appended to the last page of the B-tree instead of splitting pages all over it.
-    pub fn write(&mut self, nodes: &[(NodeKind, &Id, Option<&Node>)]) -> StoreResult<()> {
+    /// `key`, when given, is stored with them; expired keys are dropped.
+    pub fn write(
+        &mut self,
+        nodes: &[(NodeKind, &Id, Option<&Node>)],
+        key: Option<(&WriteKey, &KeyRecord)>,
+    ) -> StoreResult<()> {
         let tx = self.conn.transaction().map_err(internal)?;
+        if let Some((key, record)) = key {
+            tx.execute(
+                "INSERT INTO idempotency_keys (caller, key, fingerprint, writes, result, at_ms) VALUES (?1, ?2, ?3, ?4, NULL, ?5) \
+                 ON CONFLICT (caller, key) DO UPDATE SET fingerprint = excluded.fingerprint, writes = excluded.writes, result = NULL, at_ms = excluded.at_ms",
+                params![key.caller, key.key, record.fingerprint, record.writes, record.at.timestamp_millis()],
+            )
+            .map_err(internal)?;
+            let cutoff = (Utc::now() - RETENTION).timestamp_millis();
+            tx.execute("DELETE FROM idempotency_keys WHERE at_ms < ?1", params![cutoff]).map_err(internal)?;
+        }
         {
             let mut upsert = tx
                 .prepare_cached("INSERT INTO nodes (kind, id, data) VALUES (?1, ?2, ?3) ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data")
@@ -82,6 +109,31 @@ impl Database {
             }
         }
         tx.commit().map_err(internal)
+    }
+
+    /// The record of a caller's key, expired or not.
+    pub fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        self.conn
+            .query_row(
+                "SELECT fingerprint, writes, result, at_ms FROM idempotency_keys WHERE caller = ?1 AND key = ?2",
+                params![caller, key],
+                |row| {
+                    let at = DateTime::from_timestamp_millis(row.get(3)?).unwrap_or_default();
+                    Ok(KeyRecord { fingerprint: row.get(0)?, writes: row.get(1)?, result: row.get(2)?, at })
+                },
+            )
+            .optional()
+            .map_err(internal)
+    }
+
+    pub fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        self.conn
+            .execute(
+                "UPDATE idempotency_keys SET result = ?3 WHERE caller = ?1 AND key = ?2",
+                params![caller, key, result],
+            )
+            .map(drop)
+            .map_err(internal)
     }
 
     pub fn ping(&self) -> StoreResult<()> {

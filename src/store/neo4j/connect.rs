@@ -2,13 +2,17 @@
 //!
 //! Error policy: a server that cannot be reached, a broken connection or a timeout becomes
 //! [`StoreError::Unavailable`] (the API answers `SERVICE_UNAVAILABLE`); failures the server
-//! marks as transient are retried first. A transaction that runs out of the server's
+//! marks as transient are retried first. A commit whose answer never came (the connection
+//! broke or the deadline passed after it was sent) may or may not have been applied: that is
+//! [`StoreError::OutcomeUnknown`], never retried here. A transaction that runs out of the server's
 //! transaction memory is marked transient too, but is not retried: the same transaction
 //! would fail again after using the memory again, so it is [`StoreError::TooLarge`] at once.
 //! Everything else is [`StoreError::Internal`], with the details logged here.
 
 use std::future::Future;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use neo4rs::{ConfigBuilder, Graph, Neo4jClientErrorKind, Neo4jErrorKind, Query, Txn};
 use serde::de::DeserializeOwned;
@@ -20,14 +24,31 @@ use crate::store::{StoreError, StoreResult};
 /// Bound on connecting and on waiting for any single answer of the server. neo4rs applies it
 /// to every receive, so a connection left half-open by a server restart fails instead of
 /// hanging; real queries answer far sooner.
-const IO_TIMEOUT: Duration = Duration::from_secs(15);
+pub const IO_TIMEOUT: Duration = Duration::from_secs(15);
 /// The same bound on the connection writes use: one batch of an import keeps the server busy
 /// far longer than any read, the more so on a server that has only just started.
 pub const WRITE_IO_TIMEOUT: Duration = Duration::from_secs(120);
 /// Keepalive probes find dead connections that sit idle in the pool.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+/// Longest the pool's check of an idle connection (a RESET) may take before the connection
+/// is dropped for another; a live server answers a RESET in milliseconds. (neo4rs applies its
+/// `idle_timeout` setting as this bound.)
+const RECYCLE_TIMEOUT: Duration = Duration::from_millis(500);
 /// Longest wait for a free connection when the pool is exhausted.
 const POOL_WAIT: Duration = Duration::from_secs(30);
+/// Longest a read takes in all (waiting for a connection, every try and pause included); the
+/// README promises this bound to clients.
+pub const READ_DEADLINE: Duration = Duration::from_secs(15);
+/// Longest a write takes in all, its wait behind the other writes of this process included;
+/// a large batch (an import) gets [`WRITE_TIME_PER_CHANGE`] more for each of its changes.
+pub const WRITE_DEADLINE: Duration = WRITE_IO_TIMEOUT;
+/// About ten times what a change of an import takes a small server.
+pub const WRITE_TIME_PER_CHANGE: Duration = Duration::from_millis(5);
+
+/// The deadline of a write of `changes` changes.
+pub fn write_deadline(changes: usize) -> Duration {
+    WRITE_DEADLINE + WRITE_TIME_PER_CHANGE * u32::try_from(changes).unwrap_or(u32::MAX)
+}
 /// Tries per operation, and the pause before the second one (doubled for each further try).
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
@@ -41,6 +62,9 @@ pub enum DbError {
     Refused(String),
     /// The server rolled the transaction back and asks to try again (deadlock, restart).
     Transient(String),
+    /// The connection broke, or the deadline passed, after COMMIT was sent: the transaction
+    /// may have been applied or not. Never retried: a retry could apply it twice.
+    OutcomeUnknown(String),
     /// A rule of the store, or a failure no retry can fix.
     Fatal(StoreError),
 }
@@ -114,6 +138,10 @@ impl DbError {
                 }
                 StoreError::Unavailable(detail)
             }
+            DbError::OutcomeUnknown(detail) => {
+                tracing::warn!(operation, %detail, "outcome of a Neo4j write unknown");
+                StoreError::OutcomeUnknown(detail)
+            }
             DbError::Fatal(StoreError::TooLarge(detail)) => {
                 tracing::warn!(operation, %detail, "Neo4j ran out of transaction memory");
                 StoreError::TooLarge(detail)
@@ -143,6 +171,7 @@ pub fn connect_waiting(config: &Neo4jConfig, io_timeout: Duration) -> StoreResul
         .max_connections(config.pool_size)
         .connection_timeout(io_timeout)
         .tcp_keepalive(TCP_KEEPALIVE)
+        .idle_timeout(RECYCLE_TIMEOUT)
         .max_lifetime(POOL_WAIT);
     if let Some(database) = &config.database {
         builder = builder.db(database.as_str());
@@ -150,6 +179,49 @@ pub fn connect_waiting(config: &Neo4jConfig, io_timeout: Duration) -> StoreResul
     let neo4j_config = builder.build().map_err(|e| StoreError::Internal(format!("Neo4j configuration: {e}")))?;
     Graph::connect(neo4j_config)
         .map_err(|e| StoreError::Internal(format!("Neo4j URI '{}': {e}", config.uri_for_display())))
+}
+
+/// A connection pool that is replaced as a whole once one of its connections failed or ran
+/// out of time. After a server restart or a network fault, the pool's idle connections may
+/// all be dead — half-open ones answer nothing — and the pool would check them one by one
+/// ([`RECYCLE_TIMEOUT`] each) before making a new one; a fresh pool connects at once. Uses of
+/// the old pool that are under way finish on it.
+pub struct Pool {
+    config: Neo4jConfig,
+    io_timeout: Duration,
+    current: std::sync::RwLock<Current>,
+}
+
+/// The pool in use, and how many were replaced before it.
+#[derive(Clone)]
+pub struct Current {
+    generation: u64,
+    graph: Graph,
+}
+
+impl Pool {
+    /// Opens a pool, waiting at most `io_timeout` for the server to connect and for each answer.
+    pub fn open(config: &Neo4jConfig, io_timeout: Duration) -> StoreResult<Self> {
+        let graph = connect_waiting(config, io_timeout)?;
+        let current = std::sync::RwLock::new(Current { generation: 0, graph });
+        Ok(Self { config: config.clone(), io_timeout, current })
+    }
+
+    fn current(&self) -> Current {
+        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Replaces `failed` with a fresh pool, unless another failure did so already.
+    fn renew(&self, failed: &Current) {
+        let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if current.generation != failed.generation {
+            return;
+        }
+        match connect_waiting(&self.config, self.io_timeout) {
+            Ok(graph) => *current = Current { generation: failed.generation + 1, graph },
+            Err(error) => tracing::warn!(%error, "the Neo4j pool could not be replaced"),
+        }
+    }
 }
 
 /// A Cypher statement with parameters given as one JSON object.
@@ -198,6 +270,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Commits, waiting for the answer until `deadline`. Without an answer, whether the
+    /// server applied the transaction is unknown; an answer that is an error means it did not.
+    pub async fn commit_by(self, deadline: Instant) -> DbResult<()> {
+        match tokio::time::timeout_at(deadline, self.commit()).await {
+            Err(_) => Err(DbError::OutcomeUnknown("no answer to COMMIT before the deadline".into())),
+            Ok(Err(DbError::Unreachable(detail))) => {
+                Err(DbError::OutcomeUnknown(format!("connection lost during COMMIT: {detail}")))
+            }
+            Ok(other) => other,
+        }
+    }
+
     /// Ends a read-only transaction.
     pub async fn finish(self) -> DbResult<()> {
         self.txn.rollback().await?;
@@ -206,26 +290,23 @@ impl Tx {
 }
 
 /// Runs an operation, trying again with backoff while it fails in a way another try may fix;
-/// at most [`ATTEMPTS`] tries, well under a second of waiting in all.
-pub async fn retry<T, F, Fut>(operation: &'static str, attempt: F) -> StoreResult<T>
+/// at most [`ATTEMPTS`] tries, well under a second of waiting in all, and nothing after
+/// `deadline`: a try still running then is abandoned (its connection is reset or discarded
+/// by the pool before anyone uses it again) and the operation is unavailable.
+pub async fn retry<T, F, Fut>(operation: &'static str, deadline: Instant, attempt: F) -> StoreResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = DbResult<T>>,
 {
-    retry_logging(operation, true, attempt).await
+    retry_logging(operation, deadline, true, attempt).await
 }
 
-/// [`retry`] for background work that reports an unavailable server itself (once, not at
-/// every attempt).
-pub async fn retry_quietly<T, F, Fut>(operation: &'static str, attempt: F) -> StoreResult<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = DbResult<T>>,
-{
-    retry_logging(operation, false, attempt).await
-}
-
-async fn retry_logging<T, F, Fut>(operation: &'static str, log_unavailable: bool, mut attempt: F) -> StoreResult<T>
+async fn retry_logging<T, F, Fut>(
+    operation: &'static str,
+    deadline: Instant,
+    log_unavailable: bool,
+    mut attempt: F,
+) -> StoreResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = DbResult<T>>,
@@ -233,9 +314,12 @@ where
     let mut pause = FIRST_BACKOFF;
     let mut tries = 1;
     loop {
-        match attempt().await {
+        let result = tokio::time::timeout_at(deadline, attempt())
+            .await
+            .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
+        match result {
             Ok(value) => return Ok(value),
-            Err(error) if error.worth_retrying() && tries < ATTEMPTS => {
+            Err(error) if error.worth_retrying() && tries < ATTEMPTS && Instant::now() + pause < deadline => {
                 tracing::debug!(operation, ?error, tries, "retrying Neo4j operation");
                 let jitter = Duration::from_millis(rand::random::<u64>() % 50);
                 tokio::time::sleep(pause + jitter).await;
@@ -245,6 +329,58 @@ where
             Err(error) => return Err(error.into_store_error(operation, log_unavailable)),
         }
     }
+}
+
+/// [`retry`] with a connection from `pool` for each try; a try whose connection failed or ran
+/// out of time replaces the pool, so the next one starts with fresh connections.
+pub async fn retry_on<T, F, Fut>(pool: &Pool, operation: &'static str, deadline: Instant, attempt: F) -> StoreResult<T>
+where
+    F: FnMut(Graph) -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry_on_logging(pool, operation, deadline, true, attempt).await
+}
+
+/// [`retry_on`] for background work that reports an unavailable server itself (once, not at
+/// every attempt).
+pub async fn retry_on_quietly<T, F, Fut>(
+    pool: &Pool,
+    operation: &'static str,
+    deadline: Instant,
+    attempt: F,
+) -> StoreResult<T>
+where
+    F: FnMut(Graph) -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry_on_logging(pool, operation, deadline, false, attempt).await
+}
+
+async fn retry_on_logging<T, F, Fut>(
+    pool: &Pool,
+    operation: &'static str,
+    deadline: Instant,
+    log_unavailable: bool,
+    mut attempt: F,
+) -> StoreResult<T>
+where
+    F: FnMut(Graph) -> Fut,
+    Fut: Future<Output = DbResult<T>>,
+{
+    retry_logging(operation, deadline, log_unavailable, || {
+        let current = pool.current();
+        let tried = attempt(current.graph.clone());
+        async move {
+            let result = tokio::time::timeout_at(deadline, tried)
+                .await
+                .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
+            if matches!(result, Err(DbError::Unreachable(_) | DbError::OutcomeUnknown(_))) {
+                pool.renew(&current);
+            }
+            result
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -13,12 +13,11 @@
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-use neo4rs::Graph;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Mutex;
 
-use super::connect::{DbResult, Tx, cypher, retry_quietly as retry};
+use super::connect::{DbResult, Pool, READ_DEADLINE, Tx, cypher, retry_on_quietly};
 use super::mapping::{self, StoredNode};
 use crate::graph::{self, NodeState, Projection};
 use crate::store::{StoreError, StoreResult};
@@ -54,15 +53,15 @@ struct Count {
 
 /// Keeps one projection in step with the database.
 pub struct Follower {
-    graph: Graph,
+    pool: Pool,
     projection: Arc<Projection>,
     /// Held while the projection changes, so entries are put in order.
     position: Mutex<FeedPosition>,
 }
 
 impl Follower {
-    pub fn new(graph: Graph, projection: Arc<Projection>) -> Self {
-        Self { graph, projection, position: Mutex::new(FeedPosition::default()) }
+    pub fn new(pool: Pool, projection: Arc<Projection>) -> Self {
+        Self { pool, projection, position: Mutex::new(FeedPosition::default()) }
     }
 
     /// Starts the task that loads the projection and then polls the feed every `interval`,
@@ -159,9 +158,9 @@ impl Follower {
     }
 
     async fn head(&self) -> StoreResult<FeedPosition> {
-        let graph = &self.graph;
-        retry("change feed head", move || async move {
-            let mut tx = Tx::begin(graph).await?;
+        let deadline = tokio::time::Instant::now() + READ_DEADLINE;
+        retry_on_quietly(&self.pool, "change feed head", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
             let rows: Vec<FeedPosition> = tx.rows(cypher(HEAD, json!({}))?).await?;
             tx.finish().await?;
             Ok(rows.into_iter().next().unwrap_or_default())
@@ -170,9 +169,9 @@ impl Follower {
     }
 
     async fn entries(&self, after: i64, until: i64) -> StoreResult<Vec<Entry>> {
-        let graph = &self.graph;
-        retry("change feed entries", move || async move {
-            let mut tx = Tx::begin(graph).await?;
+        let deadline = tokio::time::Instant::now() + READ_DEADLINE;
+        retry_on_quietly(&self.pool, "change feed entries", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
             let params = json!({ "after": after, "until": until, "limit": ENTRIES_BATCH });
             let rows: Vec<Entry> = tx.rows(cypher(ENTRIES, params)?).await?;
             tx.finish().await?;
@@ -182,9 +181,9 @@ impl Follower {
     }
 
     async fn count(&self) -> StoreResult<i64> {
-        let graph = &self.graph;
-        retry("count nodes", move || async move {
-            let mut tx = Tx::begin(graph).await?;
+        let deadline = tokio::time::Instant::now() + READ_DEADLINE;
+        retry_on_quietly(&self.pool, "count nodes", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
             let rows: Vec<Count> = tx.rows(cypher(COUNT, json!({}))?).await?;
             tx.finish().await?;
             Ok(rows.first().map_or(0, |r| r.count))
@@ -193,9 +192,9 @@ impl Follower {
     }
 
     async fn scan(&self, after: Option<&str>) -> StoreResult<Vec<Scanned>> {
-        let graph = &self.graph;
-        retry("load projection", move || async move {
-            let mut tx = Tx::begin(graph).await?;
+        let deadline = tokio::time::Instant::now() + READ_DEADLINE;
+        retry_on_quietly(&self.pool, "load projection", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
             let rows: Vec<StoredNode> = tx.rows(cypher(SCAN, json!({ "after": after, "batch": SCAN_BATCH }))?).await?;
             tx.finish().await?;
             rows.into_iter().map(Scanned::try_from).collect::<DbResult<Vec<_>>>()

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("V0001__constraints.cypher", include_str!("../../../cypher/migrations/V0001__constraints.cypher")),
     ("V0002__indexes.cypher", include_str!("../../../cypher/migrations/V0002__indexes.cypher")),
     ("V0003__fulltext.cypher", include_str!("../../../cypher/migrations/V0003__fulltext.cypher")),
+    ("V0004__idempotency_keys.cypher", include_str!("../../../cypher/migrations/V0004__idempotency_keys.cypher")),
     ("V0005__change_feed.cypher", include_str!("../../../cypher/migrations/V0005__change_feed.cypher")),
 ];
 

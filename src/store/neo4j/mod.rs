@@ -4,10 +4,13 @@
 //! The service may start while Neo4j is down: the store then reports
 //! [`StoreError::Unavailable`] (readiness 503) and applies its migrations on the first call
 //! that reaches the server. Every operation runs in one transaction, retried a few times
-//! with backoff when the connection broke or the server asked for a retry.
+//! with backoff when the connection broke or the server asked for a retry, and every one
+//! ends by its deadline ([`connect::READ_DEADLINE`], [`connect::WRITE_DEADLINE`]) whatever
+//! the server or the pool does.
 
 mod connect;
 mod feed;
+mod keys;
 
 pub use connect::connect as connect_graph;
 mod mapping;
@@ -21,13 +24,14 @@ use async_trait::async_trait;
 use neo4rs::Graph;
 use serde_json::json;
 use tokio::sync::{Mutex, OnceCell};
+use tokio::time::Instant;
 
 use crate::config::{FeedConfig, Neo4jConfig};
 use crate::domain::{Id, Node, NodeKind};
 use crate::graph::Projection;
-use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
+use crate::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreError, StoreResult, WriteKey};
 
-use connect::{DbError, DbResult, Tx, cypher, retry};
+use connect::{DbError, DbResult, Pool, Tx, cypher, retry, retry_on};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
 const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
@@ -37,11 +41,11 @@ const FEED_RESET: &str = include_str!("../../../cypher/change_feed_reset.cypher"
 const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
-    graph: Graph,
+    graph: Pool,
     /// The one connection writes use (they queue on `writes` anyway), so that after a failed
     /// write exactly that connection can be reset: see [`Neo4jStore::write`]. It waits longer
     /// for answers than the read connections do: [`connect::WRITE_IO_TIMEOUT`].
-    writer: Graph,
+    writer: Pool,
     user: String,
     /// Set once the migrations ran (or were found applied) against this database.
     migrated: OnceCell<()>,
@@ -55,9 +59,10 @@ pub struct Neo4jStore {
 /// Runs `$body` in a read transaction with retries; `$tx` names the transaction inside.
 macro_rules! read {
     ($self:ident, $operation:literal, |$tx:ident| $body:expr) => {{
-        $self.ready().await?;
-        retry($operation, move || async move {
-            let mut $tx = Tx::begin(&$self.graph).await?;
+        let deadline = Instant::now() + connect::READ_DEADLINE;
+        $self.ready(deadline).await?;
+        retry_on(&$self.graph, $operation, deadline, move |graph| async move {
+            let mut $tx = Tx::begin(&graph).await?;
             let result = $body.await;
             let finished = $tx.finish().await;
             match result {
@@ -81,15 +86,13 @@ impl Neo4jStore {
     /// (the store answers "unavailable" until it can); a changed migration is.
     #[tracing::instrument(skip_all, fields(uri = %config.uri_for_display(), database = ?config.database))]
     pub async fn open(config: &Neo4jConfig) -> StoreResult<Self> {
-        let graph = connect::connect(config)?;
         let projection = Arc::new(Projection::loading());
-        let follower = Arc::new(feed::Follower::new(graph.clone(), projection.clone()));
+        // Connections of its own, so that following the feed never waits for requests.
+        let feed_pool = Pool::open(&Neo4jConfig { pool_size: 2, ..config.clone() }, connect::IO_TIMEOUT)?;
+        let follower = Arc::new(feed::Follower::new(feed_pool, projection.clone()));
         let store = Self {
-            graph,
-            writer: connect::connect_waiting(
-                &Neo4jConfig { pool_size: 1, ..config.clone() },
-                connect::WRITE_IO_TIMEOUT,
-            )?,
+            graph: Pool::open(config, connect::IO_TIMEOUT)?,
+            writer: Pool::open(&Neo4jConfig { pool_size: 1, ..config.clone() }, connect::WRITE_IO_TIMEOUT)?,
             user: config.user.clone(),
             migrated: OnceCell::new(),
             writes: Mutex::new(()),
@@ -97,7 +100,7 @@ impl Neo4jStore {
             follower,
             feed: config.feed,
         };
-        match store.ready().await {
+        match store.ready(Instant::now() + PING_TIMEOUT).await {
             Ok(()) => tracing::info!("connected to Neo4j"),
             Err(StoreError::Unavailable(detail)) => {
                 tracing::warn!(%detail, "Neo4j cannot be reached yet; serving 'unavailable' until it can");
@@ -108,39 +111,83 @@ impl Neo4jStore {
         Ok(store)
     }
 
-    async fn ready(&self) -> StoreResult<()> {
+    /// Applies the migrations unless done; gives up at `deadline` (a later call tries again).
+    async fn ready(&self, deadline: Instant) -> StoreResult<()> {
         self.migrated
-            .get_or_try_init(|| retry("migrate", move || migrations::run(&self.graph, &self.user)))
+            .get_or_try_init(|| {
+                retry_on(&self.graph, "migrate", deadline, move |graph| async move {
+                    migrations::run(&graph, &self.user).await
+                })
+            })
             .await
             .copied()
     }
 
-    async fn write(&self, changes: Vec<Change>) -> DbResult<writes::Committed> {
-        let mut tx = Tx::begin(&self.writer).await?;
-        let committed = match writes::apply(&mut tx, changes, self.feed.retention).await {
-            Ok(committed) => committed,
-            Err(error) => {
-                // Rolled back now, so the write lock is free for the next write at once.
-                if let Err(rollback) = tx.finish().await {
-                    tracing::debug!(?rollback, "rollback after a failed write");
-                    // After a statement failed, the server ignores ROLLBACK; only a RESET ends the
-                    // transaction, which the pool sends when it hands the connection out again.
-                    // Until then the transaction keeps the write lock and its memory (all there
-                    // is, when it ran out), which other clients of the database wait for.
-                    let reset = async { Tx::begin(&self.writer).await?.finish().await };
-                    if let Err(reset) = reset.await {
-                        tracing::debug!(?reset, "reset after a failed write");
-                    }
+    /// One try of a write, finished by `deadline`: until COMMIT is sent, running out of time
+    /// leaves nothing written; after it, the outcome is unknown.
+    async fn write(
+        &self,
+        writer: Graph,
+        changes: Vec<Change>,
+        key: Option<&WriteKey>,
+        deadline: Instant,
+    ) -> DbResult<Option<writes::Committed>> {
+        let prepared = tokio::time::timeout_at(deadline, self.prepare_write(&writer, changes, key)).await;
+        let (tx, committed) =
+            prepared.unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))?;
+        tx.commit_by(deadline).await?;
+        Ok(committed)
+    }
+
+    /// Begins the write transaction and runs its statements; the caller commits.
+    async fn prepare_write(
+        &self,
+        writer: &Graph,
+        changes: Vec<Change>,
+        key: Option<&WriteKey>,
+    ) -> DbResult<(Tx, Option<writes::Committed>)> {
+        let mut tx = Tx::begin(writer).await?;
+        let applied = writes::apply(&mut tx, changes, key, self.feed.retention).await;
+        if let Err(error) = applied {
+            // Rolled back now, so the write lock is free for the next write at once.
+            if let Err(rollback) = tx.finish().await {
+                tracing::debug!(?rollback, "rollback after a failed write");
+                // After a statement failed, the server ignores ROLLBACK; only a RESET ends the
+                // transaction, which the pool sends when it hands the connection out again.
+                // Until then the transaction keeps the write lock and its memory (all there
+                // is, when it ran out), which other clients of the database wait for.
+                let reset = async { Tx::begin(writer).await?.finish().await };
+                if let Err(reset) = reset.await {
+                    tracing::debug!(?reset, "reset after a failed write");
                 }
                 return Err(error);
             }
+            return Err(error);
+        }
+        Ok((tx, applied?))
+    }
+
+    /// A write with all its tries, done by [`connect::write_deadline`].
+    async fn write_with_retries(&self, changes: Vec<Change>, key: Option<&WriteKey>) -> StoreResult<Applied> {
+        let deadline = Instant::now() + connect::write_deadline(changes.len());
+        self.ready(deadline).await?;
+        let Ok(_queue) = tokio::time::timeout_at(deadline, self.writes.lock()).await else {
+            return Err(StoreError::Unavailable("earlier writes did not finish before the deadline".into()));
         };
-        // A connection lost during COMMIT leaves the outcome unknown: not retried.
-        tx.commit().await.map_err(|error| match error {
-            DbError::Unreachable(detail) => DbError::Refused(format!("outcome of the write unknown: {detail}")),
-            other => other,
-        })?;
-        Ok(committed)
+        let changes = &changes;
+        // The retries' own deadline comes a moment later, so that a try that runs out of time
+        // during COMMIT reports that (`write` watches `deadline` itself) rather than being cut off.
+        let committed = retry_on(&self.writer, "apply", deadline + COMMIT_GRACE, move |writer| {
+            self.write(writer, changes.clone(), key, deadline)
+        })
+        .await?;
+        let Some(committed) = committed else { return Ok(Applied::Before) };
+        // Committed: the record holds the write whatever the projection does now; a failure
+        // to take it is logged, and the change feed brings it.
+        if let Err(error) = self.follower.committed(committed.position, committed.states).await {
+            tracing::warn!(%error, "the projection could not take this instance's write; the change feed will bring it");
+        }
+        Ok(Applied::Now)
     }
 }
 
@@ -160,16 +207,29 @@ impl GraphStore for Neo4jStore {
 
     #[tracing::instrument(skip_all, fields(changes = changes.len()))]
     async fn apply(&self, changes: Vec<Change>) -> StoreResult<()> {
-        self.ready().await?;
-        let _queue = self.writes.lock().await;
-        let changes = &changes;
-        let committed = retry("apply", move || self.write(changes.clone())).await?;
-        // Committed: the record holds the write whatever the projection does now; a failure
-        // to follow it is logged and repaired by the feed.
-        if let Err(error) = self.follower.committed(committed.position, committed.states).await {
-            tracing::warn!(%error, "the projection could not take this instance's write; the change feed will bring it");
-        }
-        Ok(())
+        self.write_with_retries(changes, None).await.map(drop)
+    }
+
+    #[tracing::instrument(skip_all, fields(changes = changes.len(), write = key.write))]
+    async fn apply_once(&self, changes: Vec<Change>, key: &WriteKey) -> StoreResult<Applied> {
+        self.write_with_retries(changes, Some(key)).await
+    }
+
+    async fn key_record(&self, caller: &str, key: &str) -> StoreResult<Option<KeyRecord>> {
+        let found = read!(self, "key_record", |tx| keys::read(&mut tx, caller, key))?;
+        Ok(found.filter(|record| !record.expired(chrono::Utc::now())))
+    }
+
+    async fn save_result(&self, caller: &str, key: &str, result: &str) -> StoreResult<()> {
+        let deadline = Instant::now() + connect::READ_DEADLINE;
+        let params = json!({ "id": keys::node_id(caller, key), "result": result });
+        let params = &params;
+        retry_on(&self.graph, "save_result", deadline, move |graph| async move {
+            let mut tx = Tx::begin(&graph).await?;
+            tx.run(cypher(keys::RESULT, params.clone())?).await?;
+            tx.commit().await
+        })
+        .await
     }
 
     fn projection(&self) -> Arc<Projection> {
@@ -177,10 +237,11 @@ impl GraphStore for Neo4jStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
+        let deadline = Instant::now() + PING_TIMEOUT;
         let ping = async {
-            self.ready().await?;
-            retry("ping", move || async move {
-                let mut tx = Tx::begin(&self.graph).await?;
+            self.ready(deadline).await?;
+            retry_on(&self.graph, "ping", deadline, move |graph| async move {
+                let mut tx = Tx::begin(&graph).await?;
                 tx.run(cypher(PING, json!({}))?).await?;
                 tx.finish().await
             })
@@ -204,7 +265,7 @@ pub async fn wipe(graph: &Graph) -> StoreResult<()> {
     for statement in [WIPE_RELATIONSHIPS, WIPE] {
         while delete_batch(graph, statement).await? > 0 {}
     }
-    retry("wipe", move || async move {
+    retry("wipe", Instant::now() + connect::WRITE_DEADLINE, move || async move {
         let mut tx = Tx::begin(graph).await?;
         tx.run(cypher(FEED_RESET, json!({}))?).await?;
         tx.commit().await
@@ -218,7 +279,7 @@ async fn delete_batch(graph: &Graph, statement: &'static str) -> StoreResult<i64
     struct Deleted {
         deleted: i64,
     }
-    retry("wipe", move || async move {
+    retry("wipe", Instant::now() + connect::WRITE_DEADLINE, move || async move {
         let mut tx = Tx::begin(graph).await?;
         let rows: Vec<Deleted> = tx.rows(cypher(statement, json!({ "batch": WIPE_BATCH }))?).await?;
         tx.commit().await?;
@@ -229,3 +290,5 @@ async fn delete_batch(graph: &Graph, statement: &'static str) -> StoreResult<i64
 
 /// Readiness answers within this time even when the server hangs.
 const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// See [`Neo4jStore::apply`].
+const COMMIT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);

@@ -13,14 +13,13 @@ use serde_json::{Value, json};
 
 use super::connect::{DbResult, Tx, cypher};
 use super::feed::FeedPosition;
+use super::keys;
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
 use crate::domain::{ConnectionStatus, Id, Node};
-use crate::graph::Graph;
-use crate::graph::NodeState;
-use crate::graph::write;
+use crate::graph::{Graph, NodeState, write};
 use crate::store::edges::out_edges;
-use crate::store::{Change, StoreError};
+use crate::store::{Change, StoreError, WriteKey};
 
 const WRITE_LOCK: &str = include_str!("../../../cypher/write_lock.cypher");
 const WORKING_SET: &str = include_str!("../../../cypher/working_set.cypher");
@@ -85,9 +84,22 @@ fn refs(changes: &[Change]) -> Refs {
     refs
 }
 
-/// Checks and writes a batch inside `tx` and appends it to the change feed; the caller commits.
-pub async fn apply(tx: &mut Tx, changes: Vec<Change>, retention: Duration) -> DbResult<Committed> {
+/// Checks and writes a batch inside `tx`, with the record of `key` (if any) unless that says
+/// the batch was applied before, and appends it to the change feed; the caller commits.
+/// `None` when the key's record says the batch was applied before (nothing is written).
+pub async fn apply(
+    tx: &mut Tx,
+    changes: Vec<Change>,
+    key: Option<&WriteKey>,
+    retention: Duration,
+) -> DbResult<Option<Committed>> {
     tx.run(cypher(WRITE_LOCK, json!({}))?).await?;
+    if let Some(key) = key {
+        match keys::claim(tx, key).await? {
+            Some(record) => keys::write(tx, key, &record).await?,
+            None => return Ok(None),
+        }
+    }
     let refs = refs(&changes);
     let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "requesters": refs.requesters, "ags": refs.ags });
     let rows: Vec<IdRow> = tx.rows(cypher(WORKING_SET, params)?).await?;
@@ -143,5 +155,5 @@ pub async fn apply(tx: &mut Tx, changes: Vec<Change>, retention: Duration) -> Db
     let position =
         rows.into_iter().next().ok_or_else(|| StoreError::Internal("the change feed gave no position".into()))?;
     tx.run(cypher(FEED_PRUNE, json!({ "retention_ms": retention.as_millis() as i64 }))?).await?;
-    Ok(Committed { position, states })
+    Ok(Some(Committed { position, states }))
 }

@@ -77,6 +77,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let metrics = Arc::new(Metrics::new());
         let store = MeteredStore::new(Box::pin(open_store(&config.store)).await?, metrics.clone());
+        metrics.watch_projection(store.projection());
         let services = Services::new(Arc::new(store));
         if let Some((scale, seed)) = config.demo {
             seed_demo(&services, scale, seed).await?;

@@ -15,7 +15,7 @@ mod weights;
 pub mod write;
 
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use network::{Graph, node_name};
 
@@ -41,6 +41,8 @@ pub struct NodeState {
 pub struct Projection {
     graph: RwLock<Graph>,
     loaded: AtomicBool,
+    /// Change feed entries that the last poll found unread (0 where there is no feed).
+    feed_behind: AtomicU64,
 }
 
 fn poisoned<T>(_: T) -> StoreError {
@@ -50,17 +52,35 @@ fn poisoned<T>(_: T) -> StoreError {
 impl Projection {
     /// A projection of a network read completely.
     pub fn loaded(graph: Graph) -> Self {
-        Self { graph: RwLock::new(graph), loaded: AtomicBool::new(true) }
+        Self { graph: RwLock::new(graph), loaded: AtomicBool::new(true), feed_behind: AtomicU64::new(0) }
     }
 
     /// A projection still to be loaded: questions are answered "unavailable" until
     /// [`Projection::replace`] puts a whole network in.
     pub fn loading() -> Self {
-        Self { graph: RwLock::new(Graph::default()), loaded: AtomicBool::new(false) }
+        Self { graph: RwLock::new(Graph::default()), loaded: AtomicBool::new(false), feed_behind: AtomicU64::new(0) }
     }
 
     pub fn is_loaded(&self) -> bool {
         self.loaded.load(Ordering::Acquire)
+    }
+
+    /// How many nodes the projection holds.
+    pub fn len(&self) -> usize {
+        self.graph.read().map_or(0, |graph| graph.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Change feed entries the last poll found unread, for the metrics.
+    pub fn feed_behind(&self) -> u64 {
+        self.feed_behind.load(Ordering::Relaxed)
+    }
+
+    pub fn set_feed_behind(&self, entries: u64) {
+        self.feed_behind.store(entries, Ordering::Relaxed);
     }
 
     /// Puts a freshly loaded network in place of the current one.

@@ -102,6 +102,15 @@ impl Graph {
         self.ordered.get(&kind).into_iter().flatten().filter_map(move |id| self.node(kind, id))
     }
 
+    /// Nodes of every kind.
+    pub fn len(&self) -> usize {
+        self.kind_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind_of.is_empty()
+    }
+
     pub fn count(&self, kind: NodeKind) -> usize {
         self.nodes.get(&kind).map_or(0, FxHashMap::len)
     }

@@ -84,6 +84,11 @@ pub struct Metrics {
     store_errors: Family<StoreLabels, Counter>,
     operation_names: BoundedLabels,
     error_codes: BoundedLabels,
+    projection_nodes: Gauge,
+    projection_loaded: Gauge,
+    feed_behind: Gauge,
+    /// The projection the three gauges above show, read at each scrape.
+    projection: Mutex<Option<std::sync::Arc<crate::graph::Projection>>>,
 }
 
 impl Default for Metrics {
@@ -106,6 +111,10 @@ impl Metrics {
             store_errors: Family::default(),
             operation_names: BoundedLabels::new(MAX_OPERATION_NAMES),
             error_codes: BoundedLabels::new(MAX_ERROR_CODES),
+            projection_nodes: Gauge::default(),
+            projection_loaded: Gauge::default(),
+            feed_behind: Gauge::default(),
+            projection: Mutex::new(None),
         };
         let registry = &mut metrics.registry;
         registry.register(
@@ -132,11 +141,32 @@ impl Metrics {
             metrics.store_seconds.clone(),
         );
         registry.register("store_call_errors", "Failed calls into the store, by call", metrics.store_errors.clone());
+        registry.register("projection_nodes", "Nodes in the matching projection", metrics.projection_nodes.clone());
+        registry.register(
+            "projection_loaded",
+            "1 once the matching projection holds the network, else 0",
+            metrics.projection_loaded.clone(),
+        );
+        registry.register(
+            "change_feed_behind",
+            "Change feed entries the last poll found unread (Neo4j store; 0 otherwise)",
+            metrics.feed_behind.clone(),
+        );
         metrics
+    }
+
+    /// Shows this projection's size and state at every scrape.
+    pub fn watch_projection(&self, projection: std::sync::Arc<crate::graph::Projection>) {
+        *self.projection.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(projection);
     }
 
     /// The metrics in the OpenMetrics text format.
     pub fn render(&self) -> String {
+        if let Some(projection) = &*self.projection.lock().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            self.projection_nodes.set(projection.len() as i64);
+            self.projection_loaded.set(i64::from(projection.is_loaded()));
+            self.feed_behind.set(projection.feed_behind() as i64);
+        }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).expect("writing to a String cannot fail");
         text

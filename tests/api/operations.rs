@@ -58,6 +58,25 @@ async fn metrics_count_requests_by_operation_and_errors_by_code() {
 }
 
 #[tokio::test]
+async fn metrics_show_the_size_of_the_matching_projection() {
+    let app = TestApp::spawn().await;
+    let empty = scrape(&app).await;
+    crate::helpers::seed_small_network(&app).await;
+
+    let seeded = scrape(&app).await;
+
+    assert!(empty.contains("lotsennetz_projection_nodes 0\n"), "{empty}");
+    assert!(seeded.contains("lotsennetz_projection_loaded 1\n"), "{seeded}");
+    assert!(seeded.contains("lotsennetz_change_feed_behind 0\n"), "{seeded}");
+    let nodes: i64 = seeded
+        .lines()
+        .find_map(|line| line.strip_prefix("lotsennetz_projection_nodes "))
+        .and_then(|n| n.parse().ok())
+        .expect("a node count");
+    assert!(nodes > 20, "{nodes}");
+}
+
+#[tokio::test]
 async fn operation_labels_stay_bounded() {
     // Arrange
     let app = TestApp::spawn().await;

@@ -90,6 +90,7 @@ impl Follower {
     /// Brings the projection to the feed's head: entry by entry, or by loading anew.
     async fn catch_up(&self, position: &mut FeedPosition) -> StoreResult<()> {
         let head = self.head().await?;
+        self.projection.set_feed_behind(head.seq.saturating_sub(position.seq).max(0) as u64);
         if head == *position {
             return Ok(());
         }

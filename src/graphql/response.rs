@@ -49,7 +49,7 @@ impl<'d> Shaper<'d> {
                 set_null(&mut response.data, &error.path[..nullable_end]);
             }
         }
-        self.order(&mut response.data, &root_sets);
+        self.order(vec![&mut response.data], &root_sets);
     }
 
     /// Puts a null where a failed field's key is missing; returns how much of the path
@@ -129,35 +129,26 @@ impl<'d> Shaper<'d> {
         found
     }
 
-    /// Puts every object's keys in the order of the selections.
-    fn order(&self, value: &mut Value, sets: &Selections<'d>) {
-        match value {
-            Value::List(items) if items.iter().any(|i| matches!(i, Value::Object(_) | Value::List(_))) => {
-                let plan = self.plan(sets);
-                for item in items {
-                    self.order_with(item, &plan);
-                }
-            }
-            Value::Object(_) => self.order_with(value, &self.plan(sets)),
-            _ => {}
+    /// Puts every object's keys in the order of the selections. All objects a selection
+    /// applies to (the items of a list, of lists of lists) are done together, so each
+    /// selection's plan is worked out once per response, not once per object.
+    fn order(&self, values: Vec<&mut Value>, sets: &Selections<'d>) {
+        let mut objects = Vec::new();
+        for value in values {
+            collect_objects(value, &mut objects);
         }
-    }
-
-    fn order_with(&self, value: &mut Value, plan: &Plan<'d>) {
-        match value {
-            Value::List(items) => items.iter_mut().for_each(|item| self.order_with(item, plan)),
-            Value::Object(map) => {
-                let mut ordered = IndexMap::with_capacity(map.len());
-                for (key, sub) in plan {
-                    if let Some((name, mut child)) = map.swap_remove_entry(*key) {
-                        self.order(&mut child, sub);
-                        ordered.insert(name, child);
-                    }
-                }
-                ordered.extend(map.drain(..));
-                *map = ordered;
+        if objects.is_empty() {
+            return;
+        }
+        let plan = self.plan(sets);
+        for object in &mut objects {
+            put_in_order(object, &plan);
+        }
+        for (key, sub) in &plan {
+            let children: Vec<&mut Value> = objects.iter_mut().filter_map(|object| object.get_mut(*key)).collect();
+            if !children.is_empty() {
+                self.order(children, sub);
             }
-            _ => {}
         }
     }
 
@@ -205,6 +196,27 @@ impl<'d> Shaper<'d> {
             }
         }
     }
+}
+
+/// The objects in a value: itself, or the items of its lists at any depth.
+fn collect_objects<'v>(value: &'v mut Value, objects: &mut Vec<&'v mut IndexMap<Name, Value>>) {
+    match value {
+        Value::Object(map) => objects.push(map),
+        Value::List(items) => items.iter_mut().for_each(|item| collect_objects(item, objects)),
+        _ => {}
+    }
+}
+
+/// Orders an object's keys as the plan does; keys the plan does not know go last. Objects
+/// already in order (most, when fields resolve quickly) are left as they are.
+fn put_in_order(object: &mut IndexMap<Name, Value>, plan: &Plan<'_>) {
+    let rank = |key: &str| plan.iter().position(|(k, _)| *k == key).unwrap_or(usize::MAX);
+    let mut ranks = object.keys().map(|key| rank(key.as_str()));
+    let mut previous = 0;
+    if ranks.all(|r| std::mem::replace(&mut previous, r) <= r) {
+        return;
+    }
+    object.sort_by_cached_key(|key, _| rank(key.as_str()));
 }
 
 /// Sets the value at a path to null; nothing when an ancestor is already null.

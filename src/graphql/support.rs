@@ -166,8 +166,9 @@ pub async fn load_required<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
     })
 }
 
-/// The nodes the items of a result list point to, read in one call together with the list
-/// when the query selects `field` of its items, so that each item need not load its own;
+/// The nodes the items of a ranked list point to, read from the projection the list was
+/// ranked over when the query selects `field` of its items, so that each item need not load
+/// its own;
 /// empty when the field is not selected. Like [`load_required`], whatever the caller may see
 /// of them otherwise.
 pub async fn load_for_list<'i, E: Entity>(
@@ -179,7 +180,7 @@ pub async fn load_for_list<'i, E: Entity>(
         return Ok(HashMap::new());
     }
     let ids: Vec<Id> = ids.into_iter().cloned().collect();
-    let nodes = services(ctx)?.get(E::KIND, &ids).await?;
+    let nodes = services(ctx)?.ranked_nodes(E::KIND, &ids)?;
     Ok(nodes.into_iter().filter_map(|n| E::try_from(n).ok()).map(|e| (e.id().clone(), e)).collect())
 }
 

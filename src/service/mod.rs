@@ -72,6 +72,13 @@ impl Services {
         Ok(self.store.get(kind, ids).await?)
     }
 
+    /// The nodes a ranking names, from the projection it was ranked over: the same state of
+    /// the network, without a round trip to the store.
+    pub fn ranked_nodes(&self, kind: NodeKind, ids: &[Id]) -> ServiceResult<Vec<Node>> {
+        let projection = self.store.projection();
+        Ok(projection.read(|graph| Ok(ids.iter().filter_map(|id| graph.node(kind, id).cloned()).collect()))?)
+    }
+
     pub async fn get_one(&self, kind: NodeKind, id: &Id) -> ServiceResult<Option<Node>> {
         Ok(self.store.get(kind, std::slice::from_ref(id)).await?.pop())
     }

@@ -46,7 +46,7 @@ impl Default for Limits {
             max_query_chars: 15_000,
             max_tokens: 1_000,
             max_nesting: 32,
-            max_depth: 12,
+            max_depth: 15,
             max_aliases: 15,
             max_directives: 50,
             max_fields: 2_000,

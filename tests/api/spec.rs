@@ -177,3 +177,14 @@ async fn browsers_on_allowed_origins_may_call_the_api_and_others_may_not() {
     assert_eq!(post.headers()["access-control-allow-origin"], "https://app.example.org");
     assert_eq!(post.headers()["access-control-expose-headers"], "x-request-id");
 }
+
+#[tokio::test]
+async fn the_standard_introspection_query_of_client_tools_passes_every_limit() {
+    let app = TestApp::spawn().await;
+    let query = include_str!("../fixtures/introspection.graphql");
+
+    let body = app.gql(query, json!({})).await;
+
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+}

@@ -2,7 +2,7 @@
 // only the public GraphQL API.
 
 import { currentSession, gql, setSession } from './api.js';
-import { appConfig, demoPersons, finishOidc, signInAsDemo, signOut, startOidc } from './auth.js';
+import { appConfig, demoPersons, finishOidc, signInAsDemo, signOut, signOutNotice, startOidc } from './auth.js';
 import { el, failure, show } from './ui.js';
 import * as lotse from './lotse.js';
 import * as expert from './expert.js';
@@ -72,6 +72,8 @@ function logout() {
 async function signInPage() {
   const parts = [el('h1', {}, 'Anmelden'),
     el('p', {}, 'Lotsennetz verbindet die Kommunalen Digitallotsen in Baden-Württemberg: Wer arbeitet an Ähnlichem? Wer hat das schon gemacht?')];
+  const notice = signOutNotice();
+  if (notice) parts.splice(1, 0, el('p', { class: 'note', role: 'status', id: 'signed-out' }, notice));
   if (config.oidc) {
     parts.push(el('section', { class: 'panel' }, el('h2', {}, 'Mit Ihrem Konto'),
       el('button', { type: 'button', id: 'oidc-login', onclick: () => startOidc(config.oidc).catch((e) => show(failure(e))) },

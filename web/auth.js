@@ -5,6 +5,9 @@
 
 import { ApiError, setSession } from './api.js';
 
+/** What the sign-in page tells after a session ended on purpose (see `signOut`). */
+let notice = null;
+
 const PKCE_KEY = 'lotsennetz.oidc';
 
 /** The app's settings: { demo, oidc: { issuer, clientId, scope } | null }. */
@@ -28,6 +31,7 @@ export async function signInAsDemo(id, role) {
   });
   const body = await response.json();
   if (!response.ok) throw new Error(body.error?.message || 'Anmeldung fehlgeschlagen.');
+  notice = null;
   setSession({ token: body.token, id: body.id, role: body.role, name: body.name, via: 'demo' });
 }
 
@@ -100,10 +104,18 @@ export async function finishOidc(oidc) {
   const token = tokens.access_token;
   const who = claims(token);
   const name = tokens.id_token ? claims(tokens.id_token).name : undefined;
+  notice = null;
   setSession({ token, id: who.sub, role: who.role, name: name || who.sub, via: 'oidc' });
   return true;
 }
 
-export function signOut() {
+/** Ends the session; `message` is shown on the sign-in page until the next sign-in. */
+export function signOut(message = null) {
+  notice = message;
   setSession(null);
+}
+
+/** What the sign-in page tells about the session that ended, if anything. */
+export function signOutNotice() {
+  return notice;
 }

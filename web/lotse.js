@@ -2,7 +2,7 @@
 // and "Meine Daten".
 
 import { gql } from './api.js';
-import { actionButton, avatar, date, el, number, page, ROLE, scoreBar, show, STATUS } from './ui.js';
+import { actionButton, avatar, date, el, number, page, ROLE, scoreBar, STATUS } from './ui.js';
 import { signOut } from './auth.js';
 
 const PEERS = `query Peers($id: ID!, $filter: PeerFilter) {
@@ -207,9 +207,9 @@ export async function myDataPage(session) {
     const erase = actionButton('Mein Konto endgültig löschen', async () => {
       if (!confirm.checked) throw new Error('Bitte bestätigen Sie die Löschung zuerst.');
       await gql('mutation { deleteMyAccount }');
-      signOut();
+      // Told on the sign-in page, which the changed address draws.
+      signOut('Ihr Konto wurde gelöscht: Alle Ihre Daten sind entfernt.');
       location.hash = '#/';
-      show(el('h1', {}, 'Konto gelöscht'), el('p', {}, 'Alle Ihre Daten wurden gelöscht.'), el('a', { href: '/' }, 'Zur Anmeldung'));
     }, { cls: 'danger' });
     return [
       el('section', { class: 'panel' }, el('h2', {}, 'Auskunft (DSGVO Art. 15)'),

@@ -158,32 +158,25 @@ impl Instance {
         response.json().await.expect("JSON body")
     }
 
-    /// The ids of the best peers of a Lotse, or the error code.
-    async fn peers(&self, lotse: &str) -> Value {
-        let body = self
-            .gql(
-                "query($l: ID!) { recommendPeers(lotseId: $l, first: 10) { lotse { id } score } }",
-                json!({ "l": lotse }),
-            )
-            .await;
+    /// The `data` of one root field, or the code of the first error.
+    async fn answer(&self, field: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
         match body["errors"][0]["extensions"]["code"].as_str() {
             Some(code) => json!(code),
-            None => body["data"]["recommendPeers"].clone(),
+            None => body["data"][field].clone(),
         }
+    }
+
+    /// The ids and scores of the best peers of a Lotse, or the error code.
+    async fn peers(&self, lotse: &str) -> Value {
+        let query = "query($l: ID!) { recommendPeers(lotseId: $l, first: 10) { lotse { id } score } }";
+        self.answer("recommendPeers", query, json!({ "l": lotse })).await
     }
 
     /// The ids of the projects like one, or the error code.
     async fn similar(&self, project: &str) -> Value {
-        let body = self
-            .gql(
-                "query($p: ID!) { similarProjects(projectId: $p, first: 5) { project { id } } }",
-                json!({ "p": project }),
-            )
-            .await;
-        match body["errors"][0]["extensions"]["code"].as_str() {
-            Some(code) => json!(code),
-            None => body["data"]["similarProjects"].clone(),
-        }
+        let query = "query($p: ID!) { similarProjects(projectId: $p, first: 5) { project { id } } }";
+        self.answer("similarProjects", query, json!({ "p": project })).await
     }
 
     fn signal(&self, signal: &str) {

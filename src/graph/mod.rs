@@ -25,7 +25,7 @@ use crate::domain::{Id, Node, NodeKind};
 use crate::matching::{
     AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
 };
-use crate::store::{Change, StoreError, StoreResult};
+use crate::store::{StoreError, StoreResult};
 
 /// The state of one node after a write: the node as stored, or `None` when it was deleted.
 /// Writes are shared between instances as these states: putting them in order is idempotent,
@@ -101,18 +101,6 @@ impl Projection {
     /// Changes the graph under its write lock.
     pub fn write<T>(&self, f: impl FnOnce(&mut Graph) -> StoreResult<T>) -> StoreResult<T> {
         f(&mut *self.graph.write().map_err(poisoned)?)
-    }
-
-    /// Applies changes that the system of record has already committed. They passed the same
-    /// rules there, so a refusal here means the projection no longer matches the record.
-    pub fn apply_committed(&self, changes: Vec<Change>) -> StoreResult<()> {
-        self.write(|graph| match write::apply(graph, changes) {
-            Ok(_) => Ok(()),
-            Err((error, undo)) => {
-                undo.rollback(graph);
-                Err(StoreError::Internal(format!("a committed change does not fit the projection: {error}")))
-            }
-        })
     }
 
     /// Puts node states written elsewhere, in the order they were committed.

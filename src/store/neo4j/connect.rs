@@ -289,6 +289,13 @@ impl Tx {
     }
 }
 
+/// The result of `work`, or `Unreachable` when it has not finished by `deadline`.
+pub async fn by_deadline<T>(deadline: Instant, work: impl Future<Output = DbResult<T>>) -> DbResult<T> {
+    tokio::time::timeout_at(deadline, work)
+        .await
+        .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))
+}
+
 /// Runs an operation, trying again with backoff while it fails in a way another try may fix;
 /// at most [`ATTEMPTS`] tries, well under a second of waiting in all, and nothing after
 /// `deadline`: a try still running then is abandoned (its connection is reset or discarded
@@ -314,10 +321,7 @@ where
     let mut pause = FIRST_BACKOFF;
     let mut tries = 1;
     loop {
-        let result = tokio::time::timeout_at(deadline, attempt())
-            .await
-            .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
-        match result {
+        match by_deadline(deadline, attempt()).await {
             Ok(value) => return Ok(value),
             Err(error) if error.worth_retrying() && tries < ATTEMPTS && Instant::now() + pause < deadline => {
                 tracing::debug!(operation, ?error, tries, "retrying Neo4j operation");
@@ -371,9 +375,7 @@ where
         let current = pool.current();
         let tried = attempt(current.graph.clone());
         async move {
-            let result = tokio::time::timeout_at(deadline, tried)
-                .await
-                .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())));
+            let result = by_deadline(deadline, tried).await;
             if matches!(result, Err(DbError::Unreachable(_) | DbError::OutcomeUnknown(_))) {
                 pool.renew(&current);
             }

@@ -31,7 +31,7 @@ use crate::domain::{Id, Node, NodeKind};
 use crate::graph::Projection;
 use crate::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreError, StoreResult, WriteKey};
 
-use connect::{DbError, DbResult, Pool, Tx, cypher, retry, retry_on};
+use connect::{DbResult, Pool, Tx, cypher, retry, retry_on};
 
 const PING: &str = include_str!("../../../cypher/ping.cypher");
 const WIPE: &str = include_str!("../../../cypher/wipe.cypher");
@@ -132,9 +132,7 @@ impl Neo4jStore {
         key: Option<&WriteKey>,
         deadline: Instant,
     ) -> DbResult<Option<writes::Committed>> {
-        let prepared = tokio::time::timeout_at(deadline, self.prepare_write(&writer, changes, key)).await;
-        let (tx, committed) =
-            prepared.unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))?;
+        let (tx, committed) = connect::by_deadline(deadline, self.prepare_write(&writer, changes, key)).await?;
         tx.commit_by(deadline).await?;
         Ok(committed)
     }

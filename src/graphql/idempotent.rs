@@ -22,7 +22,8 @@ impl Endpoint {
         }
         let fingerprint = fingerprint(&(&request.query, &request.operation_name, &request.variables));
         let caller = viewer.clone();
-        let run = self.execute(request, viewer);
+        // Boxed: the executor's future nested in the key's scope is too deep a type otherwise.
+        let run = Box::pin(self.execute(request, viewer));
         match self.services.once(&caller, &key, fingerprint, run, settled).await {
             Ok(response) => response,
             Err(error) => refusal(error),

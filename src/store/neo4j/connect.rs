@@ -289,11 +289,11 @@ impl Tx {
     }
 }
 
-/// The result of `work`, or `Unreachable` when it has not finished by `deadline`.
-pub async fn by_deadline<T>(deadline: Instant, work: impl Future<Output = DbResult<T>>) -> DbResult<T> {
-    tokio::time::timeout_at(deadline, work)
-        .await
-        .unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))
+/// The result of work run under `tokio::time::timeout_at`, or `Unreachable` when it had not
+/// finished by the deadline. (A plain function: wrapping the future itself would nest the
+/// write path's future types deeper than the compiler allows.)
+pub fn by_deadline<T>(timed: Result<DbResult<T>, tokio::time::error::Elapsed>) -> DbResult<T> {
+    timed.unwrap_or_else(|_| Err(DbError::Unreachable("no answer before the deadline".into())))
 }
 
 /// Runs an operation, trying again with backoff while it fails in a way another try may fix;
@@ -321,7 +321,7 @@ where
     let mut pause = FIRST_BACKOFF;
     let mut tries = 1;
     loop {
-        match by_deadline(deadline, attempt()).await {
+        match by_deadline(tokio::time::timeout_at(deadline, attempt()).await) {
             Ok(value) => return Ok(value),
             Err(error) if error.worth_retrying() && tries < ATTEMPTS && Instant::now() + pause < deadline => {
                 tracing::debug!(operation, ?error, tries, "retrying Neo4j operation");
@@ -375,7 +375,7 @@ where
         let current = pool.current();
         let tried = attempt(current.graph.clone());
         async move {
-            let result = by_deadline(deadline, tried).await;
+            let result = by_deadline(tokio::time::timeout_at(deadline, tried).await);
             if matches!(result, Err(DbError::Unreachable(_) | DbError::OutcomeUnknown(_))) {
                 pool.renew(&current);
             }

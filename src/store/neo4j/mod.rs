@@ -132,7 +132,8 @@ impl Neo4jStore {
         key: Option<&WriteKey>,
         deadline: Instant,
     ) -> DbResult<Option<writes::Committed>> {
-        let (tx, committed) = connect::by_deadline(deadline, self.prepare_write(&writer, changes, key)).await?;
+        let prepared = tokio::time::timeout_at(deadline, self.prepare_write(&writer, changes, key)).await;
+        let (tx, committed) = connect::by_deadline(prepared)?;
         tx.commit_by(deadline).await?;
         Ok(committed)
     }

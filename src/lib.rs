@@ -16,6 +16,7 @@ pub mod http;
 pub mod matching;
 pub mod metrics;
 pub mod observe;
+pub mod search;
 pub mod service;
 pub mod shutdown;
 pub mod store;

@@ -130,6 +130,16 @@ impl Projection {
         self.read(|g| candidates::projects(g, query))
     }
 
+    /// A page of search hits among the nodes `sees` lets through.
+    #[tracing::instrument(skip_all)]
+    pub fn search(
+        &self,
+        query: &crate::search::SearchQuery,
+        sees: &dyn Fn(&Node) -> bool,
+    ) -> StoreResult<crate::search::SearchPage> {
+        self.read(|g| Ok(crate::search::search(g, query, sees)))
+    }
+
     #[tracing::instrument(skip_all, fields(expert = %expert))]
     pub fn advice(&self, expert: &Id) -> StoreResult<AdviceCandidates> {
         self.read(|g| candidates::advice(g, expert))

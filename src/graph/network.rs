@@ -9,6 +9,8 @@ use crate::domain::{Ags, ConnectionStatus, Entity, Id, Municipality, Node, NodeK
 use crate::store::Rel;
 use crate::store::edges::out_edges;
 
+use crate::search::TextIndex;
+
 use super::index::MatchIndex;
 use super::weights::TopicWeights;
 
@@ -25,6 +27,8 @@ pub struct Graph {
     index: MatchIndex,
     /// Worked out on the first question after a change.
     weights: OnceLock<TopicWeights>,
+    /// The full-text index of search, kept in step like the others.
+    text: TextIndex,
 }
 
 static EMPTY: BTreeSet<(NodeKind, Id)> = BTreeSet::new();
@@ -44,8 +48,20 @@ impl Graph {
         }
         self.kind_of.insert(key.1.clone(), key.0);
         self.ordered.entry(key.0).or_default().insert(key.1.clone());
-        self.nodes.entry(key.0).or_default().insert(key.1, node);
+        self.nodes.entry(key.0).or_default().insert(key.1.clone(), node);
+        self.index_text(key.0, &key.1);
         previous
+    }
+
+    /// Indexes a node's texts for search, and those of the nodes that show its name.
+    fn index_text(&mut self, kind: NodeKind, id: &Id) {
+        let mut stale = vec![(kind, id.clone())];
+        stale.extend(crate::search::readers(self, kind, id));
+        for (kind, id) in stale {
+            if let Some(fields) = self.node(kind, &id).and_then(|node| crate::search::fields(self, node)) {
+                self.text.put(kind, &id, &fields);
+            }
+        }
     }
 
     /// Removes a node and the edges it owns; edges pointing at it stay in the index.
@@ -53,6 +69,7 @@ impl Graph {
         let node = self.nodes.get_mut(&kind)?.remove(id)?;
         self.weights.take();
         self.index.remove(&node);
+        self.text.remove(id);
         if let Some(ordered) = self.ordered.get_mut(&kind) {
             ordered.remove(id);
         }
@@ -79,6 +96,11 @@ impl Graph {
 
     pub fn index(&self) -> &MatchIndex {
         &self.index
+    }
+
+    /// The full-text index of search.
+    pub fn text(&self) -> &TextIndex {
+        &self.text
     }
 
     pub fn node(&self, kind: NodeKind, id: &Id) -> Option<&Node> {

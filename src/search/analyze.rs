@@ -1,0 +1,137 @@
+//! German text analysis, the same for what is indexed and what is asked: words split at
+//! anything that is not a letter or digit, lower-cased, umlauts folded (`ä` and `ae` both
+//! become `a`, `ß` becomes `ss`, as Lucene's German normalisation does), common function
+//! words dropped, and each word stemmed with the Snowball German stemmer.
+
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::German));
+
+/// Function words that say nothing about what a text is about (already folded).
+const STOP_WORDS: &[&str] = &[
+    "als", "am", "an", "auf", "aus", "bei", "das", "dem", "den", "der", "des", "die", "ein", "eine", "einem", "einen",
+    "einer", "eines", "es", "fur", "im", "in", "ist", "mit", "nach", "oder", "sich", "sind", "uber", "und", "unter",
+    "vom", "von", "vor", "wie", "zu", "zum", "zur",
+];
+
+/// One word of a text: where it stands (byte offsets into the text), its folded form and its
+/// stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub folded: String,
+    pub stem: String,
+}
+
+/// The words of a text worth indexing or asking for, in order.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                start = None;
+                let folded = fold(&text[from..at]);
+                if !STOP_WORDS.contains(&folded.as_str()) {
+                    let stem = STEMMER.stem(&folded).into_owned();
+                    found.push(Word { start: from, end: at, folded, stem });
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Lower-cases a word and folds its umlauts: `ä`/`ae` → `a`, `ö`/`oe` → `o`, `ü`/`ue` → `u`
+/// (not after a vowel or `q`, so "neue" and "Quelle" stay), `ß` → `ss`.
+pub fn fold(word: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum After {
+        /// A letter that may carry an umlaut written with `e`.
+        Umlaut,
+        Vowel,
+        Other,
+    }
+    let mut folded = String::with_capacity(word.len());
+    let mut after = After::Other;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        after = match c {
+            'a' | 'o' => {
+                folded.push(c);
+                After::Umlaut
+            }
+            'u' => {
+                folded.push(c);
+                if after == After::Other { After::Umlaut } else { After::Vowel }
+            }
+            'e' => {
+                if after != After::Umlaut {
+                    folded.push(c);
+                }
+                After::Vowel
+            }
+            'i' | 'q' | 'y' => {
+                folded.push(c);
+                After::Vowel
+            }
+            'ä' | 'à' | 'á' | 'â' => {
+                folded.push('a');
+                After::Vowel
+            }
+            'ö' | 'ò' | 'ó' | 'ô' => {
+                folded.push('o');
+                After::Vowel
+            }
+            'ü' | 'ù' | 'ú' | 'û' => {
+                folded.push('u');
+                After::Vowel
+            }
+            'é' | 'è' | 'ê' => {
+                folded.push('e');
+                After::Vowel
+            }
+            'ß' => {
+                folded.push_str("ss");
+                After::Other
+            }
+            _ => {
+                folded.push(c);
+                After::Other
+            }
+        };
+    }
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|w| w.stem).collect()
+    }
+
+    #[test]
+    fn umlauts_and_their_spellings_with_e_fold_alike() {
+        assert_eq!(fold("Bürgerportal"), "burgerportal");
+        assert_eq!(fold("BUERGERPORTAL"), "burgerportal");
+        assert_eq!(fold("Straße"), fold("Strasse"));
+        assert_eq!(fold("Größe"), fold("Groesse"));
+        assert_eq!(fold("neue"), "neue");
+        assert_eq!(fold("Quelle"), "quelle");
+    }
+
+    #[test]
+    fn words_are_stemmed_and_function_words_dropped() {
+        assert_eq!(stems("Die Digitalisierung der Verwaltungen"), stems("Digitalisierungen, Verwaltung"));
+        assert_eq!(stems("für die Bürger"), stems("Buerger"));
+        let text = "E-Akte für Ulm";
+        let found = words(text);
+        assert_eq!(found.iter().map(|w| &text[w.start..w.end]).collect::<Vec<_>>(), ["E", "Akte", "Ulm"]);
+    }
+}

@@ -11,6 +11,7 @@
 pub mod candidates;
 pub mod index;
 mod network;
+pub mod paths;
 mod weights;
 pub mod write;
 
@@ -138,6 +139,18 @@ impl Projection {
         sees: &dyn Fn(&Node) -> bool,
     ) -> StoreResult<crate::search::SearchPage> {
         self.read(|g| Ok(crate::search::search(g, query, sees)))
+    }
+
+    /// The shortest introduction paths between two Lotsen through people `sees` lets through.
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to))]
+    pub fn introduction_paths(
+        &self,
+        from: &Id,
+        to: &Id,
+        first: usize,
+        sees: &dyn Fn(&Node) -> bool,
+    ) -> StoreResult<Vec<paths::IntroductionPath>> {
+        self.read(|g| paths::introduction_paths(g, from, to, first, sees))
     }
 
     #[tracing::instrument(skip_all, fields(expert = %expert))]

@@ -6,7 +6,8 @@
 //! spread the next one twice (2^n fields from a few hundred bytes) is measured in
 //! microseconds. Cost measures work: a field costs 1, a list field its page size (`first`, or
 //! the default page) times what it selects, a list without paging an estimate of its length,
-//! and each recommendation a question weight, because ranking costs more than reading.
+//! and each result of a recommendation, search or introduction path a question weight,
+//! because ranking costs more than reading.
 
 use std::collections::HashMap;
 
@@ -26,7 +27,8 @@ use super::types::TypeIndex;
 const UNPAGED_LIST_LENGTH: u64 = 10;
 /// Cost of each ranked result of a recommendation question, on top of what it selects.
 const QUESTION_WEIGHT: u64 = 10;
-const QUESTIONS: [&str; 4] = ["recommendPeers", "similarProjects", "municipalitiesToAdvise", "expertsFor"];
+const QUESTIONS: [&str; 6] =
+    ["recommendPeers", "similarProjects", "municipalitiesToAdvise", "expertsFor", "search", "introductionPaths"];
 
 /// Aliases and directives of the whole document, as written.
 pub fn check_document(document: &ExecutableDocument, limits: &Limits) -> Result<(), Refusal> {
@@ -228,5 +230,15 @@ mod tests {
             similarProjects { mine { title } theirs { title } similarity }
             explanation { summary reasons { code } } } }"#;
         assert_eq!(measure_on(&crate::graphql::sdl(), query, "{}").unwrap().cost, 200);
+    }
+
+    #[test]
+    fn search_and_introduction_paths_weigh_their_page() {
+        let sdl = crate::graphql::sdl();
+        let search = r#"{ search(query: "E-Akte", first: 5) { edges { cursor node { score node { ... on Project { title } } } } } }"#;
+        // Per hit: the question's weight, plus edges, cursor, node, score, node and title.
+        assert_eq!(measure_on(&sdl, search, "{}").unwrap().cost, 5 * QUESTION_WEIGHT + 5 * 6);
+        let paths = r#"{ introductionPaths(toLotseId: "lotse-0002", first: 3) { summary steps { text } } }"#;
+        assert_eq!(measure_on(&sdl, paths, "{}").unwrap().cost, 3 * QUESTION_WEIGHT + 3 * (1 + 1 + 10));
     }
 }

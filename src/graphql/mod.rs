@@ -24,7 +24,9 @@ use crate::service::Services;
 use documents::DocumentCache;
 use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
 pub use limits::Limits;
-use objects::{account, connections, geography, people, projects, recommendations, topics, transfer};
+use objects::{
+    account, connections, geography, introductions, people, projects, recommendations, search, topics, transfer,
+};
 use types::TypeIndex;
 
 /// Every query, by area.
@@ -37,6 +39,8 @@ pub struct Query(
     connections::ConnectionQuery,
     recommendations::MatchQuery,
     account::AccountQuery,
+    search::SearchQuery,
+    introductions::IntroductionQuery,
 );
 
 /// Every mutation, by area.

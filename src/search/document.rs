@@ -33,7 +33,9 @@ pub fn fields(graph: &Graph, node: &Node) -> Option<Vec<Field>> {
             fields.push(field("topics", &topic_names(graph, &l.topics), 1));
             fields
         }
-        Node::Expert(e) => vec![field("name", e.name.as_str(), NAME_BOOST), field("topics", &topic_names(graph, &e.topics), 1)],
+        Node::Expert(e) => {
+            vec![field("name", e.name.as_str(), NAME_BOOST), field("topics", &topic_names(graph, &e.topics), 1)]
+        }
         Node::Topic(t) => vec![field("name", t.name.as_str(), NAME_BOOST)],
         Node::Municipality(m) => vec![field("name", m.name.as_str(), NAME_BOOST)],
         _ => return None,

@@ -164,8 +164,11 @@ impl TextIndex {
                 }
             }
         }
-        let mut expansions: Vec<Expansion> = best.into_iter().map(|(term, weight)| Expansion { term, weight }).collect();
-        expansions.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| self.term_text(a.term).cmp(self.term_text(b.term))));
+        let mut expansions: Vec<Expansion> =
+            best.into_iter().map(|(term, weight)| Expansion { term, weight }).collect();
+        expansions.sort_by(|a, b| {
+            b.weight.total_cmp(&a.weight).then_with(|| self.term_text(a.term).cmp(self.term_text(b.term)))
+        });
         expansions.truncate(MAX_EXPANSIONS);
         expansions
     }

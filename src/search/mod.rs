@@ -180,8 +180,8 @@ pub fn search(graph: &Graph, query: &SearchQuery, sees: &dyn Fn(&Node) -> bool) 
             }
         }
     }
+    // Sorted by `Ord`, the best first.
     let mut ranked = best.into_sorted_vec();
-    ranked.reverse();
     let has_next_page = ranked.len() > query.first;
     ranked.truncate(query.first);
     let matched: FxHashSet<&str> = expansions.iter().flatten().map(|e| text.term_text(e.term)).collect();

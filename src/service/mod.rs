@@ -6,6 +6,7 @@ mod connections;
 mod display;
 pub mod idempotency;
 pub mod policy;
+mod search;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -15,6 +15,7 @@ mod matching;
 mod operations;
 mod persistence;
 mod privacy;
+mod search;
 mod shutdown;
 mod spec;
 mod tokens;

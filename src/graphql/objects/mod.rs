@@ -3,9 +3,11 @@
 pub mod account;
 pub mod connections;
 pub mod geography;
+pub mod introductions;
 pub mod people;
 pub mod projects;
 pub mod recommendations;
+pub mod search;
 pub mod topics;
 pub mod transfer;
 

@@ -8,6 +8,7 @@ mod cli;
 mod crud;
 mod http;
 mod idempotency;
+mod introductions;
 mod invalid_input;
 mod limits;
 mod loaders;

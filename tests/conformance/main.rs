@@ -10,4 +10,5 @@ mod idempotency;
 mod lists;
 mod neo4j_only;
 mod recommend;
+mod search;
 mod transfer;

@@ -179,6 +179,16 @@ impl Instance {
         self.answer("similarProjects", query, json!({ "p": project })).await
     }
 
+    /// The ids of the projects search finds for a question, or the error code.
+    async fn search(&self, text: &str) -> Value {
+        let query = "query($q: String!) { search(query: $q, kinds: [PROJECT]) { edges { node { node { ... on Project { id } } } } } }";
+        let found = self.answer("search", query, json!({ "q": text })).await;
+        match found["edges"].as_array() {
+            Some(edges) => edges.iter().map(|e| e["node"]["node"]["id"].clone()).collect(),
+            None => found,
+        }
+    }
+
     fn signal(&self, signal: &str) {
         let status = Command::new("kill").args([&format!("-{signal}"), &self.child.id().to_string()]).status().unwrap();
         assert!(status.success());
@@ -228,6 +238,14 @@ async fn a_write_through_one_instance_reaches_the_others_recommendations() {
 
     copy_of_first_project(&a, "p-feed").await;
     let created_in = eventually!("the new project", b.similar("p-feed").await.is_array());
+    let retitled = a
+        .gql(
+            r#"mutation { updateProject(id: "p-feed", input: { title: "Bürgerportal im Änderungsstrom" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(retitled["data"]["updateProject"]["id"], "p-feed", "{retitled}");
+    let _ = eventually!("the new title in search", b.search("Aenderungsstrom").await == json!(["p-feed"]));
     let deleted = a.gql(r#"mutation { deleteProject(id: "p-feed") }"#, json!({})).await;
     assert_eq!(deleted["data"]["deleteProject"], "p-feed", "{deleted}");
     let deleted_in = eventually!("the deletion", b.similar("p-feed").await == json!("NOT_FOUND"));

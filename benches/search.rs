@@ -81,8 +81,7 @@ fn bench_search(c: &mut Criterion) {
             started.elapsed()
         );
         let projection = Projection::loaded(graph);
-        let lotsen: Vec<Id> =
-            nodes.iter().filter_map(|n| matches!(n, Node::Lotse(_)).then(|| n.id().clone())).collect();
+        let lotsen: Vec<Id> = nodes.iter().filter(|n| matches!(n, Node::Lotse(_))).map(|n| n.id().clone()).collect();
         let projects: Vec<Project> =
             nodes.iter().filter_map(|n| if let Node::Project(p) = n { Some(p.clone()) } else { None }).collect();
         let viewer = Viewer::Lotse(lotsen[0].clone());

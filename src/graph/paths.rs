@@ -27,6 +27,16 @@ pub enum Via {
     Project { id: Id, title: String },
 }
 
+/// How a Lotse knows a neighbour, and how well.
+#[derive(Debug, Clone, PartialEq)]
+struct Link {
+    via: Via,
+    strength: f64,
+}
+
+/// One link of a chain: from, to, and how they know each other.
+type Hop<'a> = (&'a Id, &'a Id, &'a Link);
+
 /// One step of a path, from one Lotse to the next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -49,10 +59,10 @@ pub struct IntroductionPath {
 
 /// The best way each neighbour of a Lotse is known: the strongest, a contact before a
 /// project, a project with a lower id before another.
-fn neighbours(graph: &Graph, lotse: &Id) -> BTreeMap<Id, (Via, f64)> {
-    let mut found: BTreeMap<Id, (Via, f64)> = BTreeMap::new();
+fn neighbours(graph: &Graph, lotse: &Id) -> BTreeMap<Id, Link> {
+    let mut found: BTreeMap<Id, Link> = BTreeMap::new();
     for contact in graph.contacts(lotse) {
-        found.insert(contact.clone(), (Via::Contact, CONTACT));
+        found.insert(contact.clone(), Link { via: Via::Contact, strength: CONTACT });
     }
     let mut projects: Vec<_> = graph.projects_of(lotse).collect();
     projects.sort_by(|a, b| a.id.cmp(&b.id));
@@ -60,10 +70,10 @@ fn neighbours(graph: &Graph, lotse: &Id) -> BTreeMap<Id, (Via, f64)> {
         let others = project.members.iter().filter(|m| &m.lotse != lotse).count();
         let strength = CO_MEMBER / (others as f64).sqrt();
         for member in project.members.iter().filter(|m| &m.lotse != lotse) {
-            let better = found.get(&member.lotse).is_none_or(|(_, known)| strength > *known);
+            let better = found.get(&member.lotse).is_none_or(|known| strength > known.strength);
             if better {
                 let via = Via::Project { id: project.id.clone(), title: project.title.as_str().to_owned() };
-                found.insert(member.lotse.clone(), (via, strength));
+                found.insert(member.lotse.clone(), Link { via, strength });
             }
         }
     }
@@ -91,13 +101,13 @@ pub fn introduction_paths(
                 .is_some_and(|n| sees(n) && matches!(n, Node::Lotse(l) if l.visibility != Visibility::Hidden))
     };
     let mine = neighbours(graph, from);
-    let mut chains: Vec<Vec<(&Id, &Id, &(Via, f64))>> = Vec::new();
+    let mut chains: Vec<Vec<Hop>> = Vec::new();
     if let Some(step) = mine.get(to) {
         chains.push(vec![(from, to, step)]);
     }
-    let theirs: BTreeMap<Id, (Via, f64)> =
+    let theirs: BTreeMap<Id, Link> =
         neighbours(graph, target.id()).into_iter().filter(|(id, _)| passable(id)).collect();
-    let mine: BTreeMap<&Id, &(Via, f64)> = mine.iter().filter(|(id, _)| passable(id)).collect();
+    let mine: BTreeMap<&Id, &Link> = mine.iter().filter(|(id, _)| passable(id)).collect();
     if chains.is_empty() {
         for (middle, first_step) in &mine {
             if let Some(last) = theirs.get(*middle) {
@@ -105,7 +115,7 @@ pub fn introduction_paths(
             }
         }
     }
-    let middles: Vec<(Id, Id, (Via, f64))> =
+    let middles: Vec<(Id, Id, Link)> =
         if chains.is_empty() { bridges(graph, &mine, &theirs, &passable) } else { Vec::new() };
     for (a, b, step) in &middles {
         chains.push(vec![(from, a, mine[a]), (a, b, step), (b, to, &theirs[b])]);
@@ -125,10 +135,10 @@ pub fn introduction_paths(
 /// walking the neighbours of the smaller side.
 fn bridges(
     graph: &Graph,
-    mine: &BTreeMap<&Id, &(Via, f64)>,
-    theirs: &BTreeMap<Id, (Via, f64)>,
+    mine: &BTreeMap<&Id, &Link>,
+    theirs: &BTreeMap<Id, Link>,
     passable: &dyn Fn(&Id) -> bool,
-) -> Vec<(Id, Id, (Via, f64))> {
+) -> Vec<(Id, Id, Link)> {
     let mut found = Vec::new();
     if mine.len() <= theirs.len() {
         for a in mine.keys() {
@@ -154,11 +164,11 @@ fn name<'g>(graph: &'g Graph, id: &Id) -> &'g str {
     graph.get::<Lotse>(id).map_or("", |l| l.name.as_str())
 }
 
-fn path(graph: &Graph, chain: &[(&Id, &Id, &(Via, f64))]) -> IntroductionPath {
+fn path(graph: &Graph, chain: &[Hop]) -> IntroductionPath {
     let steps: Vec<Step> = chain
         .iter()
         .enumerate()
-        .map(|(at, (from, to, (via, strength)))| {
+        .map(|(at, (from, to, Link { via, strength }))| {
             let (a, b) = (name(graph, from), name(graph, to));
             let text = match (at, via) {
                 (0, Via::Contact) => format!("Sie kennen {b} als Kontakt"),

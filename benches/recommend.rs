@@ -162,6 +162,7 @@ fn bench_recommendations(c: &mut Criterion) {
                     lotse: lotsen[i % lotsen.len()].clone(),
                     filter: PeerFilter::default(),
                     limit: Some(10),
+                    include_co_members: false,
                 };
                 black_box(runtime.block_on(network.services.recommend_peers(&admin, &query, 10)).expect("answers"))
             })
@@ -218,7 +219,8 @@ fn percentiles(runtime: &tokio::runtime::Runtime, network: &Network, run: &str, 
         );
     };
     report("recommendPeers", &network.lotsen, &|lotse| {
-        let query = PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(10) };
+        let query =
+            PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(10), include_co_members: false };
         black_box(runtime.block_on(services.recommend_peers(&admin, &query, 10)).expect("answers"));
     });
     report("similarProjects", &network.projects, &|project| {

@@ -72,6 +72,10 @@ pub enum Command {
         #[arg(default_value = "-")]
         file: PathBuf,
     },
+    /// Scores `recommendPeers` against a later truth, next to classic baselines (NDCG@10,
+    /// hit@10, recall@50, MRR, coverage, latency): a network file and a truth file, or the
+    /// demo network with some of its connections held out.
+    Evaluate(EvaluateArgs),
     /// Loads the demo network into an empty store and exits.
     Demo {
         #[command(flatten)]
@@ -79,6 +83,28 @@ pub enum Command {
         #[command(flatten)]
         demo: DemoArgs,
     },
+}
+
+#[derive(Args)]
+pub struct EvaluateArgs {
+    /// Network in the import format (JSON Lines, `.gz` compressed).
+    #[arg(long, requires = "truth", required_unless_present = "demo")]
+    pub network: Option<PathBuf>,
+    /// Pairs of Lotse ids that met later, one `a,b` a line (`.gz` compressed too).
+    #[arg(long, requires = "network")]
+    pub truth: Option<PathBuf>,
+    /// Evaluate on the demo network of this size instead, holding out accepted connections.
+    #[arg(long, value_enum, conflicts_with = "network")]
+    pub demo: Option<DemoScale>,
+    /// Seed of the demo network, the held-out connections and the random baseline.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Share of the demo network's accepted connections held out as the truth.
+    #[arg(long, default_value_t = 0.2)]
+    pub holdout: f64,
+    /// Users are split into this many folds by a hash of their id; each is reported.
+    #[arg(long, default_value_t = 2)]
+    pub folds: usize,
 }
 
 #[derive(Args)]

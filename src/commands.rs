@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Application;
-use crate::cli::{DemoArgs, DemoScale, ServeArgs, StoreArgs, TokenArgs};
+use crate::cli::{DemoArgs, DemoScale, EvaluateArgs, ServeArgs, StoreArgs, TokenArgs};
 use crate::service::Services;
 use crate::transfer::{self, ImportOptions};
 
@@ -83,6 +83,20 @@ pub fn generate(scale: DemoScale, seed: u64, file: &Path) -> anyhow::Result<()> 
     let mut out = transfer::open_output(file)?;
     let count = transfer::write_records(&mut *out, &nodes)?;
     eprintln!("generated {count} records");
+    Ok(())
+}
+
+/// `evaluate`: scores the engine and the baselines and prints the report.
+pub fn evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let benchmark = match (&args.network, &args.truth, args.demo) {
+        (Some(network), Some(truth), _) => crate::evaluate::from_files(network, truth)?,
+        (_, _, Some(scale)) => crate::evaluate::demo_holdout(scale.scale(), args.seed, args.holdout)?,
+        _ => anyhow::bail!("give --network and --truth, or --demo"),
+    };
+    eprintln!("network loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let options = crate::evaluate::Options { folds: args.folds, seed: args.seed };
+    print!("{}", crate::evaluate::evaluate(&benchmark, options)?);
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod evaluate;
 pub mod graph;
 pub mod graphql;
 pub mod http;

@@ -42,5 +42,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Export { file, store } => Box::pin(commands::export(&file, &store)).await,
         Command::Generate { scale, seed, file } => commands::generate(scale, seed, &file),
+        Command::Evaluate(args) => commands::evaluate(&args),
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
 
+use super::exclude::{excluded_peers, excluded_projects};
 use super::index::MatchIndex;
 use super::network::Graph;
 use super::weights::TopicWeights;
@@ -339,7 +340,8 @@ struct PeerSearch<'a> {
     weights: &'a TopicWeights,
     home: u32,
     my_projects: HashSet<u32>,
-    my_contacts: HashSet<u32>,
+    /// Lotsen never recommended (see [`excluded_peers`]).
+    excluded: HashSet<u32>,
     /// My projects grouped by signature, in the order of `similarities`' origins.
     mine: Vec<Vec<u32>>,
     similarities: Similarities<'a>,
@@ -363,7 +365,7 @@ impl PeerSearch<'_> {
     /// no project pair is more similar than `best_pair`; `None` when it cannot be among the best.
     fn admit(&mut self, lotse: u32, links: usize, best_pair: f64) -> Option<(f64, Admitted)> {
         let brief = self.index.brief(lotse);
-        if !brief.live || brief.municipality == self.home || !brief.visible || self.my_contacts.contains(&lotse) {
+        if !brief.live || brief.municipality == self.home || !brief.visible || self.excluded.contains(&lotse) {
             return None;
         }
         // Cheapest first: the overlap's bound from the brief, then the place, then the overlap.
@@ -508,7 +510,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let mut search = PeerSearch {
         index,
         home,
-        my_contacts: my_contact_ids.iter().filter_map(|id| number(id)).collect(),
+        excluded: excluded_peers(graph, me, query.include_co_members),
         similarities: Similarities::new(index, weights, &origins),
         mine: by_signature.into_values().collect(),
         my_topics,
@@ -598,6 +600,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let similarities = Similarities::new(index, weights, &[entry.signature]);
     let no_filter = PeerFilter::default();
     let mut places = Places::new(graph, &no_filter, entry.municipality);
+    let excluded = excluded_projects(graph, origin);
     let mut top = TopScores::new(query.limit.unwrap_or(usize::MAX));
     let mut scored: Vec<(u32, f64, f64, PlaceFit)> = Vec::new();
     for (similarity, signature) in similarities.most_similar_first() {
@@ -605,6 +608,9 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
             break;
         }
         for &other in index.signatures.projects(signature) {
+            if excluded.contains(&other) {
+                continue;
+            }
             let Some(p) = index.project(other).filter(|p| p.municipality != entry.municipality) else { continue };
             let fit = places.fit(p.municipality);
             let score = project_score(similarity, p.status, fit.context);
@@ -787,7 +793,7 @@ mod tests {
         let mut compared = 0;
         for lotse in &lotsen {
             for filter in &filters {
-                let query = PeerQuery { lotse: lotse.clone(), filter: filter.clone(), limit: None };
+                let query = PeerQuery { lotse: lotse.clone(), filter: filter.clone(), limit: None, include_co_members: false };
                 let all = ranked(&query, usize::MAX);
                 for first in [1, 3, 10] {
                     let best = ranked(&PeerQuery { limit: Some(first), ..query.clone() }, first);

@@ -9,6 +9,7 @@
 //! store checks a batch of changes with the same code.
 
 pub mod candidates;
+mod exclude;
 pub mod index;
 mod network;
 pub mod paths;

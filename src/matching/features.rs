@@ -59,6 +59,9 @@ pub struct PeerQuery {
     /// When set, the store may leave out candidates that cannot be among this many best
     /// (see `peer_score_ceiling`); the first `limit` ranked results stay the same.
     pub limit: Option<usize>,
+    /// Recommend Lotsen who already work on a project with this one too (for integrations
+    /// that list whole teams); people are otherwise left out.
+    pub include_co_members: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -211,7 +211,12 @@ async fn leaving_out_hopeless_candidates_keeps_the_top_results_on_the_demo_netwo
     for n in [1, 17, 250, 999, 1600] {
         for filter in [PeerFilter::default(), nearby.clone()] {
             for first in [1, 10] {
-                let query = PeerQuery { lotse: id(format!("lotse-{n:04}")), filter: filter.clone(), limit: None };
+                let query = PeerQuery {
+                    lotse: id(format!("lotse-{n:04}")),
+                    filter: filter.clone(),
+                    limit: None,
+                    include_co_members: false,
+                };
                 let all = store.projection().peers(&query).unwrap();
                 let pruned = store.projection().peers(&PeerQuery { limit: Some(first), ..query }).unwrap();
                 (pruned_total, full_total) =
@@ -318,4 +323,35 @@ async fn recommended_nodes_are_the_same_however_the_query_selects_them() {
         data["recommendPeers"].as_array().unwrap().iter().map(|p| p["score"].as_f64().unwrap()).collect()
     };
     assert_eq!(scores(&without), scores(&direct));
+}
+
+#[tokio::test]
+async fn pending_requests_and_co_members_are_left_out_unless_co_members_are_asked_for() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let peers_of = async |lotse: &str, include: bool| {
+        let query = r#"query($lotse: ID!, $include: Boolean!) {
+          recommendPeers(lotseId: $lotse, first: 10, includeCoMembers: $include) { lotse { id } } }"#;
+        ids(&app.data(query, json!({ "lotse": lotse, "include": include })).await["recommendPeers"], "lotse")
+    };
+    assert_eq!(peers_of("anna", false).await, ["ben", "carla"]);
+    let request = r#"mutation { requestConnection(fromLotseId: "anna", toLotseId: "ben") { status } }"#;
+    let add = r#"mutation { addProjectMember(projectId: "p-carla1", lotseId: "anna") { id } }"#;
+    let like_anna1 = r#"{ similarProjects(projectId: "p-anna1", first: 10) { project { id } } }"#;
+
+    // Act
+    app.data(request, json!({})).await;
+    app.data(add, json!({})).await;
+
+    // Assert
+    assert!(!peers_of("anna", false).await.contains(&"ben".to_owned()), "a pending request from anna to ben");
+    assert!(!peers_of("ben", false).await.contains(&"anna".to_owned()), "a pending request to ben from anna");
+    assert!(!peers_of("anna", false).await.contains(&"carla".to_owned()), "anna now works with carla");
+    assert!(!peers_of("carla", false).await.contains(&"anna".to_owned()), "carla now works with anna");
+    assert!(peers_of("anna", true).await.contains(&"carla".to_owned()), "co-members when asked for");
+    assert!(!peers_of("anna", true).await.contains(&"ben".to_owned()), "never a pending request");
+    let similar = ids(&app.data(like_anna1, json!({})).await["similarProjects"], "project");
+    assert!(!similar.contains(&"p-carla1".to_owned()), "anna works on p-carla1: {similar:?}");
+    assert!(similar.contains(&"p-ben1".to_owned()), "{similar:?}");
 }

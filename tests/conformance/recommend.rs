@@ -1,7 +1,7 @@
 //! Each recommendation on the hand-built network: candidates (stage 1) and rankings (stage 2).
 
 use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery, ProjectQuery};
-use lotsennetz::store::GraphStore;
+use lotsennetz::store::{Change, GraphStore};
 
 use serde_json::json;
 
@@ -16,8 +16,19 @@ const BEST: usize = 3;
 /// Candidates and ranking of `recommendPeers` for one Lotse and filter, in full and the best
 /// few.
 pub async fn peers(store: &dyn GraphStore, t: &mut Transcript, lotse: &str, filter: PeerFilter) -> Vec<String> {
-    let query = PeerQuery { lotse: id(lotse), filter, limit: None };
-    let label = format!("peers of {lotse} with {:?}", query.filter);
+    peers_with(store, t, lotse, filter, false).await
+}
+
+/// [`peers`], with or without the Lotse's co-members.
+pub async fn peers_with(
+    store: &dyn GraphStore,
+    t: &mut Transcript,
+    lotse: &str,
+    filter: PeerFilter,
+    include_co_members: bool,
+) -> Vec<String> {
+    let query = PeerQuery { lotse: id(lotse), filter, limit: None, include_co_members };
+    let label = format!("peers of {lotse} with {:?}, co-members {include_co_members}", query.filter);
     let best = PeerQuery { limit: Some(BEST), ..query.clone() };
     if let Ok(candidates) = store.projection().peers(&best) {
         t.ranked(format!("best {BEST} {label}"), &matching::rank_peers(candidates, BEST));
@@ -118,6 +129,33 @@ async fn recommend_peers(store: &dyn GraphStore, t: &mut Transcript) {
     }
 }
 
+/// Contacts, pending requests either way and co-members are never recommended; co-members
+/// are when asked for; a project's team never gets its own projects as similar ones.
+async fn recommendations_leave_out_people_and_projects_already_known(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let set_member = |project: &str, lotse: &str| Change::SetMember {
+        project: id(project),
+        lotse: id(lotse),
+        role: lotsennetz::domain::ProjectRole::Member,
+    };
+    store.apply(vec![set_member("p-carla1", "anna"), set_member("p-emil", "ben")]).await.expect("members added");
+    let anna = peers_with(store, t, "anna", PeerFilter::default(), false).await;
+    for known in ["anna", "dora", "carla"] {
+        assert!(!anna.contains(&known.to_owned()), "{known} in {anna:?}");
+    }
+    let with_co_members = peers_with(store, t, "anna", PeerFilter::default(), true).await;
+    assert!(with_co_members.contains(&"carla".to_owned()), "{with_co_members:?}");
+    let ben = peers_with(store, t, "ben", PeerFilter::default(), false).await;
+    assert!(!ben.iter().any(|p| ["carla", "emil"].contains(&p.as_str())), "pending to carla, works with emil: {ben:?}");
+    let carla = peers_with(store, t, "carla", PeerFilter::default(), false).await;
+    assert!(!carla.iter().any(|p| ["ben", "anna", "dora"].contains(&p.as_str())), "{carla:?}");
+    let like_anna1 = similar_projects(store, t, "p-anna1").await;
+    assert!(!like_anna1.contains(&"p-carla1".to_owned()), "anna works on it: {like_anna1:?}");
+    let like_carla1 = similar_projects(store, t, "p-carla1").await;
+    assert!(!like_carla1.contains(&"p-anna1".to_owned()), "anna works on p-carla1: {like_carla1:?}");
+    assert!(like_carla1.contains(&"p-ben1".to_owned()), "{like_carla1:?}");
+}
+
 async fn recommend_projects(store: &dyn GraphStore, t: &mut Transcript) {
     create(store, small_network()).await;
     let found = similar_projects(store, t, "p-anna1").await;
@@ -186,6 +224,7 @@ async fn recommend_advice_and_experts(store: &dyn GraphStore, t: &mut Transcript
 
 crate::conformance!(
     recommend_peers,
+    recommendations_leave_out_people_and_projects_already_known,
     recommend_projects,
     similar_projects_honour_the_limit,
     recommend_advice_and_experts

@@ -337,25 +337,29 @@ pub struct MatchQuery;
 #[Object]
 impl MatchQuery {
     /// Lotsen in other municipalities with similar projects, not yet connected, ranked by
-    /// `0.6 × similarity + 0.25 × network + 0.15 × context` (see README). `first` at most 100.
+    /// `0.6 × similarity + 0.25 × network + 0.15 × context` (see README). Never the Lotse,
+    /// their contacts, anyone with a pending request to or from them, nor — unless
+    /// `includeCoMembers` — anyone already working on one of their projects. `first` at most 100.
     async fn recommend_peers(
         &self,
         ctx: &Context<'_>,
         lotse_id: ID,
         first: Option<i32>,
         filter: Option<PeerFilter>,
+        #[graphql(default = false)] include_co_members: bool,
     ) -> Result<Vec<PeerRecommendation>> {
         let first = recommendation_count(first)?;
         let query = matching::PeerQuery {
             lotse: parse_id("lotseId", &lotse_id)?,
             filter: filter.unwrap_or_default().parse()?,
             limit: Some(first),
+            include_co_members,
         };
         let ranked = services(ctx)?.recommend_peers(viewer(ctx)?, &query, first).await?;
         with_nodes(ctx, "lotse", ranked, |f| &f.lotse, PeerRecommendation).await
     }
     /// Projects in other municipalities like this one: who already did this, can we reuse it?
-    /// `first` at most 100.
+    /// Never a project one of this project's members works on. `first` at most 100.
     async fn similar_projects(
         &self,
         ctx: &Context<'_>,

@@ -525,6 +525,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         scored: Vec::new(),
     };
     search.seen[my_number as usize] = true;
+    super::dismissals::exclude_dismissed(graph, &me.id, number, &mut search.seen);
     for (id, links) in &links {
         if let Some(lotse) = number(id).filter(|&l| !std::mem::replace(&mut search.seen[l as usize], true))
             && let Some(admitted) = search.admit(lotse, links.count(), 1.0)

@@ -9,6 +9,7 @@
 //! store checks a batch of changes with the same code.
 
 pub mod candidates;
+mod dismissals;
 pub mod index;
 mod network;
 mod weights;
@@ -72,6 +73,11 @@ impl Projection {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many nodes of a kind the projection holds.
+    pub fn count(&self, kind: NodeKind) -> usize {
+        self.graph.read().map_or(0, |graph| graph.count(kind))
     }
 
     /// Change feed entries the last poll found unread, for the metrics.

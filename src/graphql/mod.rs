@@ -24,7 +24,9 @@ use crate::service::Services;
 use documents::DocumentCache;
 use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
 pub use limits::Limits;
-use objects::{account, connections, geography, people, projects, recommendations, topics, transfer};
+use objects::{
+    account, connections, feedback, geography, invitations, people, projects, recommendations, topics, transfer,
+};
 use types::TypeIndex;
 
 /// Every query, by area.
@@ -35,7 +37,9 @@ pub struct Query(
     people::PeopleQuery,
     projects::ProjectQuery,
     connections::ConnectionQuery,
+    invitations::InvitationQuery,
     recommendations::MatchQuery,
+    feedback::FeedbackQuery,
     account::AccountQuery,
 );
 
@@ -47,6 +51,7 @@ pub struct Mutation(
     people::PeopleMutation,
     projects::ProjectMutation,
     connections::ConnectionMutation,
+    feedback::FeedbackMutation,
     account::AccountMutation,
     transfer::TransferMutation,
 );

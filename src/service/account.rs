@@ -95,9 +95,7 @@ impl Services {
 
     /// Erases a Lotse or expert completely: the node, every edge, and their id in the audit log.
     pub async fn erase_person(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
-        if !viewer.is_admin() {
-            return forbidden("only admins erase other people");
-        }
+        super::allowed(super::policy::may_erase_others(viewer))?;
         self.erase(viewer, kind, id).await
     }
 

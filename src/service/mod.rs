@@ -3,9 +3,12 @@
 
 mod account;
 mod connections;
+mod dismissals;
 mod display;
 pub mod idempotency;
+mod nodes;
 pub mod policy;
+mod projects;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -56,6 +59,11 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 
 fn forbidden<T>(reason: impl Into<String>) -> ServiceResult<T> {
     Err(ServiceError::Forbidden(reason.into()))
+}
+
+/// A rule's verdict as the outcome of a use case.
+fn allowed(verdict: policy::Verdict) -> ServiceResult<()> {
+    verdict.map_err(ServiceError::Forbidden)
 }
 
 #[derive(Clone)]
@@ -112,24 +120,59 @@ impl Services {
 
     /// Writes `changes` all or nothing, if the viewer may make every one of them; writes by
     /// admins and integrations are recorded in the audit log in the same batch.
-    pub async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+    pub(crate) async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+        self.authorize(viewer, &changes).await?;
+        self.apply_audited(viewer, changes).await
+    }
+
+    /// Whether the viewer may make every one of `changes`: a change about a node the viewer
+    /// may not see fails as if the node did not exist.
+    async fn authorize(&self, viewer: &Viewer, changes: &[Change]) -> ServiceResult<()> {
         if viewer == &Viewer::Anonymous {
             return Err(ServiceError::Unauthenticated);
         }
-        if !viewer.may_write_anything() {
-            let actor = match viewer.lotse() {
-                Some(id) => Some(self.require_as::<Lotse>(id).await?),
+        if viewer.may_write_anything() {
+            return Ok(());
+        }
+        let actor = match viewer.lotse() {
+            Some(id) => Some(self.require_as::<Lotse>(id).await?),
+            None => None,
+        };
+        for change in changes {
+            let current = match policy::subject_of(change) {
+                Some((kind, id)) => Some(self.require_visible(viewer, kind, id).await?),
                 None => None,
             };
-            for change in &changes {
-                let current = match policy::subject_of(change) {
-                    Some((kind, id)) => self.get_one(kind, id).await?,
-                    None => None,
-                };
-                policy::authorize(viewer, actor.as_ref(), change, current.as_ref()).map_err(ServiceError::Forbidden)?;
-            }
+            policy::authorize(viewer, actor.as_ref(), change, current.as_ref()).map_err(ServiceError::Forbidden)?;
         }
-        self.apply_audited(viewer, changes).await
+        Ok(())
+    }
+
+    /// The viewer's accepted contacts (none for callers who are not Lotsen).
+    async fn contacts_of_viewer(&self, viewer: &Viewer) -> ServiceResult<HashSet<Id>> {
+        match viewer.lotse() {
+            Some(me) => self.contacts(me).await,
+            None => Ok(HashSet::new()),
+        }
+    }
+
+    /// A node the viewer may see; missing and invisible nodes fail alike with NOT_FOUND.
+    pub async fn require_visible(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<Node> {
+        let node = self.get_one(kind, id).await?;
+        let contacts = match (kind, &node) {
+            (NodeKind::Lotse, Some(_)) => self.contacts_of_viewer(viewer).await?,
+            _ => HashSet::new(),
+        };
+        match node {
+            Some(node) if policy::may_see(viewer, &contacts, &node) => Ok(node),
+            _ => Err(StoreError::not_found(kind, id).into()),
+        }
+    }
+
+    /// Like [`Self::require_visible`], as an entity.
+    async fn require_visible_as<E: crate::domain::Entity>(&self, viewer: &Viewer, id: &Id) -> ServiceResult<E> {
+        let node = self.require_visible(viewer, E::KIND, id).await?;
+        E::try_from(node).map_err(|_| StoreError::not_found(E::KIND, id).into())
     }
 
     /// Writes changes with the operator's rights, without audit entries: for the command
@@ -176,10 +219,7 @@ impl Services {
         query: &PeerQuery,
         first: usize,
     ) -> ServiceResult<Vec<Ranked<PeerFeatures>>> {
-        if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. }))
-        {
-            return forbidden("Lotsen see only their own peer recommendations");
-        }
+        allowed(policy::may_see_peers_of(viewer, &query.lotse))?;
         Ok(matching::rank_peers(self.store.projection().peers(query)?, first))
     }
 
@@ -194,9 +234,7 @@ impl Services {
         expert: &Id,
         first: usize,
     ) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
-        if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
-            return forbidden("experts see only their own advice list");
-        }
+        allowed(policy::may_see_advice_of(viewer, expert))?;
         Ok(matching::rank_advice(self.store.projection().advice(expert)?, first))
     }
 

@@ -24,7 +24,7 @@ async fn migrations_are_recorded_once_with_their_checksums() {
     let (_store, _guard) = empty_neo4j().await;
     let graph = graph();
     let versions: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.version AS v ORDER BY v", "v").await;
-    assert_eq!(versions, ["0001", "0002", "0003", "0004", "0005"]);
+    assert_eq!(versions, ["0001", "0002", "0003", "0004", "0005", "0006"]);
     let checksums: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.checksum AS c", "c").await;
     assert!(checksums.iter().all(|c| c.len() == 8), "{checksums:?}");
 

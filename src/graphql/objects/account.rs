@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::*;
+use crate::graphql::errors::forbidden;
 use crate::graphql::objects::people::ProjectMembership;
 use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject};
 use crate::graphql::support::*;
@@ -111,12 +112,7 @@ impl AccountQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<IdConnection<AuditEntryObject>> {
-        if !viewer(ctx)?.is_admin() {
-            return Err(crate::graphql::errors::coded(
-                crate::graphql::errors::FORBIDDEN,
-                "only admins read the audit log",
-            ));
-        }
+        crate::service::policy::may_read_audit_log(viewer(ctx)?).map_err(forbidden)?;
         list::<AuditEntry, _>(ctx, ListFilter::default(), first, after).await
     }
 }

@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod connections;
+pub mod feedback;
 pub mod geography;
+pub mod invitations;
 pub mod people;
 pub mod projects;
 pub mod recommendations;
@@ -11,6 +13,7 @@ pub mod transfer;
 
 pub use connections::ConnectionRequestObject;
 pub use geography::{DistrictObject, MunicipalityObject, RegionObject};
+pub use invitations::ProjectInvitationObject;
 pub use people::{ExpertObject, LotseObject};
 pub use projects::ProjectObject;
 pub use topics::{OrganizationObject, TopicObject};

@@ -2,8 +2,10 @@
 
 use super::{ServiceResult, Services, forbidden};
 use crate::auth::Viewer;
-use crate::domain::{AuditEntry, ConnectionRequest, Expert, Id, Lotse, Node, NodeKind, Project};
-use crate::store::{Change, ListQuery};
+use crate::domain::{
+    AuditEntry, ConnectionRequest, Dismissal, Expert, Id, Lotse, Node, NodeKind, Project, ProjectInvitation,
+};
+use crate::store::{Change, ListQuery, Rel};
 
 /// What replaces an erased person's id in the audit log.
 pub const ERASED: &str = "[erased]";
@@ -17,6 +19,10 @@ pub struct MyData {
     pub projects: Vec<Project>,
     /// Connection requests sent or received.
     pub connection_requests: Vec<ConnectionRequest>,
+    /// Invitations to projects received.
+    pub invitations: Vec<ProjectInvitation>,
+    /// Recommended peers dismissed.
+    pub dismissals: Vec<Dismissal>,
     /// Audit entries that name the person.
     pub audit_entries: Vec<AuditEntry>,
 }
@@ -32,6 +38,8 @@ impl MyData {
             .chain(self.expert.iter().cloned().map(Node::from))
             .chain(self.projects.iter().cloned().map(Node::from))
             .chain(self.connection_requests.iter().cloned().map(Node::from))
+            .chain(self.invitations.iter().cloned().map(Node::from))
+            .chain(self.dismissals.iter().cloned().map(Node::from))
             .chain(self.audit_entries.iter().cloned().map(Node::from))
             .collect();
         serde_json::json!({ "records": nodes })
@@ -66,12 +74,10 @@ impl Services {
         let id = match viewer {
             Viewer::Lotse(id) => {
                 data.lotse = Some(self.require_as::<Lotse>(id).await?);
-                let projects =
-                    self.incoming(NodeKind::Project, crate::store::Rel::HasMember, std::slice::from_ref(id)).await?;
-                let ids: Vec<Id> = projects.into_iter().flat_map(|(_, ids)| ids).collect();
-                data.projects =
-                    self.get(NodeKind::Project, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect();
+                data.projects = self.sources(NodeKind::Project, Rel::HasMember, id).await?;
                 data.connection_requests = self.requests_of(id).await?;
+                data.invitations = self.sources(NodeKind::ProjectInvitation, Rel::Invites, id).await?;
+                data.dismissals = self.sources(NodeKind::Dismissal, Rel::DismissedBy, id).await?;
                 id
             }
             Viewer::Expert(id) => {

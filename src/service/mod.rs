@@ -201,6 +201,17 @@ impl Services {
             .collect())
     }
 
+    /// The nodes of `kind` with an edge `rel` to `target`, in id order.
+    async fn sources<E: crate::domain::Entity>(&self, kind: NodeKind, rel: Rel, target: &Id) -> ServiceResult<Vec<E>> {
+        let ids: Vec<Id> = self
+            .incoming(kind, rel, std::slice::from_ref(target))
+            .await?
+            .into_iter()
+            .flat_map(|(_, ids)| ids)
+            .collect();
+        Ok(self.get(kind, &ids).await?.into_iter().filter_map(|n| E::try_from(n).ok()).collect())
+    }
+
     /// Connection requests sent or received by `lotse`, in id order.
     pub async fn requests_of(&self, lotse: &Id) -> ServiceResult<Vec<ConnectionRequest>> {
         let mut ids = Vec::new();

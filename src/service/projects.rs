@@ -140,20 +140,4 @@ impl Services {
         self.apply_audited(viewer, changes).await?;
         Ok(invitation)
     }
-
-    /// The nodes of `kind` with an edge `rel` to `target`, in id order.
-    pub(super) async fn sources<E: crate::domain::Entity>(
-        &self,
-        kind: NodeKind,
-        rel: Rel,
-        target: &Id,
-    ) -> ServiceResult<Vec<E>> {
-        let ids: Vec<Id> = self
-            .incoming(kind, rel, std::slice::from_ref(target))
-            .await?
-            .into_iter()
-            .flat_map(|(_, ids)| ids)
-            .collect();
-        Ok(self.get(kind, &ids).await?.into_iter().filter_map(|n| E::try_from(n).ok()).collect())
-    }
 }

@@ -50,6 +50,8 @@ async fn others_join_a_project_only_by_accepting_an_invitation() {
     assert_eq!(carla.error_code(accept, json!({ "id": invitation })).await, "NOT_FOUND");
     assert_eq!(anna.error_code(accept, json!({ "id": invitation })).await, "FORBIDDEN");
     assert_eq!(members(&app, &project).await.as_array().unwrap().len(), 1, "a refused answer added a member");
+    let own = ben.data("{ myData { invitations { status project { id } } } }", json!({})).await;
+    assert_eq!(own["myData"]["invitations"], json!([{ "status": "PENDING", "project": { "id": project } }]));
     let accepted = ben.data(accept, json!({ "id": invitation })).await;
     assert_eq!(accepted["acceptProjectInvitation"]["status"], "ACCEPTED");
     assert!(accepted["acceptProjectInvitation"]["respondedAt"].is_string());

@@ -59,6 +59,11 @@ async fn a_dismissed_peer_is_not_recommended_until_the_dismissal_is_undone() {
         "BAD_USER_INPUT"
     );
 
+    let mine = anna.data("{ myData { dismissals { lotse { id } } export } }", json!({})).await;
+    assert_eq!(mine["myData"]["dismissals"], json!([{ "lotse": { "id": "ben" } }]));
+    let records = mine["myData"]["export"]["records"].as_array().unwrap();
+    assert!(records.iter().any(|r| r["type"] == "dismissal" && r["dismissed"] == "ben"), "{records:?}");
+
     // Undone, ben is recommended again; undoing twice finds nothing.
     let undo = r#"mutation { undoDismissal(lotseId: "ben") }"#;
     assert_eq!(anna.data(undo, json!({})).await["undoDismissal"], true);

@@ -30,7 +30,7 @@ async fn migrations_are_recorded_once_with_their_checksums() {
 
     Neo4jStore::open(&neo4j_config()).await.expect("opening again applies nothing and succeeds");
     let count: Vec<i64> = column(&graph, "MATCH (m:__Migration) RETURN count(m) AS n", "n").await;
-    assert_eq!(count, [5]);
+    assert_eq!(count, [6]);
 }
 
 #[tokio::test]

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::*;
 use crate::graphql::errors::forbidden;
+use crate::graphql::objects::feedback::DismissalObject;
 use crate::graphql::objects::people::ProjectMembership;
-use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject};
+use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject, ProjectInvitationObject};
 use crate::graphql::support::*;
 use crate::service::MyData;
 use crate::store::ListFilter;
@@ -22,6 +23,10 @@ pub struct MyDataObject {
     pub projects: Vec<ProjectMembership>,
     /// Connection requests the caller sent or received.
     pub connection_requests: Vec<ConnectionRequestObject>,
+    /// Invitations to projects the caller received.
+    pub invitations: Vec<ProjectInvitationObject>,
+    /// Recommended peers the caller dismissed.
+    pub dismissals: Vec<DismissalObject>,
     /// Audit log entries that name the caller.
     pub audit_entries: Vec<AuditEntryObject>,
     /// All of the above as machine-readable records in the export format.
@@ -45,6 +50,8 @@ impl MyDataObject {
             expert: data.expert.map(Into::into),
             projects,
             connection_requests: data.connection_requests.into_iter().map(Into::into).collect(),
+            invitations: data.invitations.into_iter().map(Into::into).collect(),
+            dismissals: data.dismissals.into_iter().map(DismissalObject).collect(),
             audit_entries: data.audit_entries.into_iter().map(Into::into).collect(),
             export,
         }

@@ -25,13 +25,14 @@ use documents::DocumentCache;
 use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
 pub use limits::Limits;
 use objects::{
-    account, connections, feedback, geography, invitations, people, projects, recommendations, topics, transfer,
+    account, connections, feedback, geography, invitations, nodes, people, projects, recommendations, topics, transfer,
 };
 use types::TypeIndex;
 
 /// Every query, by area.
 #[derive(MergedObject, Default)]
 pub struct Query(
+    nodes::NodeQuery,
     geography::GeographyQuery,
     topics::TopicQuery,
     people::PeopleQuery,

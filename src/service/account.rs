@@ -1,6 +1,6 @@
 //! The rights of a data subject (DSGVO): access to all data held (Art. 15) and erasure (Art. 17).
 
-use super::{ServiceResult, Services, forbidden};
+use super::{ServiceError, ServiceResult, Services, policy};
 use crate::auth::Viewer;
 use crate::domain::{
     AuditEntry, ConnectionRequest, Dismissal, Expert, Id, Lotse, Node, NodeKind, Project, ProjectInvitation,
@@ -70,38 +70,30 @@ impl Services {
 
     /// Everything stored about the calling Lotse or expert.
     pub async fn my_data(&self, viewer: &Viewer) -> ServiceResult<MyData> {
+        let (kind, id) = policy::own_person(viewer).map_err(ServiceError::Forbidden)?;
         let mut data = MyData::default();
-        let id = match viewer {
-            Viewer::Lotse(id) => {
-                data.lotse = Some(self.require_as::<Lotse>(id).await?);
-                data.projects = self.sources(NodeKind::Project, Rel::HasMember, id).await?;
-                data.connection_requests = self.requests_of(id).await?;
-                data.invitations = self.sources(NodeKind::ProjectInvitation, Rel::Invites, id).await?;
-                data.dismissals = self.sources(NodeKind::Dismissal, Rel::DismissedBy, id).await?;
-                id
-            }
-            Viewer::Expert(id) => {
-                data.expert = Some(self.require_as::<Expert>(id).await?);
-                id
-            }
-            _ => return forbidden("only Lotsen and experts have personal data here"),
-        };
+        if kind == NodeKind::Lotse {
+            data.lotse = Some(self.require_as::<Lotse>(id).await?);
+            data.projects = self.sources(NodeKind::Project, Rel::HasMember, id).await?;
+            data.connection_requests = self.requests_of(id).await?;
+            data.invitations = self.sources(NodeKind::ProjectInvitation, Rel::Invites, id).await?;
+            data.dismissals = self.sources(NodeKind::Dismissal, Rel::DismissedBy, id).await?;
+        } else {
+            data.expert = Some(self.require_as::<Expert>(id).await?);
+        }
         data.audit_entries = self.audit_log().await?.into_iter().filter(|e| mentions(e, id)).collect();
         Ok(data)
     }
 
     /// Erases the calling Lotse or expert.
     pub async fn delete_my_account(&self, viewer: &Viewer) -> ServiceResult<Id> {
-        match viewer {
-            Viewer::Lotse(id) => self.erase(viewer, NodeKind::Lotse, id).await.map(|()| id.clone()),
-            Viewer::Expert(id) => self.erase(viewer, NodeKind::Expert, id).await.map(|()| id.clone()),
-            _ => forbidden("only Lotsen and experts have an account here"),
-        }
+        let (kind, id) = policy::own_person(viewer).map_err(ServiceError::Forbidden)?;
+        self.erase(viewer, kind, id).await.map(|()| id.clone())
     }
 
     /// Erases a Lotse or expert completely: the node, every edge, and their id in the audit log.
     pub async fn erase_person(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
-        super::allowed(super::policy::may_erase_others(viewer))?;
+        super::allowed(policy::may_erase_others(viewer))?;
         self.erase(viewer, kind, id).await
     }
 

@@ -87,6 +87,11 @@ impl Services {
         Ok(projection.read(|graph| Ok(ids.iter().filter_map(|id| graph.node(kind, id).cloned()).collect()))?)
     }
 
+    /// The kind of the node with this id (ids are unique across kinds), from the projection.
+    pub fn kind_of(&self, id: &Id) -> ServiceResult<Option<NodeKind>> {
+        Ok(self.store.projection().read(|graph| Ok(graph.kind_of(id)))?)
+    }
+
     pub async fn get_one(&self, kind: NodeKind, id: &Id) -> ServiceResult<Option<Node>> {
         Ok(self.store.get(kind, std::slice::from_ref(id)).await?.pop())
     }

@@ -50,7 +50,7 @@ pub fn may_erase_others(viewer: &Viewer) -> Verdict {
     if viewer.is_admin() { Ok(()) } else { deny("only admins erase other people") }
 }
 
-/// Whether the caller may see a Lotse's personal lists (projects' invitations, dismissals).
+/// Whether the caller may see a Lotse's personal lists.
 pub fn own_data(viewer: &Viewer, lotse: &Id) -> Verdict {
     if viewer.lotse() == Some(lotse) || viewer.is_admin() { Ok(()) } else { deny("only the Lotse and admins see this") }
 }
@@ -73,16 +73,26 @@ pub fn may_see_advice_of(viewer: &Viewer, expert: &Id) -> Verdict {
     }
 }
 
-/// The Lotse a personal operation (connections, dismissals) acts for: the given one, which
-/// must be the caller unless an admin or `import` integration acts, or the calling Lotse.
+/// The Lotse a personal operation (connections, invitations, dismissals) acts for: the given
+/// one, which must be the caller unless an admin or `import` integration acts, or the calling
+/// Lotse.
 pub fn acting_lotse(viewer: &Viewer, given: Option<Id>, field: &str) -> ServiceResult<Id> {
     let forbidden = |reason: &str| Err(ServiceError::Forbidden(reason.to_owned()));
     match (given, viewer.lotse()) {
-        (Some(given), Some(me)) if &given != me => forbidden("Lotsen manage only their own connections"),
+        (Some(given), Some(me)) if &given != me => forbidden("Lotsen act only for themselves here"),
         (Some(given), _) if viewer.lotse().is_some() || viewer.may_write_anything() => Ok(given),
         (None, Some(me)) => Ok(me.clone()),
         (None, None) => Err(DomainError::invalid(field, "is required unless a Lotse calls").into()),
-        _ => forbidden("only Lotsen and admins manage connections"),
+        _ => forbidden("only Lotsen and admins do this"),
+    }
+}
+
+/// The caller's own person: only Lotsen and experts have personal data and an account here.
+pub fn own_person(viewer: &Viewer) -> Result<(NodeKind, &Id), String> {
+    match viewer {
+        Viewer::Lotse(id) => Ok((NodeKind::Lotse, id)),
+        Viewer::Expert(id) => Ok((NodeKind::Expert, id)),
+        _ => Err("only Lotsen and experts have personal data and an account here".to_owned()),
     }
 }
 

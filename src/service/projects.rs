@@ -95,10 +95,10 @@ impl Services {
         self.require_visible_as(viewer, project).await
     }
 
-    /// The invitations a Lotse received, in id order.
-    pub async fn invitations_of(&self, viewer: &Viewer, lotse: &Id) -> ServiceResult<Vec<ProjectInvitation>> {
-        allowed(policy::own_data(viewer, lotse))?;
-        self.sources(NodeKind::ProjectInvitation, Rel::Invites, lotse).await
+    /// The invitations the calling Lotse (or the one an admin names) received, in id order.
+    pub async fn invitations_of(&self, viewer: &Viewer, lotse: Option<Id>) -> ServiceResult<Vec<ProjectInvitation>> {
+        let lotse = policy::acting_lotse(viewer, lotse, "lotseId")?;
+        self.sources(NodeKind::ProjectInvitation, Rel::Invites, &lotse).await
     }
 
     /// The invitations to a project, in id order, as far as the viewer may see them.

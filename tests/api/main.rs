@@ -10,6 +10,7 @@ mod crud;
 mod feedback;
 mod http;
 mod idempotency;
+mod integrators;
 mod invalid_input;
 mod limits;
 mod loaders;

@@ -70,7 +70,7 @@ impl From<AuditEntry> for AuditEntryObject {
 #[Object(name = "AuditEntry")]
 impl AuditEntryObject {
     /// Identifier; entries sort by time.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// When the write happened.

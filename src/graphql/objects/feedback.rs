@@ -16,7 +16,7 @@ pub struct DismissalObject(pub Dismissal);
 #[Object(name = "Dismissal")]
 impl DismissalObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// The peer dismissed.

@@ -20,7 +20,7 @@ impl From<Region> for RegionObject {
 #[Object(name = "Region")]
 impl RegionObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name, e.g. "Region Stuttgart" or "Regierungsbezirk Tübingen".
@@ -68,7 +68,7 @@ impl From<District> for DistrictObject {
 #[Object(name = "District")]
 impl DistrictObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name, e.g. "Landkreis Ludwigsburg".
@@ -108,7 +108,7 @@ impl From<Municipality> for MunicipalityObject {
 #[Object(name = "Municipality")]
 impl MunicipalityObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name.

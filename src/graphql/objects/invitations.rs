@@ -20,7 +20,7 @@ impl From<ProjectInvitation> for ProjectInvitationObject {
 #[Object(name = "ProjectInvitation")]
 impl ProjectInvitationObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// The project.
@@ -66,15 +66,8 @@ impl InvitationQuery {
         status: Option<InvitationStatus>,
         lotse_id: Option<ID>,
     ) -> Result<Vec<ProjectInvitationObject>> {
-        let viewer = viewer(ctx)?;
-        let lotse = match (optional_id("lotseId", lotse_id.as_ref())?, viewer.lotse()) {
-            (Some(given), _) => given,
-            (None, Some(me)) => me.clone(),
-            (None, None) => {
-                return Err(crate::graphql::errors::bad_input("lotseId", "is required unless a Lotse calls"));
-            }
-        };
-        let invitations = services(ctx)?.invitations_of(viewer, &lotse).await?;
+        let lotse = optional_id("lotseId", lotse_id.as_ref())?;
+        let invitations = services(ctx)?.invitations_of(viewer(ctx)?, lotse).await?;
         Ok(invitations.into_iter().filter(|i| status.is_none_or(|s| i.status == s)).map(Into::into).collect())
     }
 }

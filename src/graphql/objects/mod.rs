@@ -5,6 +5,7 @@ pub mod connections;
 pub mod feedback;
 pub mod geography;
 pub mod invitations;
+pub mod nodes;
 pub mod people;
 pub mod projects;
 pub mod recommendations;

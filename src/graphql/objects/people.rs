@@ -37,7 +37,7 @@ pub async fn topics(ctx: &Context<'_>, ids: &[Id]) -> Result<Vec<TopicObject>> {
 #[Object(name = "Lotse")]
 impl LotseObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Full name.
@@ -142,7 +142,7 @@ impl From<Expert> for ExpertObject {
 #[Object(name = "Expert")]
 impl ExpertObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Full name.

@@ -32,7 +32,7 @@ pub struct ProjectMember {
 #[Object(name = "Project")]
 impl ProjectObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Title, e.g. "Einführung der E-Akte im Bauamt".

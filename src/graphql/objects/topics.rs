@@ -20,7 +20,7 @@ impl From<Topic> for TopicObject {
 #[Object(name = "Topic")]
 impl TopicObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Name, e.g. "E-Akte".
@@ -84,7 +84,7 @@ impl From<Organization> for OrganizationObject {
 #[Object(name = "Organization")]
 impl OrganizationObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Name, e.g. "Fraunhofer IAO".

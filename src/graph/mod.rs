@@ -11,6 +11,7 @@
 pub mod candidates;
 mod dismissals;
 pub mod index;
+pub mod list;
 mod network;
 mod weights;
 pub mod write;

@@ -262,6 +262,9 @@ where
     pub edges: Vec<Edge<T>>,
     /// Where this page lies in the list.
     pub page_info: PageInfo,
+    /// How many nodes the whole list holds, all pages together, as far as the caller may see
+    /// them; counted without reading them.
+    pub total_count: i32,
 }
 
 fn connection<T: OutputType>(items: Vec<(Id, T)>, has_previous: bool, has_next: bool) -> IdConnection<T>
@@ -275,7 +278,19 @@ where
         start_cursor: edges.first().map(|e| e.cursor.clone()),
         end_cursor: edges.last().map(|e| e.cursor.clone()),
     };
-    IdConnection { edges, page_info }
+    IdConnection { edges, page_info, total_count: 0 }
+}
+
+/// Counts a list with `count` when the query selects its `totalCount`.
+async fn total_count<'a>(
+    ctx: &Context<'a>,
+    count: impl FnOnce(&'a Services, &'a Viewer, &'a HashSet<Id>) -> Result<usize, ServiceError>,
+) -> Result<i32> {
+    if !ctx.look_ahead().field("totalCount").exists() {
+        return Ok(0);
+    }
+    let total = count(services(ctx)?, viewer(ctx)?, contacts(ctx).await?)?;
+    Ok(i32::try_from(total).unwrap_or(i32::MAX))
 }
 
 /// A page of a top-level list from the store.
@@ -295,7 +310,8 @@ where
     let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
     let page = services(ctx)?.list(&query).await?;
     let items = visible::<E>(ctx, page.nodes).await?.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
-    Ok(connection(items, has_previous, page.has_next_page))
+    let total = total_count(ctx, |services, viewer, contacts| services.count(viewer, contacts, &query)).await?;
+    Ok(IdConnection { total_count: total, ..connection(items, has_previous, page.has_next_page) })
 }
 
 /// A page of a nested list whose ids are known, in id order.
@@ -317,7 +333,9 @@ where
     let end = (start + args.first).min(ids.len());
     let nodes = load_many::<E>(ctx, &ids[start..end]).await?;
     let items = nodes.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
-    Ok(connection(items, start > 0, end < ids.len()))
+    let total =
+        total_count(ctx, |services, viewer, contacts| services.count_ids(viewer, contacts, E::KIND, &ids)).await?;
+    Ok(IdConnection { total_count: total, ..connection(items, start > 0, end < ids.len()) })
 }
 
 /// Creates a node (through the service, which checks who may).

@@ -110,6 +110,32 @@ impl Services {
         Ok(self.store.list(query).await?)
     }
 
+    /// How many nodes a list holds (its page left aside) that the viewer may see, counted on
+    /// the projection; `contacts` are the viewer's accepted contacts.
+    pub fn count(&self, viewer: &Viewer, contacts: &HashSet<Id>, query: &ListQuery) -> ServiceResult<usize> {
+        let projection = self.store.projection();
+        Ok(projection
+            .read(|graph| Ok(crate::graph::list::count(graph, query, |n| policy::may_see(viewer, contacts, n))))?)
+    }
+
+    /// How many of the nodes of `kind` with these ids exist and the viewer may see.
+    pub fn count_ids(
+        &self,
+        viewer: &Viewer,
+        contacts: &HashSet<Id>,
+        kind: NodeKind,
+        ids: &[Id],
+    ) -> ServiceResult<usize> {
+        let projection = self.store.projection();
+        Ok(projection.read(|graph| {
+            Ok(ids
+                .iter()
+                .filter_map(|id| graph.node(kind, id))
+                .filter(|n| policy::may_see(viewer, contacts, n))
+                .count())
+        })?)
+    }
+
     pub async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> ServiceResult<Vec<(Id, Vec<Id>)>> {
         Ok(self.store.incoming(kind, rel, targets).await?)
     }

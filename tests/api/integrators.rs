@@ -88,3 +88,28 @@ async fn fields_of_a_node_come_back_in_the_order_asked_for() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert!(!text.contains("title"), "{text}");
 }
+
+#[tokio::test]
+async fn total_counts_cover_every_page_but_only_what_the_caller_may_see() {
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let anna = app.as_user(token("anna", Role::Lotse));
+    let carla = app.as_user(token("carla", Role::Lotse));
+    let query = r#"{ lotsen(first: 2) { totalCount edges { cursor } pageInfo { hasNextPage } }
+                     projects(first: 1, filter: { topicId: "eakte" }) { totalCount }
+                     connectionRequests { totalCount }
+                     municipality(id: "m-c") { lotsen(first: 1) { totalCount } } }"#;
+
+    let admin = app.data(query, json!({})).await;
+    let as_anna = anna.data(query, json!({})).await;
+    let as_carla = carla.data(query, json!({})).await;
+
+    assert_eq!(admin["lotsen"]["totalCount"], 7);
+    assert_eq!(admin["lotsen"]["edges"].as_array().unwrap().len(), 2);
+    assert_eq!(as_anna["lotsen"]["totalCount"], 6, "the hidden Lotse was counted");
+    assert_eq!(as_anna["projects"]["totalCount"], 6);
+    assert_eq!(admin["connectionRequests"]["totalCount"], 2);
+    assert_eq!(as_carla["connectionRequests"]["totalCount"], 1, "others' requests were counted");
+    assert_eq!(admin["municipality"]["lotsen"]["totalCount"], 2);
+    assert_eq!(as_anna["municipality"]["lotsen"]["totalCount"], 1);
+}

@@ -1,6 +1,7 @@
 // Ids of the stored nodes a batch of changes may read while its rules are checked: the nodes
 // it names, everything depending on a node it deletes, the parent chains of regions and
-// topics, the connection requests of the Lotsen sending one, and the holders of its AGS.
+// topics, the connection requests of the Lotsen sending one, the invitations of the projects
+// it invites to, the dismissals of the Lotsen dismissing someone, and the holders of its AGS.
 // Every lookup by id seeks its index (`USING INDEX SEEK`): a plan made while the database
 // was nearly empty, or just after a large write before the index statistics caught up, may
 // otherwise scan the whole index once per id, which a plain `USING INDEX` allows and which
@@ -27,9 +28,9 @@ CALL () {
   USING INDEX SEEK named:Node(id)
   RETURN n
   UNION
-  UNWIND $requesters AS id
-  MATCH (sender:Lotse {id: id})<-[:REQUEST_FROM|REQUEST_TO]-(n:ConnectionRequest)
-  USING INDEX SEEK sender:Lotse(id)
+  UNWIND $related AS id
+  MATCH (holder:Node {id: id})<-[:REQUEST_FROM|REQUEST_TO|INVITED_TO|DISMISSED_BY]-(n:Node)
+  USING INDEX SEEK holder:Node(id)
   RETURN n
   UNION
   MATCH (n:Municipality)

@@ -38,6 +38,10 @@ fn references(node: &Node) -> Vec<(&Id, &'static [NodeKind])> {
             .chain(p.members.iter().map(|m| (&m.lotse, &[K::Lotse][..])))
             .collect(),
         Node::ConnectionRequest(c) => vec![(&c.from, &[K::Lotse][..]), (&c.to, &[K::Lotse][..])],
+        Node::ProjectInvitation(i) => {
+            vec![(&i.project, &[K::Project][..]), (&i.lotse, &[K::Lotse][..]), (&i.invited_by, &[K::Lotse][..])]
+        }
+        Node::Dismissal(d) => vec![(&d.lotse, &[K::Lotse][..]), (&d.dismissed, &[K::Lotse][..])],
     }
 }
 

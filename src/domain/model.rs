@@ -80,6 +80,8 @@ kinds! {
     Expert => "expert",
     Project => "project",
     ConnectionRequest => "connection_request",
+    ProjectInvitation => "project_invitation",
+    Dismissal => "dismissal",
     AuditEntry => "audit_entry",
 }
 
@@ -183,6 +185,18 @@ graphql_enum!(
         Declined,
         /// Withdrawn by the sender.
         Withdrawn,
+    }
+);
+
+graphql_enum!(
+    /// State of an invitation to work on a project.
+    InvitationStatus {
+        /// Sent, awaiting an answer.
+        Pending,
+        /// Accepted: the invited Lotse works on the project.
+        Accepted,
+        /// Declined by the invited Lotse.
+        Declined,
     }
 );
 
@@ -364,6 +378,38 @@ impl ConnectionRequest {
     pub fn other(&self, lotse: &Id) -> &Id {
         if &self.from == lotse { &self.to } else { &self.from }
     }
+}
+
+/// An invitation to work on a project (`INVITED_TO` the project, `INVITES` a Lotse,
+/// `INVITED_BY` the lead who sent it): the Lotse joins only by accepting it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInvitation {
+    pub id: Id,
+    pub project: Id,
+    /// The invited Lotse.
+    pub lotse: Id,
+    /// The Lotse who invited.
+    pub invited_by: Id,
+    /// The role offered.
+    pub role: ProjectRole,
+    pub status: InvitationStatus,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responded_at: Option<DateTime<Utc>>,
+}
+
+/// A Lotse's "kein Interesse" about a recommended peer (`DISMISSED_BY` the Lotse, `DISMISSES`
+/// the peer): the peer is left out of the Lotse's recommendations while it exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub id: Id,
+    /// The Lotse who dismissed.
+    pub lotse: Id,
+    /// The peer dismissed.
+    pub dismissed: Id,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One write by an admin or integration: who did what to which node, and when.

@@ -527,6 +527,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         scored: Vec::new(),
     };
     search.seen[my_number as usize] = true;
+    super::dismissals::exclude_dismissed(graph, &me.id, number, &mut search.seen);
     for (id, links) in &links {
         if let Some(lotse) = number(id).filter(|&l| !std::mem::replace(&mut search.seen[l as usize], true))
             && let Some(admitted) = search.admit(lotse, links.count(), 1.0)
@@ -793,7 +794,8 @@ mod tests {
         let mut compared = 0;
         for lotse in &lotsen {
             for filter in &filters {
-                let query = PeerQuery { lotse: lotse.clone(), filter: filter.clone(), limit: None, include_co_members: false };
+                let query =
+                    PeerQuery { lotse: lotse.clone(), filter: filter.clone(), limit: None, include_co_members: false };
                 let all = ranked(&query, usize::MAX);
                 for first in [1, 3, 10] {
                     let best = ranked(&PeerQuery { limit: Some(first), ..query.clone() }, first);

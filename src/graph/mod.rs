@@ -9,8 +9,10 @@
 //! store checks a batch of changes with the same code.
 
 pub mod candidates;
+mod dismissals;
 mod exclude;
 pub mod index;
+pub mod list;
 mod network;
 pub mod paths;
 mod weights;
@@ -74,6 +76,11 @@ impl Projection {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many nodes of a kind the projection holds.
+    pub fn count(&self, kind: NodeKind) -> usize {
+        self.graph.read().map_or(0, |graph| graph.count(kind))
     }
 
     /// Change feed entries the last poll found unread, for the metrics.

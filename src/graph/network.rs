@@ -240,6 +240,8 @@ pub fn node_name(node: &Node) -> &str {
         Node::Expert(n) => n.name.as_str(),
         Node::Project(n) => n.title.as_str(),
         Node::ConnectionRequest(n) => n.id.as_str(),
+        Node::ProjectInvitation(n) => n.id.as_str(),
+        Node::Dismissal(n) => n.id.as_str(),
         Node::AuditEntry(n) => n.action.as_str(),
     }
 }

@@ -1,6 +1,8 @@
 //! Applying a batch of changes to the in-memory graph: every rule checked, undone on failure.
 
-use crate::domain::{ConnectionStatus, Id, Membership, Node, NodeKind, Project};
+use crate::domain::{
+    ConnectionStatus, Dismissal, Id, InvitationStatus, Membership, Node, NodeKind, Project, ProjectInvitation,
+};
 use crate::store::edges::out_edges;
 use crate::store::{Change, Rel, StoreError, StoreResult};
 
@@ -145,6 +147,31 @@ fn check(graph: &Graph, node: &Node) -> StoreResult<()> {
                     "a pending or accepted connection between '{}' and '{}' already exists",
                     c.from, c.to
                 )));
+            }
+        }
+        Node::ProjectInvitation(i) if i.status == InvitationStatus::Pending => {
+            if graph.get::<Project>(&i.project).is_some_and(|p| p.members.iter().any(|m| m.lotse == i.lotse)) {
+                return Err(StoreError::Conflict(format!(
+                    "lotse '{}' already works on project '{}'",
+                    i.lotse, i.project
+                )));
+            }
+            let open = graph
+                .sources::<ProjectInvitation>(Rel::InvitedTo, &i.project)
+                .any(|other| other.id != i.id && other.lotse == i.lotse && other.status == InvitationStatus::Pending);
+            if open {
+                return Err(StoreError::Conflict(format!(
+                    "lotse '{}' is already invited to project '{}'",
+                    i.lotse, i.project
+                )));
+            }
+        }
+        Node::Dismissal(d) => {
+            let twice = graph
+                .sources::<Dismissal>(Rel::DismissedBy, &d.lotse)
+                .any(|other| other.id != d.id && other.dismissed == d.dismissed);
+            if twice {
+                return Err(StoreError::Conflict(format!("'{}' has already dismissed '{}'", d.lotse, d.dismissed)));
             }
         }
         _ => {}

@@ -5,9 +5,9 @@
 //! Fragments are walked once each and their totals reused, so a document whose fragments each
 //! spread the next one twice (2^n fields from a few hundred bytes) is measured in
 //! microseconds. Cost measures work: a field costs 1, a list field its page size (`first`, or
-//! the default page) times what it selects, a list without paging an estimate of its length,
-//! and each result of a recommendation, search or introduction path a question weight,
-//! because ranking costs more than reading.
+//! the default page) times what it selects, a list of nodes by id the number of ids, a list
+//! without paging an estimate of its length, and each result of a recommendation, search or
+//! introduction path a question weight, because ranking costs more than reading.
 
 use std::collections::HashMap;
 
@@ -149,6 +149,7 @@ impl<'a> Walk<'a> {
         let inner = self.selection(ty.map_or("", |t| t.named.as_str()), &field.selection_set.node);
         let times = match ty {
             Some(ty) if ty.paged => self.first(field),
+            Some(ty) if ty.is_list() && field.get_argument("ids").is_some() => self.ids_given(field),
             // A connection's edges are the page its field already counted.
             Some(ty) if ty.is_list() && !parent.ends_with("Connection") => UNPAGED_LIST_LENGTH,
             _ => 1,
@@ -157,14 +158,27 @@ impl<'a> Walk<'a> {
         Measure { fields: inner.fields.saturating_add(1), cost: own.saturating_add(times.saturating_mul(inner.cost)) }
     }
 
+    /// The value of a field's argument, with variables put in.
+    fn argument(&self, field: &Field, name: &str) -> Option<ConstValue> {
+        field.get_argument(name).and_then(|argument| {
+            let lookup = |name| Ok::<_, ()>(self.variables.get(&name).cloned().unwrap_or_default());
+            argument.node.clone().into_const_with(lookup).ok()
+        })
+    }
+
+    /// How many ids a list field that reads nodes by id (`nodes(ids: …)`) is given; one that
+    /// cannot be read counts as the largest page.
+    fn ids_given(&self, field: &Field) -> u64 {
+        match self.argument(field, "ids") {
+            Some(ConstValue::List(ids)) => ids.len() as u64,
+            _ => MAX_FIRST as u64,
+        }
+    }
+
     /// The page size a field asks for; out-of-range values count as the largest page (the
     /// resolver refuses them anyway), a missing or null one as the default page.
     fn first(&self, field: &Field) -> u64 {
-        let value = field.get_argument("first").and_then(|argument| {
-            let lookup = |name| Ok::<_, ()>(self.variables.get(&name).cloned().unwrap_or_default());
-            argument.node.clone().into_const_with(lookup).ok()
-        });
-        match value {
+        match self.argument(field, "first") {
             None | Some(ConstValue::Null) => DEFAULT_FIRST as u64,
             Some(ConstValue::Number(n)) => {
                 n.as_i64().map_or(MAX_FIRST as u64, |n| n.clamp(0, i64::from(MAX_FIRST)) as u64)

@@ -75,6 +75,11 @@ pub fn bad_input(field: &str, reason: impl std::fmt::Display) -> Error {
     })
 }
 
+/// A rule's refusal (see `service::policy`) as a client's error.
+pub fn forbidden(reason: String) -> Error {
+    coded(FORBIDDEN, reason)
+}
+
 /// The one conversion from a use case's failure to a client's error. `ServiceError` is not
 /// `Display`, so `?` in a resolver always goes through here, never through async-graphql's
 /// blanket conversion that would drop the code.

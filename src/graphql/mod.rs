@@ -25,19 +25,23 @@ use documents::DocumentCache;
 use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
 pub use limits::Limits;
 use objects::{
-    account, connections, geography, introductions, people, projects, recommendations, search, topics, transfer,
+    account, connections, feedback, geography, introductions, invitations, nodes, people, projects, recommendations,
+    search, topics, transfer,
 };
 use types::TypeIndex;
 
 /// Every query, by area.
 #[derive(MergedObject, Default)]
 pub struct Query(
+    nodes::NodeQuery,
     geography::GeographyQuery,
     topics::TopicQuery,
     people::PeopleQuery,
     projects::ProjectQuery,
     connections::ConnectionQuery,
+    invitations::InvitationQuery,
     recommendations::MatchQuery,
+    feedback::FeedbackQuery,
     account::AccountQuery,
     search::SearchQuery,
     introductions::IntroductionQuery,
@@ -51,6 +55,7 @@ pub struct Mutation(
     people::PeopleMutation,
     projects::ProjectMutation,
     connections::ConnectionMutation,
+    feedback::FeedbackMutation,
     account::AccountMutation,
     transfer::TransferMutation,
 );

@@ -8,7 +8,7 @@ use async_graphql::{Context, Error, ID, MaybeUndefined, OutputType, Result, Simp
 use crate::auth::Viewer;
 use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
 use crate::service::{ServiceError, Services, policy};
-use crate::store::{Change, ListFilter, ListQuery, Rel};
+use crate::store::{ListFilter, ListQuery, Rel};
 
 use super::errors::bad_input;
 
@@ -133,12 +133,10 @@ pub fn invalid(error: DomainError) -> Error {
     ServiceError::from(error).into()
 }
 
-/// The id for a new node: the client's, or a fresh one (see [`crate::service::fresh_id`]).
-pub fn new_id(kind: NodeKind, id: Option<&ID>) -> Result<Id> {
-    match id {
-        Some(id) => parse_id("id", id),
-        None => Ok(crate::service::fresh_id(&kind.as_str().replace('_', "-"))),
-    }
+/// The id for a new node: the caller's choice (admins and integrations only), or a fresh
+/// random one (see [`crate::service::fresh_id`]).
+pub fn new_id(ctx: &Context<'_>, kind: NodeKind, id: Option<&ID>) -> Result<Id> {
+    Ok(services(ctx)?.new_id(viewer(ctx)?, kind, optional_id("id", id)?)?)
 }
 
 pub async fn load<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<Option<E>> {
@@ -264,6 +262,9 @@ where
     pub edges: Vec<Edge<T>>,
     /// Where this page lies in the list.
     pub page_info: PageInfo,
+    /// How many nodes the whole list holds, all pages together, as far as the caller may see
+    /// them; counted without reading them.
+    pub total_count: i32,
 }
 
 fn connection<T: OutputType>(items: Vec<(Id, T)>, has_previous: bool, has_next: bool) -> IdConnection<T>
@@ -277,7 +278,19 @@ where
         start_cursor: edges.first().map(|e| e.cursor.clone()),
         end_cursor: edges.last().map(|e| e.cursor.clone()),
     };
-    IdConnection { edges, page_info }
+    IdConnection { edges, page_info, total_count: 0 }
+}
+
+/// Counts a list with `count` when the query selects its `totalCount`.
+async fn total_count<'a>(
+    ctx: &Context<'a>,
+    count: impl FnOnce(&'a Services, &'a Viewer, &'a HashSet<Id>) -> Result<usize, ServiceError>,
+) -> Result<i32> {
+    if !ctx.look_ahead().field("totalCount").exists() {
+        return Ok(0);
+    }
+    let total = count(services(ctx)?, viewer(ctx)?, contacts(ctx).await?)?;
+    Ok(i32::try_from(total).unwrap_or(i32::MAX))
 }
 
 /// A page of a top-level list from the store.
@@ -297,7 +310,8 @@ where
     let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
     let page = services(ctx)?.list(&query).await?;
     let items = visible::<E>(ctx, page.nodes).await?.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
-    Ok(connection(items, has_previous, page.has_next_page))
+    let total = total_count(ctx, |services, viewer, contacts| services.count(viewer, contacts, &query)).await?;
+    Ok(IdConnection { total_count: total, ..connection(items, has_previous, page.has_next_page) })
 }
 
 /// A page of a nested list whose ids are known, in id order.
@@ -319,18 +333,31 @@ where
     let end = (start + args.first).min(ids.len());
     let nodes = load_many::<E>(ctx, &ids[start..end]).await?;
     let items = nodes.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
-    Ok(connection(items, start > 0, end < ids.len()))
+    let total =
+        total_count(ctx, |services, viewer, contacts| services.count_ids(viewer, contacts, E::KIND, &ids)).await?;
+    Ok(IdConnection { total_count: total, ..connection(items, start > 0, end < ids.len()) })
 }
 
-/// Applies the changes of one mutation, all or nothing.
-pub async fn write(ctx: &Context<'_>, changes: Vec<Change>) -> Result<()> {
-    Ok(services(ctx)?.apply(viewer(ctx)?, changes).await?)
+/// Creates a node (through the service, which checks who may).
+pub async fn create<E: Entity>(ctx: &Context<'_>, node: E) -> Result<E> {
+    Ok(services(ctx)?.create(viewer(ctx)?, node).await?)
 }
 
-/// The current version of a node a mutation is about to change.
-pub async fn current<E: Entity>(ctx: &Context<'_>, id: &Id) -> Result<E> {
-    let node = services(ctx)?.require(E::KIND, id).await?;
-    E::try_from(node).map_err(|_| ServiceError::from(crate::store::StoreError::not_found(E::KIND, id)).into())
+/// The current version of a node a mutation is about to change; NOT_FOUND when it is
+/// missing or the caller may not see it.
+pub async fn editable<E: Entity>(ctx: &Context<'_>, id: &ID) -> Result<E> {
+    Ok(services(ctx)?.editable(viewer(ctx)?, &parse_id("id", id)?).await?)
+}
+
+/// Replaces a node with its changed version.
+pub async fn update<E: Entity>(ctx: &Context<'_>, node: E) -> Result<E> {
+    Ok(services(ctx)?.update(viewer(ctx)?, node).await?)
+}
+
+/// Deletes a node of a kind; returns its id.
+pub async fn delete(ctx: &Context<'_>, kind: NodeKind, id: ID) -> Result<ID> {
+    services(ctx)?.delete(viewer(ctx)?, kind, &parse_id("id", &id)?).await?;
+    Ok(id)
 }
 
 /// Checks a `first` argument of a recommendation list.

@@ -87,7 +87,8 @@ pub struct Metrics {
     projection_nodes: Gauge,
     projection_loaded: Gauge,
     feed_behind: Gauge,
-    /// The projection the three gauges above show, read at each scrape.
+    dismissals: Gauge,
+    /// The projection the four gauges above show, read at each scrape.
     projection: Mutex<Option<std::sync::Arc<crate::graph::Projection>>>,
 }
 
@@ -114,6 +115,7 @@ impl Metrics {
             projection_nodes: Gauge::default(),
             projection_loaded: Gauge::default(),
             feed_behind: Gauge::default(),
+            dismissals: Gauge::default(),
             projection: Mutex::new(None),
         };
         let registry = &mut metrics.registry;
@@ -152,6 +154,11 @@ impl Metrics {
             "Change feed entries the last poll found unread (Neo4j store; 0 otherwise)",
             metrics.feed_behind.clone(),
         );
+        registry.register(
+            "dismissals",
+            "Recommended peers dismissed by Lotsen (\"kein Interesse\"), each a miss of the recommendations",
+            metrics.dismissals.clone(),
+        );
         metrics
     }
 
@@ -166,6 +173,7 @@ impl Metrics {
             self.projection_nodes.set(projection.len() as i64);
             self.projection_loaded.set(i64::from(projection.is_loaded()));
             self.feed_behind.set(projection.feed_behind() as i64);
+            self.dismissals.set(projection.count(crate::domain::NodeKind::Dismissal) as i64);
         }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).expect("writing to a String cannot fail");

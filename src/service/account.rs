@@ -1,9 +1,11 @@
 //! The rights of a data subject (DSGVO): access to all data held (Art. 15) and erasure (Art. 17).
 
-use super::{ServiceResult, Services, forbidden};
+use super::{ServiceError, ServiceResult, Services, policy};
 use crate::auth::Viewer;
-use crate::domain::{AuditEntry, ConnectionRequest, Expert, Id, Lotse, Node, NodeKind, Project};
-use crate::store::{Change, ListQuery};
+use crate::domain::{
+    AuditEntry, ConnectionRequest, Dismissal, Expert, Id, Lotse, Node, NodeKind, Project, ProjectInvitation,
+};
+use crate::store::{Change, ListQuery, Rel};
 
 /// What replaces an erased person's id in the audit log.
 pub const ERASED: &str = "[erased]";
@@ -17,6 +19,10 @@ pub struct MyData {
     pub projects: Vec<Project>,
     /// Connection requests sent or received.
     pub connection_requests: Vec<ConnectionRequest>,
+    /// Invitations to projects received.
+    pub invitations: Vec<ProjectInvitation>,
+    /// Recommended peers dismissed.
+    pub dismissals: Vec<Dismissal>,
     /// Audit entries that name the person.
     pub audit_entries: Vec<AuditEntry>,
 }
@@ -32,6 +38,8 @@ impl MyData {
             .chain(self.expert.iter().cloned().map(Node::from))
             .chain(self.projects.iter().cloned().map(Node::from))
             .chain(self.connection_requests.iter().cloned().map(Node::from))
+            .chain(self.invitations.iter().cloned().map(Node::from))
+            .chain(self.dismissals.iter().cloned().map(Node::from))
             .chain(self.audit_entries.iter().cloned().map(Node::from))
             .collect();
         serde_json::json!({ "records": nodes })
@@ -62,42 +70,30 @@ impl Services {
 
     /// Everything stored about the calling Lotse or expert.
     pub async fn my_data(&self, viewer: &Viewer) -> ServiceResult<MyData> {
+        let (kind, id) = policy::own_person(viewer).map_err(ServiceError::Forbidden)?;
         let mut data = MyData::default();
-        let id = match viewer {
-            Viewer::Lotse(id) => {
-                data.lotse = Some(self.require_as::<Lotse>(id).await?);
-                let projects =
-                    self.incoming(NodeKind::Project, crate::store::Rel::HasMember, std::slice::from_ref(id)).await?;
-                let ids: Vec<Id> = projects.into_iter().flat_map(|(_, ids)| ids).collect();
-                data.projects =
-                    self.get(NodeKind::Project, &ids).await?.into_iter().filter_map(|n| n.try_into().ok()).collect();
-                data.connection_requests = self.requests_of(id).await?;
-                id
-            }
-            Viewer::Expert(id) => {
-                data.expert = Some(self.require_as::<Expert>(id).await?);
-                id
-            }
-            _ => return forbidden("only Lotsen and experts have personal data here"),
-        };
+        if kind == NodeKind::Lotse {
+            data.lotse = Some(self.require_as::<Lotse>(id).await?);
+            data.projects = self.sources(NodeKind::Project, Rel::HasMember, id).await?;
+            data.connection_requests = self.requests_of(id).await?;
+            data.invitations = self.sources(NodeKind::ProjectInvitation, Rel::Invites, id).await?;
+            data.dismissals = self.sources(NodeKind::Dismissal, Rel::DismissedBy, id).await?;
+        } else {
+            data.expert = Some(self.require_as::<Expert>(id).await?);
+        }
         data.audit_entries = self.audit_log().await?.into_iter().filter(|e| mentions(e, id)).collect();
         Ok(data)
     }
 
     /// Erases the calling Lotse or expert.
     pub async fn delete_my_account(&self, viewer: &Viewer) -> ServiceResult<Id> {
-        match viewer {
-            Viewer::Lotse(id) => self.erase(viewer, NodeKind::Lotse, id).await.map(|()| id.clone()),
-            Viewer::Expert(id) => self.erase(viewer, NodeKind::Expert, id).await.map(|()| id.clone()),
-            _ => forbidden("only Lotsen and experts have an account here"),
-        }
+        let (kind, id) = policy::own_person(viewer).map_err(ServiceError::Forbidden)?;
+        self.erase(viewer, kind, id).await.map(|()| id.clone())
     }
 
     /// Erases a Lotse or expert completely: the node, every edge, and their id in the audit log.
     pub async fn erase_person(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
-        if !viewer.is_admin() {
-            return forbidden("only admins erase other people");
-        }
+        super::allowed(policy::may_erase_others(viewer))?;
         self.erase(viewer, kind, id).await
     }
 

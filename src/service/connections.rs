@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{ServiceError, ServiceResult, Services, forbidden, idempotency, policy};
+use super::{ServiceError, ServiceResult, Services, allowed, idempotency, policy};
 use crate::auth::Viewer;
 use crate::domain::{ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, NodeKind, Text};
 use crate::store::{Change, StoreError};
@@ -16,18 +16,6 @@ pub enum Response {
 }
 
 impl Services {
-    /// The Lotse a connection operation acts for: the given one, which must be the caller
-    /// unless an admin acts, or the calling Lotse.
-    fn acting_lotse(viewer: &Viewer, given: Option<Id>, field: &str) -> ServiceResult<Id> {
-        match (given, viewer.lotse()) {
-            (Some(given), Some(me)) if &given != me => forbidden("Lotsen manage only their own connections"),
-            (Some(given), _) if viewer.lotse().is_some() || viewer.may_write_anything() => Ok(given),
-            (None, Some(me)) => Ok(me.clone()),
-            (None, None) => Err(DomainError::invalid(field, "is required unless a Lotse calls").into()),
-            _ => forbidden("only Lotsen and admins manage connections"),
-        }
-    }
-
     /// Sends a connection request. A hidden Lotse who is not a contact cannot be found.
     pub async fn request_connection(
         &self,
@@ -36,16 +24,11 @@ impl Services {
         to: Id,
         message: Option<Text>,
     ) -> ServiceResult<ConnectionRequest> {
-        let from = Self::acting_lotse(viewer, from, "fromLotseId")?;
+        let from = policy::acting_lotse(viewer, from, "fromLotseId")?;
         if from == to {
             return Err(DomainError::invalid("toLotseId", "a Lotse cannot connect with themselves").into());
         }
-        let contacts = match viewer.lotse() {
-            Some(me) => self.contacts(me).await?,
-            None => Default::default(),
-        };
-        let target = self.get_one(NodeKind::Lotse, &to).await?;
-        if !target.as_ref().is_some_and(|t| policy::may_see(viewer, &contacts, t)) {
+        if self.require_visible(viewer, NodeKind::Lotse, &to).await.is_err() {
             return Err(StoreError::UnknownReference { field: "toLotseId", expected: "lotse", id: to }.into());
         }
         let request = ConnectionRequest {
@@ -68,17 +51,12 @@ impl Services {
         id: &Id,
         response: Response,
     ) -> ServiceResult<ConnectionRequest> {
-        let mut request: ConnectionRequest = self.require_as(id).await?;
+        let mut request: ConnectionRequest = self.require_visible_as(viewer, id).await?;
         let party = match response {
             Response::Accept | Response::Decline => &request.to,
             Response::Withdraw => &request.from,
         };
-        if !(viewer.lotse() == Some(party) || viewer.is_admin()) {
-            return forbidden(match response {
-                Response::Withdraw => "only the sender withdraws a request",
-                _ => "only the addressee answers a request",
-            });
-        }
+        allowed(policy::may_answer_request(viewer, party, response == Response::Withdraw))?;
         if request.status != ConnectionStatus::Pending {
             if idempotency::replayed_write() {
                 return Ok(request);
@@ -100,7 +78,7 @@ impl Services {
 
     /// Ends an accepted connection between two Lotsen.
     pub async fn remove_connection(&self, viewer: &Viewer, lotse: Option<Id>, other: &Id) -> ServiceResult<()> {
-        let lotse = Self::acting_lotse(viewer, lotse, "lotseId")?;
+        let lotse = policy::acting_lotse(viewer, lotse, "lotseId")?;
         self.require_as::<Lotse>(&lotse).await?;
         let accepted = self
             .requests_of(&lotse)

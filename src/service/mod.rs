@@ -3,9 +3,12 @@
 
 mod account;
 mod connections;
+mod dismissals;
 mod display;
 pub mod idempotency;
+mod nodes;
 pub mod policy;
+mod projects;
 mod search;
 
 use std::collections::HashSet;
@@ -59,6 +62,11 @@ fn forbidden<T>(reason: impl Into<String>) -> ServiceResult<T> {
     Err(ServiceError::Forbidden(reason.into()))
 }
 
+/// A rule's verdict as the outcome of a use case.
+fn allowed(verdict: policy::Verdict) -> ServiceResult<()> {
+    verdict.map_err(ServiceError::Forbidden)
+}
+
 #[derive(Clone)]
 pub struct Services {
     store: Arc<dyn GraphStore>,
@@ -80,6 +88,11 @@ impl Services {
         Ok(projection.read(|graph| Ok(ids.iter().filter_map(|id| graph.node(kind, id).cloned()).collect()))?)
     }
 
+    /// The kind of the node with this id (ids are unique across kinds), from the projection.
+    pub fn kind_of(&self, id: &Id) -> ServiceResult<Option<NodeKind>> {
+        Ok(self.store.projection().read(|graph| Ok(graph.kind_of(id)))?)
+    }
+
     pub async fn get_one(&self, kind: NodeKind, id: &Id) -> ServiceResult<Option<Node>> {
         Ok(self.store.get(kind, std::slice::from_ref(id)).await?.pop())
     }
@@ -98,6 +111,32 @@ impl Services {
         Ok(self.store.list(query).await?)
     }
 
+    /// How many nodes a list holds (its page left aside) that the viewer may see, counted on
+    /// the projection; `contacts` are the viewer's accepted contacts.
+    pub fn count(&self, viewer: &Viewer, contacts: &HashSet<Id>, query: &ListQuery) -> ServiceResult<usize> {
+        let projection = self.store.projection();
+        Ok(projection
+            .read(|graph| Ok(crate::graph::list::count(graph, query, |n| policy::may_see(viewer, contacts, n))))?)
+    }
+
+    /// How many of the nodes of `kind` with these ids exist and the viewer may see.
+    pub fn count_ids(
+        &self,
+        viewer: &Viewer,
+        contacts: &HashSet<Id>,
+        kind: NodeKind,
+        ids: &[Id],
+    ) -> ServiceResult<usize> {
+        let projection = self.store.projection();
+        Ok(projection.read(|graph| {
+            Ok(ids
+                .iter()
+                .filter_map(|id| graph.node(kind, id))
+                .filter(|n| policy::may_see(viewer, contacts, n))
+                .count())
+        })?)
+    }
+
     pub async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> ServiceResult<Vec<(Id, Vec<Id>)>> {
         Ok(self.store.incoming(kind, rel, targets).await?)
     }
@@ -113,24 +152,59 @@ impl Services {
 
     /// Writes `changes` all or nothing, if the viewer may make every one of them; writes by
     /// admins and integrations are recorded in the audit log in the same batch.
-    pub async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+    pub(crate) async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+        self.authorize(viewer, &changes).await?;
+        self.apply_audited(viewer, changes).await
+    }
+
+    /// Whether the viewer may make every one of `changes`: a change about a node the viewer
+    /// may not see fails as if the node did not exist.
+    async fn authorize(&self, viewer: &Viewer, changes: &[Change]) -> ServiceResult<()> {
         if viewer == &Viewer::Anonymous {
             return Err(ServiceError::Unauthenticated);
         }
-        if !viewer.may_write_anything() {
-            let actor = match viewer.lotse() {
-                Some(id) => Some(self.require_as::<Lotse>(id).await?),
+        if viewer.may_write_anything() {
+            return Ok(());
+        }
+        let actor = match viewer.lotse() {
+            Some(id) => Some(self.require_as::<Lotse>(id).await?),
+            None => None,
+        };
+        for change in changes {
+            let current = match policy::subject_of(change) {
+                Some((kind, id)) => Some(self.require_visible(viewer, kind, id).await?),
                 None => None,
             };
-            for change in &changes {
-                let current = match policy::subject_of(change) {
-                    Some((kind, id)) => self.get_one(kind, id).await?,
-                    None => None,
-                };
-                policy::authorize(viewer, actor.as_ref(), change, current.as_ref()).map_err(ServiceError::Forbidden)?;
-            }
+            policy::authorize(viewer, actor.as_ref(), change, current.as_ref()).map_err(ServiceError::Forbidden)?;
         }
-        self.apply_audited(viewer, changes).await
+        Ok(())
+    }
+
+    /// The viewer's accepted contacts (none for callers who are not Lotsen).
+    async fn contacts_of_viewer(&self, viewer: &Viewer) -> ServiceResult<HashSet<Id>> {
+        match viewer.lotse() {
+            Some(me) => self.contacts(me).await,
+            None => Ok(HashSet::new()),
+        }
+    }
+
+    /// A node the viewer may see; missing and invisible nodes fail alike with NOT_FOUND.
+    pub async fn require_visible(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<Node> {
+        let node = self.get_one(kind, id).await?;
+        let contacts = match (kind, &node) {
+            (NodeKind::Lotse, Some(_)) => self.contacts_of_viewer(viewer).await?,
+            _ => HashSet::new(),
+        };
+        match node {
+            Some(node) if policy::may_see(viewer, &contacts, &node) => Ok(node),
+            _ => Err(StoreError::not_found(kind, id).into()),
+        }
+    }
+
+    /// Like [`Self::require_visible`], as an entity.
+    async fn require_visible_as<E: crate::domain::Entity>(&self, viewer: &Viewer, id: &Id) -> ServiceResult<E> {
+        let node = self.require_visible(viewer, E::KIND, id).await?;
+        E::try_from(node).map_err(|_| StoreError::not_found(E::KIND, id).into())
     }
 
     /// Writes changes with the operator's rights, without audit entries: for the command
@@ -159,6 +233,17 @@ impl Services {
             .collect())
     }
 
+    /// The nodes of `kind` with an edge `rel` to `target`, in id order.
+    async fn sources<E: crate::domain::Entity>(&self, kind: NodeKind, rel: Rel, target: &Id) -> ServiceResult<Vec<E>> {
+        let ids: Vec<Id> = self
+            .incoming(kind, rel, std::slice::from_ref(target))
+            .await?
+            .into_iter()
+            .flat_map(|(_, ids)| ids)
+            .collect();
+        Ok(self.get(kind, &ids).await?.into_iter().filter_map(|n| E::try_from(n).ok()).collect())
+    }
+
     /// Connection requests sent or received by `lotse`, in id order.
     pub async fn requests_of(&self, lotse: &Id) -> ServiceResult<Vec<ConnectionRequest>> {
         let mut ids = Vec::new();
@@ -177,10 +262,7 @@ impl Services {
         query: &PeerQuery,
         first: usize,
     ) -> ServiceResult<Vec<Ranked<PeerFeatures>>> {
-        if !(viewer.lotse() == Some(&query.lotse) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. }))
-        {
-            return forbidden("Lotsen see only their own peer recommendations");
-        }
+        allowed(policy::may_see_peers_of(viewer, &query.lotse))?;
         Ok(matching::rank_peers(self.store.projection().peers(query)?, first))
     }
 
@@ -195,9 +277,7 @@ impl Services {
         expert: &Id,
         first: usize,
     ) -> ServiceResult<Vec<Ranked<AdviceFeatures>>> {
-        if !(viewer.expert() == Some(expert) || viewer.is_admin() || matches!(viewer, Viewer::Integration { .. })) {
-            return forbidden("experts see only their own advice list");
-        }
+        allowed(policy::may_see_advice_of(viewer, expert))?;
         Ok(matching::rank_advice(self.store.projection().advice(expert)?, first))
     }
 

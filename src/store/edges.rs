@@ -31,10 +31,17 @@ pub enum Rel {
     /// Connection request → sender / addressee.
     RequestFrom,
     RequestTo,
+    /// Project invitation → project / invited Lotse / inviting Lotse.
+    InvitedTo,
+    Invites,
+    InvitedBy,
+    /// Dismissal → the Lotse who dismissed / the peer dismissed.
+    DismissedBy,
+    Dismisses,
 }
 
 impl Rel {
-    pub const ALL: [Rel; 13] = [
+    pub const ALL: [Rel; 18] = [
         Rel::InRegion,
         Rel::InDistrict,
         Rel::WorksFor,
@@ -48,6 +55,11 @@ impl Rel {
         Rel::MemberOf,
         Rel::RequestFrom,
         Rel::RequestTo,
+        Rel::InvitedTo,
+        Rel::Invites,
+        Rel::InvitedBy,
+        Rel::DismissedBy,
+        Rel::Dismisses,
     ];
 
     /// Kinds a target may have.
@@ -58,16 +70,34 @@ impl Rel {
             Rel::InDistrict => &[K::District],
             Rel::WorksFor | Rel::OwnedBy => &[K::Municipality],
             Rel::KnowsAbout | Rel::About | Rel::Broader | Rel::ExpertIn => &[K::Topic],
-            Rel::HasMember | Rel::RequestFrom | Rel::RequestTo => &[K::Lotse],
+            Rel::HasMember
+            | Rel::RequestFrom
+            | Rel::RequestTo
+            | Rel::Invites
+            | Rel::InvitedBy
+            | Rel::DismissedBy
+            | Rel::Dismisses => &[K::Lotse],
+            Rel::InvitedTo => &[K::Project],
             Rel::Serves => &[K::Region, K::District],
             Rel::MemberOf => &[K::Organization],
         }
     }
 
-    /// Whether removing the target also removes this edge (and for requests, the request).
-    /// Otherwise the target may not be deleted while the edge exists.
+    /// Whether removing the target also removes this edge (and for requests, invitations and
+    /// dismissals, the node that owns it). Otherwise the target may not be deleted while the
+    /// edge exists.
     pub fn cascades(self) -> bool {
-        matches!(self, Rel::HasMember | Rel::RequestFrom | Rel::RequestTo)
+        matches!(
+            self,
+            Rel::HasMember
+                | Rel::RequestFrom
+                | Rel::RequestTo
+                | Rel::InvitedTo
+                | Rel::Invites
+                | Rel::InvitedBy
+                | Rel::DismissedBy
+                | Rel::Dismisses
+        )
     }
 
     /// The input field that holds this edge, for error messages.
@@ -83,6 +113,10 @@ impl Rel {
             Rel::MemberOf => "organization",
             Rel::RequestFrom => "from",
             Rel::RequestTo => "to",
+            Rel::InvitedTo => "project",
+            Rel::Invites | Rel::DismissedBy => "lotse",
+            Rel::InvitedBy => "invited_by",
+            Rel::Dismisses => "dismissed",
         }
     }
 }
@@ -113,6 +147,15 @@ pub fn out_edges(node: &Node) -> Vec<(Rel, &Id)> {
         Node::ConnectionRequest(c) => {
             edges.push((Rel::RequestFrom, &c.from));
             edges.push((Rel::RequestTo, &c.to));
+        }
+        Node::ProjectInvitation(i) => {
+            edges.push((Rel::InvitedTo, &i.project));
+            edges.push((Rel::Invites, &i.lotse));
+            edges.push((Rel::InvitedBy, &i.invited_by));
+        }
+        Node::Dismissal(d) => {
+            edges.push((Rel::DismissedBy, &d.lotse));
+            edges.push((Rel::Dismisses, &d.dismissed));
         }
         Node::AuditEntry(_) => {}
     }

@@ -9,8 +9,8 @@ use serde_json::Value;
 use serde_json::error::Category;
 
 use crate::domain::{
-    AuditEntry, ConnectionRequest, District, Expert, Id, Lotse, Municipality, Node, NodeKind, Organization, Project,
-    Region, Topic,
+    AuditEntry, ConnectionRequest, Dismissal, District, Expert, Id, Lotse, Municipality, Node, NodeKind, Organization,
+    Project, ProjectInvitation, Region, Topic,
 };
 
 /// A line that cannot be imported.
@@ -28,7 +28,7 @@ impl RecordError {
     }
 }
 
-const TYPES: &str = "region, district, municipality, topic, organization, lotse, expert, project, connection, connection_request, audit_entry";
+const TYPES: &str = "region, district, municipality, topic, organization, lotse, expert, project, connection, connection_request, project_invitation, dismissal, audit_entry";
 
 /// Parses one record. `{"type":"connection","from","to","since"?}` is an accepted connection
 /// request whose id is derived from the two Lotsen, so importing it twice changes nothing.
@@ -50,6 +50,8 @@ pub fn parse_record(line: usize, text: &str) -> Result<Node, RecordError> {
         "expert" => typed::<Expert>(line, text)?.into(),
         "project" => typed::<Project>(line, text)?.into(),
         "connection_request" => typed::<ConnectionRequest>(line, text)?.into(),
+        "project_invitation" => typed::<ProjectInvitation>(line, text)?.into(),
+        "dismissal" => typed::<Dismissal>(line, text)?.into(),
         "audit_entry" => typed::<AuditEntry>(line, text)?.into(),
         "connection" => connection(line, text)?.into(),
         other => {
@@ -104,7 +106,7 @@ fn typed_with_path<E: serde::de::DeserializeOwned>(line: usize, text: &str) -> R
 }
 
 /// Kinds in the order their records may refer to each other.
-const KIND_ORDER: [NodeKind; 10] = [
+const KIND_ORDER: [NodeKind; 12] = [
     NodeKind::Region,
     NodeKind::District,
     NodeKind::Municipality,
@@ -114,6 +116,8 @@ const KIND_ORDER: [NodeKind; 10] = [
     NodeKind::Expert,
     NodeKind::Project,
     NodeKind::ConnectionRequest,
+    NodeKind::ProjectInvitation,
+    NodeKind::Dismissal,
     NodeKind::AuditEntry,
 ];
 

@@ -42,17 +42,22 @@ async fn lotsen_change_only_their_own_profile_and_projects() {
     let created = anna.data(r#"mutation { createProject(input: { title: "Bürger-App", municipalityId: "m-a", topicIds: ["opendata"] }) { members { role lotse { id } } } }"#, json!({})).await;
     let added = anna
         .data(
-            r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "ben") { members { lotse { id } } } }"#,
+            r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "ben") { members { lotse { id } } invitations { status lotse { id } } } }"#,
             json!({}),
         )
         .await;
     assert_eq!(own["updateLotse"], json!({ "position": "Digitallotsin", "visibility": "CONTACTS_ONLY" }));
     assert_eq!(project["updateProject"]["status"], "COMPLETED");
     assert_eq!(created["createProject"]["members"], json!([{ "role": "LEAD", "lotse": { "id": "anna" } }]));
-    assert_eq!(added["addProjectMember"]["members"].as_array().unwrap().len(), 2);
+    // Ben is invited, not added: he joins by accepting.
+    assert_eq!(added["addProjectMember"]["members"].as_array().unwrap().len(), 1);
+    assert_eq!(added["addProjectMember"]["invitations"], json!([{ "status": "PENDING", "lotse": { "id": "ben" } }]));
+    let ben = app.as_user(token("ben", Role::Lotse));
+    let invitations = ben.data(r#"{ myInvitations(status: PENDING) { id project { id } } }"#, json!({})).await;
+    let invitation = invitations["myInvitations"][0]["id"].as_str().unwrap().to_owned();
+    ben.data(&format!(r#"mutation {{ acceptProjectInvitation(id: "{invitation}") {{ status }} }}"#), json!({})).await;
 
     // Ben is now a member but not the lead: he may edit, not change membership, and may leave.
-    let ben = app.as_user(token("ben", Role::Lotse));
     assert_eq!(
         ben.error_code(r#"mutation { addProjectMember(projectId: "p-anna1", lotseId: "carla") { id } }"#, json!({}))
             .await,
@@ -85,11 +90,12 @@ async fn connection_requests_are_sent_and_answered_only_by_the_lotsen_involved()
     let id = sent["requestConnection"]["id"].as_str().unwrap();
     assert_eq!(sent["requestConnection"]["from"]["id"], "anna");
 
+    // A request between others is invisible to carla: it answers like an unknown one.
     unchanged(
         &app,
         requests,
         carla.error_code(&format!(r#"mutation {{ acceptConnectionRequest(id: "{id}") {{ id }} }}"#), json!({})),
-        "FORBIDDEN",
+        "NOT_FOUND",
     )
     .await;
     unchanged(

@@ -36,6 +36,9 @@ const EVERY_TYPE: &str = r#"{"type":"region","id":"rb-t","name":"Regierungsbezir
 {"type":"expert","id":"x","name":"Xenia Expertin","organization":"o","topics":["sub"],"serves":["r","d"]}
 {"type":"project","id":"p1","title":"E-Akte im Bauamt","municipality":"m1","topics":["sub"],"members":["l1",{"lotse":"l2","role":"ADVISOR"}],"status":"COMPLETED"}
 {"type":"connection","from":"l1","to":"l2"}
+{"type":"dismissal","id":"x-l3","lotse":"l1","dismissed":"l3","created_at":"2025-02-01T08:00:00Z"}
+{"type":"project_invitation","id":"i-l3","project":"p1","lotse":"l3","invited_by":"l1","role":"MEMBER","status":"PENDING","created_at":"2025-02-01T08:00:00Z"}
+{"type":"lotse","id":"l3","name":"Lea Lotse","municipality":"m2"}
 "#;
 
 fn write_file(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -56,7 +59,7 @@ async fn every_record_type_imports_with_defaults_and_references_in_any_order() {
 
     // Assert
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("imported 13 records"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("imported 16 records"), "{}", stderr(&output));
     let dir = store.path().to_path_buf();
     let app = TestApp::spawn_with(move |config| config.store = StoreConfig::Embedded { data_dir: dir }).await;
     let data = app
@@ -64,7 +67,9 @@ async fn every_record_type_imports_with_defaults_and_references_in_any_order() {
             r#"{ region(id: "r") { kind parent { id } } district(id: "d") { kind } m2: municipality(id: "m2") { kind ags }
                  m1: municipality(id: "m1") { latitude population }
                  lotse(id: "l2") { visibility contacts { id } } project(id: "p1") { status members { role lotse { id } } }
-                 expert(id: "x") { serves { ... on Region { id } ... on District { id } } } topic(id: "sub") { parent { id } } }"#,
+                 expert(id: "x") { serves { ... on Region { id } ... on District { id } } } topic(id: "sub") { parent { id } }
+                 myInvitations(lotseId: "l3") { status invitedBy { id } project { id } }
+                 dismissals(byLotseId: "l1") { lotse { id } } }"#,
             json!({}),
         )
         .await;
@@ -79,31 +84,36 @@ async fn every_record_type_imports_with_defaults_and_references_in_any_order() {
     );
     assert_eq!(data["expert"]["serves"], json!([{ "id": "r" }, { "id": "d" }]));
     assert_eq!(data["topic"]["parent"]["id"], "root");
+    assert_eq!(
+        data["myInvitations"],
+        json!([{ "status": "PENDING", "invitedBy": { "id": "l1" }, "project": { "id": "p1" } }])
+    );
+    assert_eq!(data["dismissals"], json!([{ "lotse": { "id": "l3" } }]));
 }
 
 #[test]
 fn bad_lines_are_reported_with_line_and_field_and_nothing_is_written() {
     let files = tempfile::tempdir().unwrap();
     let cases = [
-        ("bad JSON", "{\"type\":\"topic\",\"id\":\"t\"", "line 14", "not valid JSON"),
-        ("unknown type", r#"{"type":"planet","id":"mars"}"#, "line 14, field type", "unknown type 'planet'"),
-        ("missing field", r#"{"type":"lotse","id":"l3","municipality":"m1"}"#, "line 14", "missing field `name`"),
+        ("bad JSON", "{\"type\":\"topic\",\"id\":\"t\"", "line 17", "not valid JSON"),
+        ("unknown type", r#"{"type":"planet","id":"mars"}"#, "line 17, field type", "unknown type 'planet'"),
+        ("missing field", r#"{"type":"lotse","id":"l3","municipality":"m1"}"#, "line 17", "missing field `name`"),
         (
             "dangling reference",
             r#"{"type":"lotse","id":"l3","name":"Nie","municipality":"nowhere"}"#,
-            "line 14, field municipality",
+            "line 17, field municipality",
             "no municipality with id 'nowhere'",
         ),
         (
             "invalid AGS",
             r#"{"type":"municipality","id":"m3","name":"C","district":"d","ags":"0899"}"#,
-            "line 14, field ags",
+            "line 17, field ags",
             "8 digits",
         ),
         (
             "duplicate id",
             r#"{"type":"topic","id":"sub","name":"Doppelt"}"#,
-            "line 14, field id",
+            "line 17, field id",
             "already used on line 6",
         ),
     ];
@@ -138,8 +148,8 @@ fn importing_twice_changes_nothing_and_dry_runs_write_nothing() {
 
     assert!(dry.status.success() && stderr(&dry).contains("dry run, nothing written"), "{}", stderr(&dry));
     assert!(after_dry.stdout.is_empty());
-    assert!(stderr(&first).contains("13 created"), "{}", stderr(&first));
-    assert!(stderr(&second).contains("0 created, 0 updated, 13 unchanged"), "{}", stderr(&second));
+    assert!(stderr(&first).contains("16 created"), "{}", stderr(&first));
+    assert!(stderr(&second).contains("0 created, 0 updated, 16 unchanged"), "{}", stderr(&second));
     assert_eq!(export_first.stdout, export_second.stdout);
 }
 
@@ -190,24 +200,24 @@ async fn integrations_import_over_graphql_with_the_import_scope() {
     assert_eq!(lotse.error_code(mutation, json!({ "records": EVERY_TYPE })).await, "FORBIDDEN");
     let bad = importer.gql(mutation, json!({ "records": format!("{EVERY_TYPE}{{\"type\":\"lotse\",\"id\":\"z\",\"name\":\"Z\",\"municipality\":\"nowhere\"}}\n") })).await;
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    assert_eq!(bad["errors"][0]["extensions"]["records"][0]["line"], 14);
+    assert_eq!(bad["errors"][0]["extensions"]["records"][0]["line"], 17);
     assert_eq!(bad["errors"][0]["extensions"]["records"][0]["field"], "municipality");
     assert_eq!(app.data(probe, json!({})).await["topics"]["edges"], json!([]));
     let dry = importer.data(mutation, json!({ "records": EVERY_TYPE, "dryRun": true })).await;
     assert_eq!(
         dry["importRecords"],
-        json!({ "records": 13, "created": 13, "updated": 0, "unchanged": 0, "written": false })
+        json!({ "records": 16, "created": 16, "updated": 0, "unchanged": 0, "written": false })
     );
     assert_eq!(app.data(probe, json!({})).await["topics"]["edges"], json!([]));
 
     let done = importer.data(mutation, json!({ "records": EVERY_TYPE })).await;
     let again = importer.data(mutation, json!({ "records": EVERY_TYPE })).await;
 
-    assert_eq!(done["importRecords"]["created"], 13);
+    assert_eq!(done["importRecords"]["created"], 16);
     assert_eq!(
         again["importRecords"],
-        json!({ "records": 13, "created": 0, "updated": 0, "unchanged": 13, "written": true })
+        json!({ "records": 16, "created": 0, "updated": 0, "unchanged": 16, "written": true })
     );
     let log = app.data("{ auditLog(first: 100) { edges { node { actor action } } } }", json!({})).await;
-    assert_eq!(log["auditLog"]["edges"].as_array().unwrap().len(), 13);
+    assert_eq!(log["auditLog"]["edges"].as_array().unwrap().len(), 16);
 }

@@ -1,6 +1,7 @@
 //! Filtered pages in id order, and incoming edges.
 
 use lotsennetz::domain::{NodeKind, ProjectStatus};
+use lotsennetz::graph::list;
 use lotsennetz::store::{GraphStore, ListFilter, ListQuery, Rel};
 
 use crate::fixtures::{create, id, ids, small_network};
@@ -150,7 +151,11 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
         if label == "municipalities within d2" {
             assert_eq!(page_ids(page.as_ref().expect("list")), ["m-c", "m-d", "m-e"]);
         }
-        t.record(label, &page);
+        // The count of a list (`totalCount`) is taken on the projection: it must agree with
+        // the store's own list, which here fits one page.
+        let counted = store.projection().read(|graph| Ok(list::count(graph, &query, |_| true))).expect("count");
+        assert_eq!(counted, page.as_ref().expect("list").nodes.len(), "{label}");
+        t.record(label, &(page, counted));
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod consent;
 mod crud;
 mod demo_network;
 mod fixtures;

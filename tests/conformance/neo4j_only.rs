@@ -24,13 +24,13 @@ async fn migrations_are_recorded_once_with_their_checksums() {
     let (_store, _guard) = empty_neo4j().await;
     let graph = graph();
     let versions: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.version AS v ORDER BY v", "v").await;
-    assert_eq!(versions, ["0001", "0002", "0003", "0004", "0005"]);
+    assert_eq!(versions, ["0001", "0002", "0003", "0004", "0005", "0006"]);
     let checksums: Vec<String> = column(&graph, "MATCH (m:__Migration) RETURN m.checksum AS c", "c").await;
     assert!(checksums.iter().all(|c| c.len() == 8), "{checksums:?}");
 
     Neo4jStore::open(&neo4j_config()).await.expect("opening again applies nothing and succeeds");
     let count: Vec<i64> = column(&graph, "MATCH (m:__Migration) RETURN count(m) AS n", "n").await;
-    assert_eq!(count, [5]);
+    assert_eq!(count, [6]);
 }
 
 #[tokio::test]

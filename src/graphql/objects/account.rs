@@ -4,8 +4,10 @@ use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::*;
+use crate::graphql::errors::forbidden;
+use crate::graphql::objects::feedback::DismissalObject;
 use crate::graphql::objects::people::ProjectMembership;
-use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject};
+use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject, ProjectInvitationObject};
 use crate::graphql::support::*;
 use crate::service::MyData;
 use crate::store::ListFilter;
@@ -21,6 +23,10 @@ pub struct MyDataObject {
     pub projects: Vec<ProjectMembership>,
     /// Connection requests the caller sent or received.
     pub connection_requests: Vec<ConnectionRequestObject>,
+    /// Invitations to projects the caller received.
+    pub invitations: Vec<ProjectInvitationObject>,
+    /// Recommended peers the caller dismissed.
+    pub dismissals: Vec<DismissalObject>,
     /// Audit log entries that name the caller.
     pub audit_entries: Vec<AuditEntryObject>,
     /// All of the above as machine-readable records in the export format.
@@ -44,6 +50,8 @@ impl MyDataObject {
             expert: data.expert.map(Into::into),
             projects,
             connection_requests: data.connection_requests.into_iter().map(Into::into).collect(),
+            invitations: data.invitations.into_iter().map(Into::into).collect(),
+            dismissals: data.dismissals.into_iter().map(DismissalObject).collect(),
             audit_entries: data.audit_entries.into_iter().map(Into::into).collect(),
             export,
         }
@@ -62,7 +70,7 @@ impl From<AuditEntry> for AuditEntryObject {
 #[Object(name = "AuditEntry")]
 impl AuditEntryObject {
     /// Identifier; entries sort by time.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// When the write happened.
@@ -111,12 +119,7 @@ impl AccountQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<IdConnection<AuditEntryObject>> {
-        if !viewer(ctx)?.is_admin() {
-            return Err(crate::graphql::errors::coded(
-                crate::graphql::errors::FORBIDDEN,
-                "only admins read the audit log",
-            ));
-        }
+        crate::service::policy::may_read_audit_log(viewer(ctx)?).map_err(forbidden)?;
         list::<AuditEntry, _>(ctx, ListFilter::default(), first, after).await
     }
 }

@@ -22,7 +22,7 @@ impl From<ConnectionRequest> for ConnectionRequestObject {
 #[Object(name = "ConnectionRequest")]
 impl ConnectionRequestObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// The Lotse who sent the request.

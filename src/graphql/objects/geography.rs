@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use crate::domain::*;
 use crate::graphql::objects::{LotseObject, ProjectObject};
 use crate::graphql::support::*;
-use crate::store::{Change, ListFilter, Rel};
+use crate::store::{ListFilter, Rel};
 
 /// A Regierungsbezirk, planning region (Region) or Land.
 pub struct RegionObject(pub Region);
@@ -20,7 +20,7 @@ impl From<Region> for RegionObject {
 #[Object(name = "Region")]
 impl RegionObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name, e.g. "Region Stuttgart" or "Regierungsbezirk Tübingen".
@@ -68,7 +68,7 @@ impl From<District> for DistrictObject {
 #[Object(name = "District")]
 impl DistrictObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name, e.g. "Landkreis Ludwigsburg".
@@ -108,7 +108,7 @@ impl From<Municipality> for MunicipalityObject {
 #[Object(name = "Municipality")]
 impl MunicipalityObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Official name.
@@ -371,17 +371,16 @@ impl GeographyMutation {
     /// Creates a region.
     async fn create_region(&self, ctx: &Context<'_>, input: CreateRegionInput) -> Result<RegionObject> {
         let region = Region {
-            id: new_id(NodeKind::Region, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Region, input.id.as_ref())?,
             name: name("name", &input.name)?,
             kind: input.kind,
             parent: optional_id("parentId", input.parent_id.as_ref())?,
         };
-        write(ctx, vec![Change::Create(region.clone().into())]).await?;
-        Ok(region.into())
+        Ok(create(ctx, region).await?.into())
     }
     /// Changes a region.
     async fn update_region(&self, ctx: &Context<'_>, id: ID, input: UpdateRegionInput) -> Result<RegionObject> {
-        let mut region = current::<Region>(ctx, &parse_id("id", &id)?).await?;
+        let mut region = editable::<Region>(ctx, &id).await?;
         if let Some(n) = &input.name {
             region.name = name("name", n)?;
         }
@@ -389,28 +388,25 @@ impl GeographyMutation {
             region.kind = kind;
         }
         patch(&mut region.parent, parse_patch(input.parent_id, |p| parse_id("parentId", &p))?);
-        write(ctx, vec![Change::Update(region.clone().into())]).await?;
-        Ok(region.into())
+        Ok(update(ctx, region).await?.into())
     }
     /// Deletes a region that no district, region or expert refers to; returns its id.
     async fn delete_region(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Region, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Region, id).await
     }
     /// Creates a district.
     async fn create_district(&self, ctx: &Context<'_>, input: CreateDistrictInput) -> Result<DistrictObject> {
         let district = District {
-            id: new_id(NodeKind::District, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::District, input.id.as_ref())?,
             name: name("name", &input.name)?,
             kind: input.kind,
             region: parse_id("regionId", &input.region_id)?,
         };
-        write(ctx, vec![Change::Create(district.clone().into())]).await?;
-        Ok(district.into())
+        Ok(create(ctx, district).await?.into())
     }
     /// Changes a district.
     async fn update_district(&self, ctx: &Context<'_>, id: ID, input: UpdateDistrictInput) -> Result<DistrictObject> {
-        let mut district = current::<District>(ctx, &parse_id("id", &id)?).await?;
+        let mut district = editable::<District>(ctx, &id).await?;
         if let Some(n) = &input.name {
             district.name = name("name", n)?;
         }
@@ -420,13 +416,11 @@ impl GeographyMutation {
         if let Some(region) = &input.region_id {
             district.region = parse_id("regionId", region)?;
         }
-        write(ctx, vec![Change::Update(district.clone().into())]).await?;
-        Ok(district.into())
+        Ok(update(ctx, district).await?.into())
     }
     /// Deletes a district without municipalities or experts serving it; returns its id.
     async fn delete_district(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::District, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::District, id).await
     }
     /// Creates a municipality.
     async fn create_municipality(
@@ -435,7 +429,7 @@ impl GeographyMutation {
         input: CreateMunicipalityInput,
     ) -> Result<MunicipalityObject> {
         let municipality = Municipality {
-            id: new_id(NodeKind::Municipality, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Municipality, input.id.as_ref())?,
             name: name("name", &input.name)?,
             district: parse_id("districtId", &input.district_id)?,
             ags: ags(input.ags.as_deref())?,
@@ -443,8 +437,7 @@ impl GeographyMutation {
             population: input.population,
             location: location(input.latitude, input.longitude)?,
         };
-        write(ctx, vec![Change::Create(municipality.clone().into())]).await?;
-        Ok(municipality.into())
+        Ok(create(ctx, municipality).await?.into())
     }
     /// Changes a municipality.
     async fn update_municipality(
@@ -453,7 +446,7 @@ impl GeographyMutation {
         id: ID,
         input: UpdateMunicipalityInput,
     ) -> Result<MunicipalityObject> {
-        let mut m = current::<Municipality>(ctx, &parse_id("id", &id)?).await?;
+        let mut m = editable::<Municipality>(ctx, &id).await?;
         if let Some(n) = &input.name {
             m.name = name("name", n)?;
         }
@@ -469,12 +462,10 @@ impl GeographyMutation {
             (MaybeUndefined::Undefined, MaybeUndefined::Undefined) => {}
             (lat, lon) => m.location = location(lat.take(), lon.take())?,
         }
-        write(ctx, vec![Change::Update(m.clone().into())]).await?;
-        Ok(m.into())
+        Ok(update(ctx, m).await?.into())
     }
     /// Deletes a municipality without Lotsen or projects; returns its id.
     async fn delete_municipality(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Municipality, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Municipality, id).await
     }
 }

@@ -2,8 +2,11 @@
 
 pub mod account;
 pub mod connections;
+pub mod feedback;
 pub mod geography;
 pub mod introductions;
+pub mod invitations;
+pub mod nodes;
 pub mod people;
 pub mod projects;
 pub mod recommendations;
@@ -13,6 +16,7 @@ pub mod transfer;
 
 pub use connections::ConnectionRequestObject;
 pub use geography::{DistrictObject, MunicipalityObject, RegionObject};
+pub use invitations::ProjectInvitationObject;
 pub use people::{ExpertObject, LotseObject};
 pub use projects::ProjectObject;
 pub use topics::{OrganizationObject, TopicObject};

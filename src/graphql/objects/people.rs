@@ -3,12 +3,13 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject, Union};
 
 use crate::domain::*;
+use crate::graphql::errors::forbidden;
 use crate::graphql::objects::{
     ConnectionRequestObject, DistrictObject, MunicipalityObject, OrganizationObject, ProjectObject, RegionObject,
     TopicObject,
 };
 use crate::graphql::support::*;
-use crate::store::{Change, ListFilter, Rel};
+use crate::store::{ListFilter, Rel};
 
 /// A Kommunale:r Digitallotse: a municipal employee trained to drive digitalisation.
 pub struct LotseObject(pub Lotse);
@@ -36,7 +37,7 @@ pub async fn topics(ctx: &Context<'_>, ids: &[Id]) -> Result<Vec<TopicObject>> {
 #[Object(name = "Lotse")]
 impl LotseObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Full name.
@@ -110,12 +111,7 @@ async fn may_see_contact_data(ctx: &Context<'_>, lotse: &Id) -> Result<bool> {
 
 /// Refuses a Lotse's personal lists to anyone but the Lotse and admins.
 fn own_data_only(ctx: &Context<'_>, lotse: &Id) -> Result<()> {
-    let viewer = viewer(ctx)?;
-    if viewer.lotse() == Some(lotse) || viewer.is_admin() {
-        Ok(())
-    } else {
-        Err(crate::graphql::errors::coded(crate::graphql::errors::FORBIDDEN, "only the Lotse and admins see this"))
-    }
+    crate::service::policy::own_data(viewer(ctx)?, lotse).map_err(forbidden)
 }
 
 /// Connection requests sent or received by a Lotse, by id.
@@ -146,7 +142,7 @@ impl From<Expert> for ExpertObject {
 #[Object(name = "Expert")]
 impl ExpertObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Full name.
@@ -361,7 +357,7 @@ impl PeopleMutation {
     /// Registers a Lotse.
     async fn create_lotse(&self, ctx: &Context<'_>, input: CreateLotseInput) -> Result<LotseObject> {
         let lotse = Lotse {
-            id: new_id(NodeKind::Lotse, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Lotse, input.id.as_ref())?,
             name: name("name", &input.name)?,
             municipality: parse_id("municipalityId", &input.municipality_id)?,
             position: input.position.as_deref().map(|p| name("position", p)).transpose()?,
@@ -370,12 +366,11 @@ impl PeopleMutation {
             topics: parse_ids("topicIds", &input.topic_ids)?,
             visibility: input.visibility,
         };
-        write(ctx, vec![Change::Create(lotse.clone().into())]).await?;
-        Ok(lotse.into())
+        Ok(create(ctx, lotse).await?.into())
     }
     /// Changes a Lotse's profile.
     async fn update_lotse(&self, ctx: &Context<'_>, id: ID, input: UpdateLotseInput) -> Result<LotseObject> {
-        let mut lotse = current::<Lotse>(ctx, &parse_id("id", &id)?).await?;
+        let mut lotse = editable::<Lotse>(ctx, &id).await?;
         if let Some(n) = &input.name {
             lotse.name = name("name", n)?;
         }
@@ -391,30 +386,27 @@ impl PeopleMutation {
         if let Some(visibility) = input.visibility {
             lotse.visibility = visibility;
         }
-        write(ctx, vec![Change::Update(lotse.clone().into())]).await?;
-        Ok(lotse.into())
+        Ok(update(ctx, lotse).await?.into())
     }
     /// Deletes a Lotse with their memberships and connection requests; returns the id.
     async fn delete_lotse(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Lotse, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Lotse, id).await
     }
     /// Registers an expert.
     async fn create_expert(&self, ctx: &Context<'_>, input: CreateExpertInput) -> Result<ExpertObject> {
         let expert = Expert {
-            id: new_id(NodeKind::Expert, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Expert, input.id.as_ref())?,
             name: name("name", &input.name)?,
             email: input.email.as_deref().map(email).transpose()?,
             organization: optional_id("organizationId", input.organization_id.as_ref())?,
             topics: parse_ids("topicIds", &input.topic_ids)?,
             serves: parse_ids("serves", &input.serves)?,
         };
-        write(ctx, vec![Change::Create(expert.clone().into())]).await?;
-        Ok(expert.into())
+        Ok(create(ctx, expert).await?.into())
     }
     /// Changes an expert's profile.
     async fn update_expert(&self, ctx: &Context<'_>, id: ID, input: UpdateExpertInput) -> Result<ExpertObject> {
-        let mut expert = current::<Expert>(ctx, &parse_id("id", &id)?).await?;
+        let mut expert = editable::<Expert>(ctx, &id).await?;
         if let Some(n) = &input.name {
             expert.name = name("name", n)?;
         }
@@ -426,12 +418,10 @@ impl PeopleMutation {
         if let Some(serves) = &input.serves {
             expert.serves = parse_ids("serves", serves)?;
         }
-        write(ctx, vec![Change::Update(expert.clone().into())]).await?;
-        Ok(expert.into())
+        Ok(update(ctx, expert).await?.into())
     }
     /// Deletes an expert; returns the id.
     async fn delete_expert(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Expert, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Expert, id).await
     }
 }

@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 
 use crate::domain::*;
 use crate::graphql::errors::bad_input;
-use crate::graphql::objects::{LotseObject, MunicipalityObject, TopicObject, people::topics};
+use crate::graphql::objects::invitations::invitations_to;
+use crate::graphql::objects::{LotseObject, MunicipalityObject, ProjectInvitationObject, TopicObject, people::topics};
 use crate::graphql::support::*;
-use crate::store::{Change, ListFilter, Rel};
+use crate::store::{ListFilter, Rel};
 
 /// A digitalisation project of a municipality.
 pub struct ProjectObject(pub Project);
@@ -31,7 +32,7 @@ pub struct ProjectMember {
 #[Object(name = "Project")]
 impl ProjectObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Title, e.g. "Einführung der E-Akte im Bauamt".
@@ -73,6 +74,15 @@ impl ProjectObject {
                 Some(ProjectMember { lotse: l.into(), role })
             })
             .collect())
+    }
+    /// Invitations to work on the project, in id order (only those of one status when
+    /// `status` is given): its members and admins see all, other Lotsen their own.
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<InvitationStatus>,
+    ) -> Result<Vec<ProjectInvitationObject>> {
+        invitations_to(ctx, &self.0, status).await
     }
 }
 
@@ -210,7 +220,9 @@ pub struct ProjectMutation;
 
 #[Object]
 impl ProjectMutation {
-    /// Creates a project.
+    /// Creates a project. A Lotse who creates it works on it at once, as its lead unless they
+    /// list themselves with another role; every other Lotse listed in `members` is invited and
+    /// joins by accepting (see `myInvitations`). Admins and integrations add members directly.
     async fn create_project(&self, ctx: &Context<'_>, input: CreateProjectInput) -> Result<ProjectObject> {
         let mut members: Vec<Membership> = Vec::with_capacity(input.members.len());
         for m in &input.members {
@@ -220,14 +232,8 @@ impl ProjectMutation {
             }
             members.push(Membership { lotse, role: m.role });
         }
-        // A Lotse who creates a project leads it unless they listed themselves.
-        if let Some(me) = viewer(ctx)?.lotse()
-            && !members.iter().any(|m| &m.lotse == me)
-        {
-            members.insert(0, Membership { lotse: me.clone(), role: ProjectRole::Lead });
-        }
         let project = Project {
-            id: new_id(NodeKind::Project, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Project, input.id.as_ref())?,
             title: name("title", &input.title)?,
             description: input.description.as_deref().map(description).transpose()?,
             municipality: parse_id("municipalityId", &input.municipality_id)?,
@@ -238,12 +244,11 @@ impl ProjectMutation {
             end_date: input.end_date,
         };
         check_dates(&project)?;
-        write(ctx, vec![Change::Create(project.clone().into())]).await?;
-        Ok(project.into())
+        Ok(services(ctx)?.create_project(viewer(ctx)?, project).await?.into())
     }
     /// Changes a project.
     async fn update_project(&self, ctx: &Context<'_>, id: ID, input: UpdateProjectInput) -> Result<ProjectObject> {
-        let mut project = current::<Project>(ctx, &parse_id("id", &id)?).await?;
+        let mut project = editable::<Project>(ctx, &id).await?;
         if let Some(t) = &input.title {
             project.title = name("title", t)?;
         }
@@ -260,15 +265,15 @@ impl ProjectMutation {
         patch(&mut project.start_date, input.start_date);
         patch(&mut project.end_date, input.end_date);
         check_dates(&project)?;
-        write(ctx, vec![Change::Update(project.clone().into())]).await?;
-        Ok(project.into())
+        Ok(update(ctx, project).await?.into())
     }
     /// Deletes a project with its memberships; returns the id.
     async fn delete_project(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Project, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Project, id).await
     }
-    /// Adds a Lotse to a project, or changes their role.
+    /// Adds a Lotse to a project, or changes the role of one who works on it. A Lotse leading
+    /// the project invites someone who does not work on it yet instead (they join by
+    /// accepting; see `Project.invitations`); admins and integrations add directly.
     async fn add_project_member(
         &self,
         ctx: &Context<'_>,
@@ -278,14 +283,45 @@ impl ProjectMutation {
     ) -> Result<ProjectObject> {
         let project = parse_id("projectId", &project_id)?;
         let lotse = parse_id("lotseId", &lotse_id)?;
-        write(ctx, vec![Change::SetMember { project: project.clone(), lotse, role }]).await?;
-        Ok(current::<Project>(ctx, &project).await?.into())
+        Ok(services(ctx)?.add_project_member(viewer(ctx)?, &project, lotse, role).await?.into())
     }
-    /// Removes a Lotse from a project.
+    /// Invites a Lotse to work on a project the calling Lotse leads; the invited Lotse accepts
+    /// or declines. CONFLICT when they already work on it or have a pending invitation.
+    async fn invite_to_project(
+        &self,
+        ctx: &Context<'_>,
+        project_id: ID,
+        lotse_id: ID,
+        #[graphql(default_with = "ProjectRole::Member")] role: ProjectRole,
+    ) -> Result<ProjectInvitationObject> {
+        let project = parse_id("projectId", &project_id)?;
+        let lotse = parse_id("lotseId", &lotse_id)?;
+        Ok(services(ctx)?.invite(viewer(ctx)?, &project, lotse, role).await?.into())
+    }
+    /// Removes a Lotse from a project: the project's leads remove anyone, every Lotse
+    /// themselves (see `leaveProject`).
     async fn remove_project_member(&self, ctx: &Context<'_>, project_id: ID, lotse_id: ID) -> Result<ProjectObject> {
         let project = parse_id("projectId", &project_id)?;
         let lotse = parse_id("lotseId", &lotse_id)?;
-        write(ctx, vec![Change::RemoveMember { project: project.clone(), lotse }]).await?;
-        Ok(current::<Project>(ctx, &project).await?.into())
+        Ok(services(ctx)?.remove_project_member(viewer(ctx)?, &project, lotse).await?.into())
+    }
+    /// The calling Lotse stops working on a project.
+    async fn leave_project(&self, ctx: &Context<'_>, project_id: ID) -> Result<ProjectObject> {
+        let project = parse_id("projectId", &project_id)?;
+        let viewer = viewer(ctx)?;
+        let Some(me) = viewer.lotse() else {
+            return Err(bad_input("projectId", "only Lotsen leave projects; admins use removeProjectMember"));
+        };
+        Ok(services(ctx)?.remove_project_member(viewer, &project, me.clone()).await?.into())
+    }
+    /// Accepts a pending invitation: the calling Lotse works on the project in the role offered.
+    async fn accept_project_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<ProjectInvitationObject> {
+        let id = parse_id("id", &id)?;
+        Ok(services(ctx)?.respond_to_invitation(viewer(ctx)?, &id, true).await?.into())
+    }
+    /// Declines a pending invitation.
+    async fn decline_project_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<ProjectInvitationObject> {
+        let id = parse_id("id", &id)?;
+        Ok(services(ctx)?.respond_to_invitation(viewer(ctx)?, &id, false).await?.into())
     }
 }

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use crate::domain::*;
 use crate::graphql::objects::{ExpertObject, LotseObject, ProjectObject};
 use crate::graphql::support::*;
-use crate::store::{Change, ListFilter, Rel};
+use crate::store::{ListFilter, Rel};
 
 /// A subject of municipal digitalisation, e.g. E-Akte or Breitband; topics form a taxonomy.
 pub struct TopicObject(pub Topic);
@@ -20,7 +20,7 @@ impl From<Topic> for TopicObject {
 #[Object(name = "Topic")]
 impl TopicObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Name, e.g. "E-Akte".
@@ -84,7 +84,7 @@ impl From<Organization> for OrganizationObject {
 #[Object(name = "Organization")]
 impl OrganizationObject {
     /// Stable identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Name, e.g. "Fraunhofer IAO".
@@ -204,27 +204,24 @@ impl TopicMutation {
     /// Creates a topic.
     async fn create_topic(&self, ctx: &Context<'_>, input: CreateTopicInput) -> Result<TopicObject> {
         let topic = Topic {
-            id: new_id(NodeKind::Topic, input.id.as_ref())?,
+            id: new_id(ctx, NodeKind::Topic, input.id.as_ref())?,
             name: name("name", &input.name)?,
             parent: optional_id("parentId", input.parent_id.as_ref())?,
         };
-        write(ctx, vec![Change::Create(topic.clone().into())]).await?;
-        Ok(topic.into())
+        Ok(create(ctx, topic).await?.into())
     }
     /// Changes a topic.
     async fn update_topic(&self, ctx: &Context<'_>, id: ID, input: UpdateTopicInput) -> Result<TopicObject> {
-        let mut topic = current::<Topic>(ctx, &parse_id("id", &id)?).await?;
+        let mut topic = editable::<Topic>(ctx, &id).await?;
         if let Some(n) = &input.name {
             topic.name = name("name", n)?;
         }
         patch(&mut topic.parent, parse_patch(input.parent_id, |p| parse_id("parentId", &p))?);
-        write(ctx, vec![Change::Update(topic.clone().into())]).await?;
-        Ok(topic.into())
+        Ok(update(ctx, topic).await?.into())
     }
     /// Deletes a topic no project, Lotse, expert or narrower topic refers to; returns its id.
     async fn delete_topic(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Topic, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Topic, id).await
     }
     /// Creates an organization.
     async fn create_organization(
@@ -232,10 +229,11 @@ impl TopicMutation {
         ctx: &Context<'_>,
         input: CreateOrganizationInput,
     ) -> Result<OrganizationObject> {
-        let organization =
-            Organization { id: new_id(NodeKind::Organization, input.id.as_ref())?, name: name("name", &input.name)? };
-        write(ctx, vec![Change::Create(organization.clone().into())]).await?;
-        Ok(organization.into())
+        let organization = Organization {
+            id: new_id(ctx, NodeKind::Organization, input.id.as_ref())?,
+            name: name("name", &input.name)?,
+        };
+        Ok(create(ctx, organization).await?.into())
     }
     /// Changes an organization.
     async fn update_organization(
@@ -244,16 +242,14 @@ impl TopicMutation {
         id: ID,
         input: UpdateOrganizationInput,
     ) -> Result<OrganizationObject> {
-        let mut organization = current::<Organization>(ctx, &parse_id("id", &id)?).await?;
+        let mut organization = editable::<Organization>(ctx, &id).await?;
         if let Some(n) = &input.name {
             organization.name = name("name", n)?;
         }
-        write(ctx, vec![Change::Update(organization.clone().into())]).await?;
-        Ok(organization.into())
+        Ok(update(ctx, organization).await?.into())
     }
     /// Deletes an organization without experts; returns its id.
     async fn delete_organization(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
-        write(ctx, vec![Change::Delete(NodeKind::Organization, parse_id("id", &id)?)]).await?;
-        Ok(id)
+        delete(ctx, NodeKind::Organization, id).await
     }
 }

@@ -38,9 +38,7 @@ impl TransferMutation {
     async fn import_records(&self, ctx: &Context<'_>, records: String, dry_run: Option<bool>) -> Result<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let viewer = viewer(ctx)?;
-        if !viewer.may_write_anything() {
-            return Err(coded(FORBIDDEN, "importing needs an admin or the import scope"));
-        }
+        crate::service::policy::may_import(viewer).map_err(|reason| coded(FORBIDDEN, reason))?;
         let lines = records.lines().filter(|l| !l.trim().is_empty()).count();
         if lines > MAX_IMPORT_RECORDS {
             return Err(bad_input("records", format!("at most {MAX_IMPORT_RECORDS} records per call")));

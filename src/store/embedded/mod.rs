@@ -2,7 +2,6 @@
 //! from the matching projection, which it builds from disk at start and changes in step
 //! with every write.
 
-mod list;
 mod sqlite;
 
 use std::path::Path;
@@ -91,7 +90,7 @@ impl GraphStore for EmbeddedStore {
     }
 
     async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
-        self.read(|g| Ok(list::list(g, query)))
+        self.read(|g| Ok(crate::graph::list::list(g, query)))
     }
 
     async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {

@@ -44,6 +44,11 @@ pub fn rel_type(rel: Rel) -> &'static str {
         Rel::MemberOf => "MEMBER_OF",
         Rel::RequestFrom => "REQUEST_FROM",
         Rel::RequestTo => "REQUEST_TO",
+        Rel::InvitedTo => "INVITED_TO",
+        Rel::Invites => "INVITES",
+        Rel::InvitedBy => "INVITED_BY",
+        Rel::DismissedBy => "DISMISSED_BY",
+        Rel::Dismisses => "DISMISSES",
     }
 }
 
@@ -90,6 +95,12 @@ fn edge_fields(kind: NodeKind) -> &'static [EdgeField] {
         edge("members", Rel::HasMember, Members),
     ];
     const REQUEST: &[EdgeField] = &[edge("from", Rel::RequestFrom, One), edge("to", Rel::RequestTo, One)];
+    const INVITATION: &[EdgeField] = &[
+        edge("project", Rel::InvitedTo, One),
+        edge("lotse", Rel::Invites, One),
+        edge("invited_by", Rel::InvitedBy, One),
+    ];
+    const DISMISSAL: &[EdgeField] = &[edge("lotse", Rel::DismissedBy, One), edge("dismissed", Rel::Dismisses, One)];
     match kind {
         NodeKind::Region => REGION,
         NodeKind::District => DISTRICT,
@@ -100,6 +111,8 @@ fn edge_fields(kind: NodeKind) -> &'static [EdgeField] {
         NodeKind::Expert => EXPERT,
         NodeKind::Project => PROJECT,
         NodeKind::ConnectionRequest => REQUEST,
+        NodeKind::ProjectInvitation => INVITATION,
+        NodeKind::Dismissal => DISMISSAL,
     }
 }
 
@@ -255,6 +268,10 @@ mod tests {
              "members": [{"lotse": "l2", "role": "MEMBER"}, {"lotse": "l1", "role": "LEAD"}],
              "status": "COMPLETED", "start_date": "2024-01-31"},
             {"type": "connection_request", "id": "c1", "from": "l1", "to": "l2", "status": "PENDING",
+             "created_at": "2025-03-01T10:00:00Z"},
+            {"type": "project_invitation", "id": "i1", "project": "p1", "lotse": "l3", "invited_by": "l1",
+             "role": "MEMBER", "status": "PENDING", "created_at": "2025-03-01T10:00:00Z"},
+            {"type": "dismissal", "id": "x1", "lotse": "l1", "dismissed": "l4", "reason": "kein Interesse",
              "created_at": "2025-03-01T10:00:00Z"}
         ]);
         serde_json::from_value(nodes).expect("sample nodes parse")

@@ -18,6 +18,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("V0003__fulltext.cypher", include_str!("../../../cypher/migrations/V0003__fulltext.cypher")),
     ("V0004__idempotency_keys.cypher", include_str!("../../../cypher/migrations/V0004__idempotency_keys.cypher")),
     ("V0005__change_feed.cypher", include_str!("../../../cypher/migrations/V0005__change_feed.cypher")),
+    (
+        "V0006__invitations_dismissals.cypher",
+        include_str!("../../../cypher/migrations/V0006__invitations_dismissals.cypher"),
+    ),
 ];
 
 const INIT: &str = include_str!("../../../cypher/migration_init.cypher");

@@ -1,10 +1,11 @@
 //! Applying a batch of changes in one transaction.
 //!
-//! The rules (references, unique ids and AGS, parent cycles, open requests, what a delete
-//! takes with it or is refused for) are the embedded store's own code, run over the part of
-//! the graph the batch can touch: that part is read from Neo4j inside the write transaction,
-//! after taking the write lock, so it cannot change underneath. The result — the new state
-//! of every node the batch touched — is then written back, or nothing is.
+//! The rules (references, unique ids and AGS, parent cycles, open requests and invitations,
+//! one dismissal per pair, what a delete takes with it or is refused for) are the embedded
+//! store's own code, run over the part of the graph the batch can touch: that part is read
+//! from Neo4j inside the write transaction, after taking the write lock, so it cannot change
+//! underneath. The result — the new state of every node the batch touched — is then written
+//! back, or nothing is.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use super::feed::FeedPosition;
 use super::keys;
 use super::mapping::{self, EdgeRow, NodeRow};
 use super::reads::{self, IdRow};
-use crate::domain::{ConnectionStatus, Id, Node};
+use crate::domain::{ConnectionStatus, Id, InvitationStatus, Node};
 use crate::graph::{Graph, NodeState, write};
 use crate::store::edges::out_edges;
 use crate::store::{Change, StoreError, WriteKey};
@@ -50,7 +51,8 @@ const CHUNK: usize = 5_000;
 struct Refs {
     ids: BTreeSet<String>,
     deleted: BTreeSet<String>,
-    requesters: BTreeSet<String>,
+    /// Nodes whose requests, invitations or dismissals the rules read.
+    related: BTreeSet<String>,
     ags: BTreeSet<String>,
 }
 
@@ -66,7 +68,13 @@ fn refs(changes: &[Change]) -> Refs {
                     Node::ConnectionRequest(c)
                         if matches!(c.status, ConnectionStatus::Pending | ConnectionStatus::Accepted) =>
                     {
-                        refs.requesters.insert(c.from.to_string());
+                        refs.related.insert(c.from.to_string());
+                    }
+                    Node::ProjectInvitation(i) if i.status == InvitationStatus::Pending => {
+                        refs.related.insert(i.project.to_string());
+                    }
+                    Node::Dismissal(d) => {
+                        refs.related.insert(d.lotse.to_string());
                     }
                     _ => {}
                 }
@@ -101,7 +109,7 @@ pub async fn apply(
         }
     }
     let refs = refs(&changes);
-    let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "requesters": refs.requesters, "ags": refs.ags });
+    let params = json!({ "ids": refs.ids, "deleted": refs.deleted, "related": refs.related, "ags": refs.ags });
     let rows: Vec<IdRow> = tx.rows(cypher(WORKING_SET, params)?).await?;
     let stored_ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let stored = reads::read_nodes(tx, &stored_ids).await?;

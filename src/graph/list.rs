@@ -1,10 +1,10 @@
-//! Filtered, id-ordered pages of nodes.
+//! Filtered, id-ordered pages of nodes, and how many nodes a list holds.
 
 use crate::domain::{Municipality, Node, NodeKind};
 use crate::store::edges::out_edges;
 use crate::store::{ListFilter, ListQuery, Page};
 
-use crate::graph::{Graph, node_name};
+use super::{Graph, node_name};
 
 pub fn list(graph: &Graph, query: &ListQuery) -> Page {
     let Some(kind) = query.kind else {
@@ -38,6 +38,23 @@ pub fn list(graph: &Graph, query: &ListQuery) -> Page {
     let has_next_page = nodes.len() > query.first;
     nodes.truncate(query.first);
     Page { nodes, has_next_page }
+}
+
+/// How many nodes of the list's kind pass its filter and `visible`, ignoring its page:
+/// counted in place, without copying a node.
+pub fn count(graph: &Graph, query: &ListQuery, visible: impl Fn(&Node) -> bool) -> usize {
+    let Some(kind) = query.kind else { return 0 };
+    let fits = |node: &&Node| visible(node) && matches(graph, node, &query.filter);
+    match query.filter.edges.first() {
+        Some((rel, target)) => graph
+            .incoming(*rel, target)
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .filter_map(|(_, id)| graph.node(kind, id))
+            .filter(fits)
+            .count(),
+        None => graph.all(kind).filter(fits).count(),
+    }
 }
 
 fn matches(graph: &Graph, node: &Node, filter: &ListFilter) -> bool {

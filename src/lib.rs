@@ -13,6 +13,7 @@ pub mod domain;
 pub mod graph;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod matching;
 pub mod metrics;
 pub mod observe;

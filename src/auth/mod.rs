@@ -14,6 +14,7 @@ use crate::domain::Id;
 
 pub use config::{AuthArgs, KeyAlgorithm};
 pub use verify::{Verifier, mint};
+pub(crate) use verify::unix_now;
 
 /// The role a token grants, from its `role` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

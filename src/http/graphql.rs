@@ -71,11 +71,11 @@ fn not_acceptable() -> Response {
 
 /// A GraphQL response body: `data` only when the request ran.
 #[derive(Serialize)]
-struct Body<'a> {
+pub(super) struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Value>,
+    pub(super) data: Option<&'a Value>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [ServerError],
+    pub(super) errors: &'a [ServerError],
 }
 
 fn respond(format: Format, status: StatusCode, body: &Body<'_>) -> Response {
@@ -150,7 +150,7 @@ fn answer(format: Format, answer: Answer, max_bytes: usize) -> Response {
 
 /// A request's parameters from a JSON object (the POST body, or GET parameters with their
 /// JSON-encoded `variables` and `extensions` already decoded).
-fn request_from(params: serde_json::Value) -> Result<async_graphql::Request, &'static str> {
+pub(super) fn request_from(params: serde_json::Value) -> Result<async_graphql::Request, &'static str> {
     let serde_json::Value::Object(mut params) = params else {
         return Err("the body must be one JSON object with `query` (batches are not supported)");
     };

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod connections;
 pub mod geography;
+pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod recommendations;

@@ -33,7 +33,7 @@ pub enum Notification {
     GapOpened { municipality: Id, topic: Id, projects: Vec<Id> },
 }
 
-/// The kinds of [`Notification`], to choose from when subscribing.
+/// The kinds of notification, to choose from when subscribing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
 pub enum NotificationKind {
     /// Someone asked the signed-in Lotse to connect.

@@ -254,12 +254,6 @@ impl Connection {
         if self.operations.contains_key(&id) {
             return Err((close::DUPLICATE_ID, format!("Subscriber for {id} already exists")));
         }
-        let allowed = self.state.live.limits.max_subscriptions;
-        if self.operations.len() >= allowed {
-            let found = self.operations.len() as u64 + 1;
-            let refusal = Refusal { limit: "subscriptions", allowed: allowed as u64, found };
-            return self.refuse(&id, &[refusal.into_server_error()]).await;
-        }
         let request = match request_from(payload) {
             Ok(request) => request,
             Err(message) => {
@@ -269,6 +263,12 @@ impl Connection {
         };
         match self.state.graphql.subscribe(request, viewer.clone()).await {
             Subscribed::Live(operation) => {
+                let allowed = self.state.live.limits.max_subscriptions;
+                if self.operations.len() >= allowed {
+                    let found = self.operations.len() as u64 + 1;
+                    let refusal = Refusal { limit: "subscriptions", allowed: allowed as u64, found };
+                    return self.refuse(&id, &[refusal.into_server_error()]).await;
+                }
                 self.operations.insert(id, operation);
                 Ok(())
             }

@@ -1,6 +1,8 @@
 //! Integration tests: the real application on a free port, GraphQL over real HTTP.
 
 mod helpers;
+#[path = "../support/subscriber.rs"]
+mod subscriber;
 
 mod audit;
 mod auth;
@@ -10,6 +12,7 @@ mod http;
 mod idempotency;
 mod invalid_input;
 mod limits;
+mod live;
 mod loaders;
 mod matching;
 mod operations;

@@ -22,6 +22,7 @@ pub struct Delivery(pub Arc<[Notification]>);
 /// Someone asked the signed-in Lotse to connect.
 pub struct ConnectionRequested(ConnectionRequestObject);
 
+/// Someone asked the signed-in Lotse to connect.
 #[Object]
 impl ConnectionRequested {
     /// The request, addressed to the signed-in Lotse.
@@ -33,6 +34,7 @@ impl ConnectionRequested {
 /// A request the signed-in Lotse sent was accepted: the two are contacts now.
 pub struct ConnectionAccepted(ConnectionRequestObject);
 
+/// A request the signed-in Lotse sent was accepted: the two are contacts now.
 #[Object]
 impl ConnectionAccepted {
     /// The request, sent by the signed-in Lotse.
@@ -47,6 +49,7 @@ pub struct ProjectMatched {
     topics: Vec<Id>,
 }
 
+/// A new project about topics the signed-in Lotse knows.
 #[Object]
 impl ProjectMatched {
     /// The new project.
@@ -67,6 +70,8 @@ pub struct GapOpened {
     projects: Vec<Id>,
 }
 
+/// A municipality in the signed-in expert's area now runs a project in one of their topics
+/// that no local Lotse knows.
 #[Object]
 impl GapOpened {
     /// The municipality with the gap.
@@ -85,6 +90,7 @@ impl GapOpened {
 
 /// Something that happened which concerns the subscriber.
 #[derive(Union)]
+#[graphql(name = "Notification")]
 pub enum NotificationObject {
     ConnectionRequested(ConnectionRequested),
     ConnectionAccepted(ConnectionAccepted),

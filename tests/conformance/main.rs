@@ -2,12 +2,16 @@
 //! answers must be the same. Needs a Neo4j server (`scripts/test.sh` starts one).
 
 mod support;
+#[path = "../support/subscriber.rs"]
+#[allow(dead_code, reason = "each test binary uses part of the shared subscriber")]
+mod subscriber;
 
 mod crud;
 mod demo_network;
 mod fixtures;
 mod idempotency;
 mod lists;
+mod live;
 mod neo4j_only;
 mod recommend;
 mod transfer;

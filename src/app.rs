@@ -90,7 +90,7 @@ impl Application {
         let web = crate::web::Web::new(config.web.clone(), services.clone(), config.auth.clone());
         let cancel = CancellationToken::new();
         let stopping = CancellationToken::new();
-        let live = crate::http::Live::new(projection, config.live, stopping.clone());
+        let live = crate::http::Live::new(projection, config.live, config.max_body_bytes, stopping.clone());
         let mut router = crate::http::router(
             graphql,
             services.clone(),

@@ -138,14 +138,24 @@ fn answer(format: Format, answer: Answer, max_bytes: usize) -> Response {
         (Some(Refused::TimedOut), _) => StatusCode::GATEWAY_TIMEOUT,
     };
     let data = answer.refused.is_none().then_some(&answer.response.data);
-    let bytes = serde_json::to_vec(&Body { data, errors: &answer.response.errors }).expect("GraphQL values serialise");
+    match serialized_within(&Body { data, errors: &answer.response.errors }, max_bytes) {
+        Ok(bytes) => send(format, status, bytes),
+        Err(withheld) => send(format, StatusCode::OK, withheld),
+    }
+}
+
+/// A response body as JSON within the response size limit; over it, the body that says so
+/// instead (as the error).
+pub(super) fn serialized_within(body: &Body<'_>, max_bytes: usize) -> Result<Vec<u8>, Vec<u8>> {
+    let bytes = serde_json::to_vec(body).expect("GraphQL values serialise");
     if bytes.len() <= max_bytes {
-        return send(format, status, bytes);
+        return Ok(bytes);
     }
     tracing::warn!(limit = max_bytes, "response over the size limit withheld");
     let message = format!("the response would exceed {max_bytes} bytes; ask for smaller pages or fewer fields");
     let error = crate::graphql::errors::request_error(RESPONSE_TOO_LARGE, message);
-    respond(format, StatusCode::OK, &Body { data: Some(&Value::Null), errors: &[error] })
+    let withheld = Body { data: Some(&Value::Null), errors: &[error] };
+    Err(serde_json::to_vec(&withheld).expect("GraphQL values serialise"))
 }
 
 /// A request's parameters from a JSON object (the POST body, or GET parameters with their

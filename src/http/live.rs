@@ -22,11 +22,12 @@ use tokio::sync::{Semaphore, broadcast};
 use tokio_util::sync::CancellationToken;
 
 use super::AppState;
-use super::graphql::{Body, request_from};
+use super::graphql::{Body, request_from, serialized_within};
 use crate::auth::{AuthError, Viewer};
 use crate::config::LiveLimits;
 use crate::domain::NodeKind;
 use crate::graph::{Changes, Projection};
+use crate::graphql::errors::{BAD_REQUEST, request_error};
 use crate::graphql::limits::Refusal;
 use crate::graphql::{Answer, Delivery, LiveOperation, Subscribed};
 use crate::live::{Listener, Revoked};
@@ -36,14 +37,22 @@ use crate::live::{Listener, Revoked};
 pub struct Live {
     pub projection: Arc<Projection>,
     pub limits: LiveLimits,
+    /// Largest message a client may send: the HTTP body limit.
+    max_message_bytes: usize,
     connections: Arc<Semaphore>,
     /// Fired when the service stops.
     pub stopping: CancellationToken,
 }
 
 impl Live {
-    pub fn new(projection: Arc<Projection>, limits: LiveLimits, stopping: CancellationToken) -> Self {
-        Self { projection, limits, connections: Arc::new(Semaphore::new(limits.max_connections)), stopping }
+    pub fn new(
+        projection: Arc<Projection>,
+        limits: LiveLimits,
+        max_message_bytes: usize,
+        stopping: CancellationToken,
+    ) -> Self {
+        let connections = Arc::new(Semaphore::new(limits.max_connections));
+        Self { projection, limits, max_message_bytes, connections, stopping }
     }
 }
 
@@ -73,7 +82,7 @@ mod close {
 type Closing = (u16, String);
 
 pub(super) async fn get_graphql_ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    let upgrade = upgrade.protocols(PROTOCOLS);
+    let upgrade = upgrade.protocols(PROTOCOLS).max_message_size(state.live.max_message_bytes);
     let protocol = match upgrade.selected_protocol().and_then(|p| p.to_str().ok()) {
         Some("graphql-transport-ws") => Protocol::Transport,
         Some("graphql-ws") => Protocol::Legacy,
@@ -257,7 +266,7 @@ impl Connection {
         let request = match request_from(payload) {
             Ok(request) => request,
             Err(message) => {
-                let error = crate::graphql::errors::request_error(crate::graphql::errors::BAD_REQUEST, message);
+                let error = request_error(BAD_REQUEST, message);
                 return self.refuse(&id, &[error]).await;
             }
         };
@@ -307,8 +316,12 @@ impl Connection {
     /// Sends an answer as the operation's next result.
     async fn next(&mut self, id: &str, answer: &Answer) -> Result<(), Closing> {
         let kind = if self.protocol == Protocol::Transport { "next" } else { "data" };
-        let payload = Body { data: Some(&answer.response.data), errors: &answer.response.errors };
-        self.send(json!({ "type": kind, "id": id, "payload": payload })).await
+        let body = Body { data: Some(&answer.response.data), errors: &answer.response.errors };
+        let max_bytes = self.state.graphql.limits().max_response_bytes;
+        let payload = serialized_within(&body, max_bytes).unwrap_or_else(|withheld| withheld);
+        let payload = String::from_utf8(payload).expect("JSON is UTF-8");
+        let id = serde_json::to_string(id).expect("a string serialises");
+        self.send_text(format!(r#"{{"type":"{kind}","id":{id},"payload":{payload}}}"#)).await
     }
 
     /// Refuses an operation with its errors; the connection stays open.
@@ -326,7 +339,10 @@ impl Connection {
     }
 
     async fn send(&mut self, message: Value) -> Result<(), Closing> {
-        let text = serde_json::to_string(&message).expect("JSON values serialise");
+        self.send_text(serde_json::to_string(&message).expect("JSON values serialise")).await
+    }
+
+    async fn send_text(&mut self, text: String) -> Result<(), Closing> {
         self.socket.send(Message::text(text)).await.map_err(|_| (1000, "the client went away".to_owned()))
     }
 

@@ -259,3 +259,15 @@ async fn next_message(socket: &mut Socket) -> Message {
 fn text(message: Message) -> Value {
     serde_json::from_str(message.to_text().expect("a text message")).unwrap()
 }
+
+#[tokio::test]
+async fn a_notification_over_the_response_size_limit_is_withheld_with_an_error() {
+    let app = TestApp::spawn_with(|config| config.limits.max_response_bytes = 140).await;
+    seed_small_network(&app).await;
+    let mut ben = Subscriber::ready(&app.address, &token("ben", Role::Lotse)).await;
+
+    app.as_user(token("anna", Role::Lotse)).data(REQUEST, json!({ "to": "ben" })).await;
+    let line = ben.expect(|l| l.get("next").is_some(), "a result").await;
+    assert_eq!(line["next"]["data"], Value::Null, "{line}");
+    assert_eq!(line["next"]["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE", "{line}");
+}

@@ -26,6 +26,8 @@ pub struct Application {
     shutdown_timeout: Duration,
     /// Fired at the shutdown deadline; the router cancels the requests still running.
     cancel: CancellationToken,
+    /// Fired when stopping starts; WebSocket connections close.
+    stopping: CancellationToken,
 }
 
 /// Opens the configured store.
@@ -78,6 +80,7 @@ impl Application {
         let metrics = Arc::new(Metrics::new());
         let store = MeteredStore::new(Box::pin(open_store(&config.store)).await?, metrics.clone());
         metrics.watch_projection(store.projection());
+        let projection = store.projection();
         let services = Services::new(Arc::new(store));
         if let Some((scale, seed)) = config.demo {
             seed_demo(&services, scale, seed).await?;
@@ -86,10 +89,13 @@ impl Application {
         let graphql = crate::graphql::Endpoint::new(services.clone(), config.limits.clone(), config.schema);
         let web = crate::web::Web::new(config.web.clone(), services.clone(), config.auth.clone());
         let cancel = CancellationToken::new();
+        let stopping = CancellationToken::new();
+        let live = crate::http::Live::new(projection, config.live, config.max_body_bytes, stopping.clone());
         let mut router = crate::http::router(
             graphql,
             services.clone(),
             verifier,
+            live,
             web,
             config.max_body_bytes,
             metrics,
@@ -100,7 +106,15 @@ impl Application {
         }
         let address = SocketAddr::new(config.bind, config.port);
         let listener = TcpListener::bind(address).await.with_context(|| format!("binding {address}"))?;
-        Ok(Self { listener, router, services, auth: config.auth, shutdown_timeout: config.shutdown_timeout, cancel })
+        Ok(Self {
+            listener,
+            router,
+            services,
+            auth: config.auth,
+            shutdown_timeout: config.shutdown_timeout,
+            cancel,
+            stopping,
+        })
     }
 
     /// Ready-to-use HS256 tokens for the first Lotse, the first expert and an admin of the
@@ -139,6 +153,11 @@ impl Application {
     /// Serves until `stop` completes; then requests in flight may finish until the shutdown
     /// deadline, after which the rest are cancelled (see [`crate::shutdown`]).
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let stopping = self.stopping;
+        let stop = async move {
+            stop.await;
+            stopping.cancel();
+        };
         crate::shutdown::serve(self.listener, self.router, stop, self.shutdown_timeout, self.cancel).await
     }
 }

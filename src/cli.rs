@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::auth::{AuthArgs, Role};
 use crate::config::{
-    Config, DEFAULT_MAX_BODY_BYTES, FeedConfig, Neo4jConfig, Secret, StoreConfig, without_credentials,
+    Config, DEFAULT_MAX_BODY_BYTES, FeedConfig, LiveLimits, Neo4jConfig, Secret, StoreConfig, without_credentials,
 };
 use crate::graphql::{Limits, SchemaOptions};
 use crate::telemetry::LogFormat;
@@ -167,6 +167,8 @@ pub struct ServeArgs {
     shutdown_timeout: Duration,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    live: LiveArgs,
     /// Web origins (`https://app.example.org`) whose pages may call the API from a browser;
     /// `*` for any. Repeat the flag or separate by commas; none by default.
     #[arg(long = "cors-origin", env = "LOTSENNETZ_CORS_ORIGINS", value_delimiter = ',')]
@@ -216,6 +218,30 @@ struct LimitArgs {
     query_timeout: Duration,
 }
 
+/// Bounds of live notifications over WebSocket (README: "Live notifications").
+#[derive(Args)]
+struct LiveArgs {
+    /// How long a WebSocket connection may take to send `connection_init`: seconds, or a number with `ms`, `s` or `m`.
+    #[arg(long, env = "LOTSENNETZ_WS_INIT_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    ws_init_timeout: Duration,
+    /// Most WebSocket connections open at once.
+    #[arg(long, env = "LOTSENNETZ_MAX_WS_CONNECTIONS", default_value_t = LiveLimits::default().max_connections)]
+    max_ws_connections: usize,
+    /// Most subscriptions running at once on one WebSocket connection.
+    #[arg(long, env = "LOTSENNETZ_MAX_SUBSCRIPTIONS", default_value_t = LiveLimits::default().max_subscriptions)]
+    max_subscriptions: usize,
+}
+
+impl LiveArgs {
+    fn limits(&self) -> LiveLimits {
+        LiveLimits {
+            init_timeout: self.ws_init_timeout,
+            max_connections: self.max_ws_connections,
+            max_subscriptions: self.max_subscriptions,
+        }
+    }
+}
+
 impl LimitArgs {
     fn limits(&self) -> Limits {
         Limits {
@@ -255,6 +281,7 @@ impl ServeArgs {
             schema: SchemaOptions { introspection: self.introspection, suggestions: self.field_suggestions },
             shutdown_timeout: self.shutdown_timeout,
             limits: self.limits.limits(),
+            live: self.live.limits(),
             cors_origins: self.cors_origins,
             web,
         })

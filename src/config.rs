@@ -93,6 +93,8 @@ pub struct Config {
     pub auth: crate::auth::AuthArgs,
     /// What one GraphQL request may ask for.
     pub limits: crate::graphql::Limits,
+    /// Bounds of live notifications over WebSocket.
+    pub live: LiveLimits,
     /// Introspection and field suggestions.
     pub schema: SchemaOptions,
     /// How long requests in flight may run on after a stop signal before they are cancelled.
@@ -115,11 +117,29 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             auth: crate::auth::AuthArgs::with_secret(secret),
             limits: crate::graphql::Limits::default(),
+            live: LiveLimits::default(),
             schema: SchemaOptions::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             cors_origins: Vec::new(),
             web: crate::web::WebConfig::default(),
         }
+    }
+}
+
+/// Bounds of live notifications over WebSocket (`/graphql/ws`).
+#[derive(Debug, Clone, Copy)]
+pub struct LiveLimits {
+    /// How long a new connection may take to send `connection_init`.
+    pub init_timeout: Duration,
+    /// Most WebSocket connections open at once; further upgrades are answered 503.
+    pub max_connections: usize,
+    /// Most operations running at once on one connection.
+    pub max_subscriptions: usize,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        Self { init_timeout: Duration::from_secs(10), max_connections: 10_000, max_subscriptions: 25 }
     }
 }
 

@@ -1,7 +1,10 @@
-//! The HTTP surface: GraphQL over HTTP, the GraphiQL page, health, readiness, metrics and the
+//! The HTTP surface: GraphQL over HTTP and over WebSocket, the GraphiQL page, health, readiness, metrics and the
 //! web app.
 
 mod graphql;
+mod live;
+
+pub use live::Live;
 
 use std::sync::Arc;
 
@@ -25,24 +28,28 @@ struct AppState {
     graphql: Endpoint,
     services: Services,
     verifier: Arc<Verifier>,
+    live: Live,
 }
 
 /// The routes, inside out: body limit, cancellation at the shutdown deadline (`cancel`),
 /// and request ids, the request's log line and metrics.
+#[expect(clippy::too_many_arguments, reason = "each is one part of the service the routes serve")]
 pub fn router(
     graphql: Endpoint,
     services: Services,
     verifier: Arc<Verifier>,
+    live: Live,
     web: crate::web::Web,
     max_body_bytes: usize,
     metrics: Arc<Metrics>,
     cancel: CancellationToken,
 ) -> Router {
-    let state = AppState { graphql, services, verifier };
+    let state = AppState { graphql, services, verifier, live };
     let scraped = metrics.clone();
     let get_metrics = move || async move { ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], scraped.render()) };
     Router::new()
         .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/graphql/ws", get(live::get_graphql_ws))
         .route("/health", get(get_health))
         .route("/ready", get(get_ready))
         .route(observe::METRICS_PATH, get(get_metrics))

@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod graph;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod matching;
 pub mod metrics;
 pub mod observe;

@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 use lotsennetz::auth::{AuthArgs, Role};
 use serde_json::{Value, json};
 
+#[path = "support/subscriber.rs"]
+#[allow(dead_code, reason = "each test binary uses part of the shared subscriber")]
+mod subscriber;
+
 const SECRET: &str = "feed-test-secret-of-at-least-32-bytes!";
 const PASSWORD: &str = "lotsennetz-feed";
 const DEFAULT_BOLT_PORT: u16 = 7707;
@@ -253,6 +257,26 @@ async fn a_write_through_one_instance_reaches_the_others_recommendations() {
     assert_eq!(a.similar("project-00001").await, b.similar("project-00001").await);
     assert_eq!(a.peers("lotse-0001").await, b.peers("lotse-0001").await);
     eprintln!("visible in the other instance after {created_in:?} (create) and {deleted_in:?} (delete)");
+}
+
+#[tokio::test]
+async fn a_write_through_one_instance_reaches_a_subscriber_of_another() {
+    let _turn = take_server().await;
+    import_demo();
+    let (a, b) = (Instance::start(&[]).await, Instance::start(&[]).await);
+    let lotse = lotsennetz::auth::mint(&AuthArgs::with_secret(SECRET), "lotse-0001", Role::Lotse, None, 3600).unwrap();
+    let mut subscriber = subscriber::Subscriber::ready(&a.address, &lotse).await;
+
+    let started = Instant::now();
+    let sent = b
+        .gql(r#"mutation { requestConnection(fromLotseId: "lotse-0002", toLotseId: "lotse-0001") { id } }"#, json!({}))
+        .await;
+    let heard = subscriber.notification().await;
+    let after = started.elapsed();
+    assert_eq!(heard["__typename"], "ConnectionRequested");
+    assert_eq!(heard["request"]["id"], sent["data"]["requestConnection"]["id"], "{sent}");
+    assert_eq!(heard["request"]["from"]["id"], "lotse-0002");
+    eprintln!("heard through the other instance after {after:?}");
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Id;
 
 pub use config::{AuthArgs, KeyAlgorithm};
+pub(crate) use verify::unix_now;
 pub use verify::{Verifier, mint};
 
 /// The role a token grants, from its `role` claim.

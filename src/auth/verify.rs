@@ -36,12 +36,14 @@ impl Verifier {
     /// Reads an `Authorization` header value: `None` is anonymous, anything else must verify.
     pub fn viewer(&self, authorization: Option<&str>) -> Result<Viewer, AuthError> {
         let Some(value) = authorization else { return Ok(Viewer::Anonymous) };
-        // The scheme is case-insensitive (RFC 9110 §11.1): `Bearer`, `bearer` and `BEARER` alike.
-        let (scheme, token) = value.trim().split_once(' ').ok_or(AuthError::NotBearer)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(AuthError::NotBearer);
-        }
-        self.verify(token.trim_start())
+        self.verify(bearer(value)?)
+    }
+
+    /// The viewer of an `Authorization` value, with the last second (Unix time) at which the
+    /// token is still accepted: for connections that outlive the token.
+    pub fn viewer_until(&self, authorization: &str) -> Result<(Viewer, u64), AuthError> {
+        let (viewer, exp) = self.check(bearer(authorization)?)?;
+        Ok((viewer, exp.saturating_add(self.leeway)))
     }
 
     /// The viewer of a token: from the tokens verified before while the token is still
@@ -91,8 +93,18 @@ impl Verifier {
     }
 }
 
+/// The token of a bearer `Authorization` value.
+fn bearer(value: &str) -> Result<&str, AuthError> {
+    // The scheme is case-insensitive (RFC 9110 §11.1): `Bearer`, `bearer` and `BEARER` alike.
+    let (scheme, token) = value.trim().split_once(' ').ok_or(AuthError::NotBearer)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::NotBearer);
+    }
+    Ok(token.trim_start())
+}
+
 /// Seconds since the Unix epoch, as `jsonwebtoken` counts them for `exp` and `nbf`.
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 

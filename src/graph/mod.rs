@@ -18,8 +18,8 @@ pub mod paths;
 mod weights;
 pub mod write;
 
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 pub use network::{Graph, node_name};
 
@@ -41,12 +41,30 @@ pub struct NodeState {
     pub node: Option<Node>,
 }
 
+/// One node as a committed write left it, beside its state before the write.
+#[derive(Debug, Clone)]
+pub struct NodeChange {
+    pub kind: NodeKind,
+    pub id: Id,
+    pub before: Option<Node>,
+    pub after: Option<Node>,
+}
+
+/// The nodes one committed write changed, in the order the projection took them.
+pub type Changes = Arc<[NodeChange]>;
+
+/// Committed writes kept for a watcher that has not read them yet; one further behind misses
+/// the oldest (see [`Projection::watch`]).
+const WATCH_CAPACITY: usize = 1024;
+
 /// The graph the engine reads, and whether it holds the whole network yet.
 pub struct Projection {
     graph: RwLock<Graph>,
     loaded: AtomicBool,
     /// Change feed entries that the last poll found unread (0 where there is no feed).
     feed_behind: AtomicU64,
+    /// Every committed write, for live notifications.
+    changes: tokio::sync::broadcast::Sender<Changes>,
 }
 
 fn poisoned<T>(_: T) -> StoreError {
@@ -56,13 +74,45 @@ fn poisoned<T>(_: T) -> StoreError {
 impl Projection {
     /// A projection of a network read completely.
     pub fn loaded(graph: Graph) -> Self {
-        Self { graph: RwLock::new(graph), loaded: AtomicBool::new(true), feed_behind: AtomicU64::new(0) }
+        Self::with(graph, true)
     }
 
     /// A projection still to be loaded: questions are answered "unavailable" until
     /// [`Projection::replace`] puts a whole network in.
     pub fn loading() -> Self {
-        Self { graph: RwLock::new(Graph::default()), loaded: AtomicBool::new(false), feed_behind: AtomicU64::new(0) }
+        Self::with(Graph::default(), false)
+    }
+
+    fn with(graph: Graph, loaded: bool) -> Self {
+        Self {
+            graph: RwLock::new(graph),
+            loaded: AtomicBool::new(loaded),
+            feed_behind: AtomicU64::new(0),
+            changes: tokio::sync::broadcast::channel(WATCH_CAPACITY).0,
+        }
+    }
+
+    /// The writes committed from now on, whichever store or service instance made them: the
+    /// embedded store publishes each commit, the Neo4j store its own writes and the change
+    /// feed's. A watcher that falls [`WATCH_CAPACITY`] writes behind is told how many it
+    /// missed. A projection loaded anew publishes nothing for what the load changed.
+    pub fn watch(&self) -> tokio::sync::broadcast::Receiver<Changes> {
+        self.changes.subscribe()
+    }
+
+    /// Whether anyone watches the writes: only then are their changes worth collecting.
+    pub fn is_watched(&self) -> bool {
+        self.changes.receiver_count() > 0
+    }
+
+    /// Tells the watchers of a committed write; states the projection held already (a replay)
+    /// are left out.
+    pub fn publish(&self, changes: Vec<NodeChange>) {
+        let changes: Vec<NodeChange> = changes.into_iter().filter(|c| c.before != c.after).collect();
+        if !changes.is_empty() && self.is_watched() {
+            // No watcher left since the check: nobody to tell.
+            let _ = self.changes.send(changes.into());
+        }
     }
 
     pub fn is_loaded(&self) -> bool {
@@ -114,8 +164,19 @@ impl Projection {
 
     /// Puts node states written elsewhere, in the order they were committed.
     pub fn put_states(&self, states: Vec<NodeState>) -> StoreResult<()> {
+        let watched = self.is_watched();
+        let mut changes = Vec::new();
         self.write(|graph| {
             for state in states {
+                if watched {
+                    let before = graph.node(state.kind, &state.id).cloned();
+                    changes.push(NodeChange {
+                        kind: state.kind,
+                        id: state.id.clone(),
+                        before,
+                        after: state.node.clone(),
+                    });
+                }
                 match state.node {
                     Some(node) => {
                         graph.insert(node);
@@ -126,7 +187,9 @@ impl Projection {
                 }
             }
             Ok(())
-        })
+        })?;
+        self.publish(changes);
+        Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]

@@ -27,6 +27,22 @@ impl Undo {
         touched
     }
 
+    /// Every node the batch touched, once, with its state before the batch and after it, in
+    /// the order the batch first touched them.
+    pub fn changes(&self, graph: &Graph) -> Vec<super::NodeChange> {
+        let mut seen = std::collections::HashSet::new();
+        self.previous
+            .iter()
+            .filter(|(kind, id, _)| seen.insert((*kind, id)))
+            .map(|(kind, id, before)| super::NodeChange {
+                kind: *kind,
+                id: id.clone(),
+                before: before.clone(),
+                after: graph.node(*kind, id).cloned(),
+            })
+            .collect()
+    }
+
     pub fn rollback(self, graph: &mut Graph) {
         for (kind, id, previous) in self.previous.into_iter().rev() {
             match previous {

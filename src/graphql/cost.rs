@@ -95,8 +95,9 @@ pub fn check_operation(
     limits: &Limits,
 ) -> Result<Measure, Refusal> {
     let root = match operation.ty {
+        OperationType::Query => types.query.as_str(),
         OperationType::Mutation => types.mutation.as_str(),
-        _ => types.query.as_str(),
+        OperationType::Subscription => types.subscription.as_str(),
     };
     let mut walk = Walk { document, variables, types, fragments: HashMap::new() };
     let measure = walk.selection(root, &operation.selection_set.node);

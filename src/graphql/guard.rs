@@ -21,7 +21,7 @@ pub fn refusals(
 ) -> Vec<ServerError> {
     let refusal = match viewer {
         Viewer::Anonymous => (UNAUTHENTICATED, "a bearer token is required"),
-        _ if operation.node.ty == OperationType::Query && !viewer.may_read() => {
+        _ if operation.node.ty != OperationType::Mutation && !viewer.may_read() => {
             (FORBIDDEN, "integrations read only with the read scope")
         }
         _ => return Vec::new(),

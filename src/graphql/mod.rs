@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{DocumentOperations, OperationDefinition, OperationType};
-use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema, ServerError, ValidationMode};
+use async_graphql::{MergedObject, Request, Response, Schema, ServerError, ValidationMode};
 use tracing::Instrument as _;
 
 use crate::auth::Viewer;
@@ -24,9 +24,10 @@ use crate::service::Services;
 use documents::DocumentCache;
 use errors::{FORBIDDEN, GRAPHQL_VALIDATION_FAILED, INTERNAL, OPERATION_RESOLUTION_FAILURE, TIMEOUT, TOO_MANY_ERRORS};
 pub use limits::Limits;
+pub use objects::notifications::Delivery;
 use objects::{
-    account, connections, feedback, geography, introductions, invitations, nodes, people, projects, recommendations,
-    search, topics, transfer,
+    account, connections, feedback, geography, introductions, invitations, nodes, notifications, people, projects,
+    recommendations, search, topics, transfer,
 };
 use types::TypeIndex;
 
@@ -60,7 +61,7 @@ pub struct Mutation(
     transfer::TransferMutation,
 );
 
-pub type LotsennetzSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type LotsennetzSchema = Schema<Query, Mutation, notifications::Subscription>;
 
 /// What a deployment may switch off: both help developers and tell an attacker the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +87,7 @@ fn build_schema(
     limits: &Limits,
     options: SchemaOptions,
 ) -> LotsennetzSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), notifications::Subscription)
         .limit_depth(limits.max_depth)
         .validation_mode(validation);
     if !options.introspection {
@@ -132,6 +133,28 @@ impl Answer {
     fn refused(why: Refused, errors: Vec<ServerError>) -> Self {
         Self { response: Response::from_errors(errors), refused: Some(why) }
     }
+}
+
+/// The type of the operation a request selects, `None` when it selects none.
+fn operation_type(parsed: &documents::Parsed, request: &Request) -> Option<OperationType> {
+    parsed.operation(request.operation_name.as_deref()).map(|o| o.node.ty)
+}
+
+/// A subscription admitted for a viewer, run once per delivery.
+pub struct LiveOperation {
+    query: String,
+    variables: async_graphql::Variables,
+    operation_name: Option<String>,
+    parsed: Arc<documents::Parsed>,
+    viewer: Viewer,
+}
+
+/// What an operation sent over WebSocket became.
+pub enum Subscribed {
+    /// A subscription, to run for each delivery.
+    Live(LiveOperation),
+    /// A query or mutation that ran, or an operation refused.
+    Answered(Answer),
 }
 
 /// Where GraphQL requests are run: the schema, and the documents of earlier requests.
@@ -196,68 +219,108 @@ impl Endpoint {
         Some(name.to_string())
     }
 
-    /// Runs a request for a viewer.
-    pub async fn execute(&self, mut request: Request, viewer: Viewer) -> Answer {
-        let operation_name = request.operation_name.clone();
+    /// Runs a request for a viewer. Subscriptions are refused: they are served over WebSocket
+    /// ([`Self::subscribe`]).
+    pub async fn execute(&self, request: Request, viewer: Viewer) -> Answer {
+        let parsed = match self.admit(&request, &viewer) {
+            Ok(parsed) => parsed,
+            Err(refused) => return refused,
+        };
+        if operation_type(&parsed, &request) == Some(OperationType::Subscription) {
+            let error = errors::request_error(
+                errors::BAD_REQUEST,
+                "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql/ws",
+            );
+            return Answer::refused(Refused::Invalid, vec![error]);
+        }
+        self.run(request, viewer, &parsed).await
+    }
+
+    /// Every check a request passes before the executor starts (see [`Endpoint`]); the
+    /// refusal as the answer when one fails.
+    fn admit(&self, request: &Request, viewer: &Viewer) -> Result<Arc<documents::Parsed>, Answer> {
+        let operation_name = request.operation_name.as_deref();
         let parsed = match self.documents.parsed(&request.query, &self.limits) {
             Ok(parsed) => parsed,
-            Err(error) => return Answer::refused(Refused::Invalid, vec![error]),
+            Err(error) => return Err(Answer::refused(Refused::Invalid, vec![error])),
         };
-        let Some(operation) = parsed.operation(operation_name.as_deref()) else {
-            let message = match &operation_name {
+        let Some(operation) = parsed.operation(operation_name) else {
+            let message = match operation_name {
                 Some(name) => format!("the document has no operation named `{name}`"),
                 None => "the document has several operations: name the one to run in `operationName`".to_owned(),
             };
             let error = errors::request_error(OPERATION_RESOLUTION_FAILURE, message);
-            return Answer::refused(Refused::Invalid, vec![error]);
+            return Err(Answer::refused(Refused::Invalid, vec![error]));
         };
         if let Err(refusal) =
             cost::check_operation(&parsed.document, &operation.node, &request.variables, &self.types, &self.limits)
         {
-            return Answer::refused(Refused::Invalid, vec![refusal.into_server_error()]);
+            return Err(Answer::refused(Refused::Invalid, vec![refusal.into_server_error()]));
         }
         if let Some(error) = missing_variable(&operation.node, &request.variables) {
-            return Answer::refused(Refused::Invalid, vec![error]);
+            return Err(Answer::refused(Refused::Invalid, vec![error]));
         }
         if !self.options.introspection {
             let refusals = guard::introspection_refusals(&parsed.document, operation);
             if !refusals.is_empty() {
-                return Answer::refused(Refused::Invalid, refusals);
+                return Err(Answer::refused(Refused::Invalid, refusals));
             }
         }
-        let refusals = guard::refusals(&parsed.document, operation, &viewer);
+        let refusals = guard::refusals(&parsed.document, operation, viewer);
         if !refusals.is_empty() {
             let forbidden = refusals.iter().any(|e| has_code(e, FORBIDDEN));
-            return Answer::refused(if forbidden { Refused::Forbidden } else { Refused::Unauthenticated }, refusals);
+            let why = if forbidden { Refused::Forbidden } else { Refused::Unauthenticated };
+            return Err(Answer::refused(why, refusals));
         }
-        let is_query = operation.node.ty == OperationType::Query;
-        let root = if is_query { self.types.query.as_str() } else { self.types.mutation.as_str() };
+        Ok(parsed)
+    }
+
+    /// Runs an admitted query or mutation.
+    async fn run(&self, mut request: Request, viewer: Viewer, parsed: &documents::Parsed) -> Answer {
+        let operation_name = request.operation_name.clone();
+        let is_query = operation_type(parsed, &request) == Some(OperationType::Query);
+        let (schema, remember) = self.schema_for(&request, parsed);
         request.set_parsed_query(parsed.document.clone());
-        let mut schema = &self.strict;
-        let mut remember = false;
-        if request.variables.is_empty() {
-            if parsed.validated(operation_name.as_deref()) {
-                schema = &self.validated;
-            } else {
-                remember = true;
-            }
-        }
         let running = schema.execute(self.prepare(request, viewer));
         // Writes are bounded by the store's own timeouts: cancelling one halfway would leave
         // its outcome unknown to the client.
-        let mut response = if is_query {
+        let response = if is_query {
             match tokio::time::timeout(self.limits.timeout, running).await {
                 Ok(response) => response,
-                Err(_) => {
-                    let message =
-                        format!("the query ran longer than {} s and was cancelled", self.limits.timeout.as_secs_f64());
-                    let error = errors::request_error(TIMEOUT, message);
-                    return Answer::refused(Refused::TimedOut, vec![error]);
-                }
+                Err(_) => return self.timed_out(),
             }
         } else {
             running.await
         };
+        self.finish(response, parsed, operation_name.as_deref(), remember)
+    }
+
+    /// The schema a request runs on: the twin that skips validation when the operation passed
+    /// it before, and whether a pass is to be remembered.
+    fn schema_for(&self, request: &Request, parsed: &documents::Parsed) -> (&LotsennetzSchema, bool) {
+        if !request.variables.is_empty() {
+            return (&self.strict, false);
+        }
+        if parsed.validated(request.operation_name.as_deref()) {
+            (&self.validated, false)
+        } else {
+            (&self.strict, true)
+        }
+    }
+
+    fn timed_out(&self) -> Answer {
+        let message = format!("the query ran longer than {} s and was cancelled", self.limits.timeout.as_secs_f64());
+        Answer::refused(Refused::TimedOut, vec![errors::request_error(TIMEOUT, message)])
+    }
+
+    /// Makes an executed response spec-exact, with a code on every error.
+    fn finish(
+        &self,
+        mut response: Response,
+        parsed: &documents::Parsed,
+        operation_name: Option<&str>,
+        remember: bool,
+    ) -> Answer {
         // Errors raised before execution (validation, the depth limit) have no path and
         // leave no data; resolver errors have a path.
         if response.data == async_graphql::Value::Null
@@ -272,8 +335,14 @@ impl Endpoint {
             return Answer { response, refused: Some(Refused::Invalid) };
         }
         if remember {
-            parsed.mark_validated(operation_name.as_deref());
+            parsed.mark_validated(operation_name);
         }
+        let operation = parsed.operation(operation_name).expect("an admitted request has its operation");
+        let root = match operation.node.ty {
+            OperationType::Query => self.types.query.as_str(),
+            OperationType::Mutation => self.types.mutation.as_str(),
+            OperationType::Subscription => self.types.subscription.as_str(),
+        };
         response::Shaper { document: &parsed.document, types: &self.types }.shape(
             &mut response,
             root,
@@ -284,6 +353,49 @@ impl Endpoint {
         }
         cap_errors(&mut response.errors, self.limits.max_errors);
         Answer { response, refused: None }
+    }
+
+    /// Starts an operation sent over WebSocket: a subscription is checked (limits, the token
+    /// gate, validation) and returned to be run for each delivery; a query or mutation runs at
+    /// once, as over HTTP.
+    pub async fn subscribe(&self, request: Request, viewer: Viewer) -> Subscribed {
+        let parsed = match self.admit(&request, &viewer) {
+            Ok(parsed) => parsed,
+            Err(refused) => return Subscribed::Answered(refused),
+        };
+        if operation_type(&parsed, &request) != Some(OperationType::Subscription) {
+            return Subscribed::Answered(Box::pin(self.run(request, viewer, &parsed)).await);
+        }
+        let live = LiveOperation {
+            query: request.query,
+            variables: request.variables,
+            operation_name: request.operation_name,
+            parsed,
+            viewer,
+        };
+        // Validation runs before the first event: with nothing to deliver, a valid
+        // subscription answers nothing.
+        match self.deliver(&live, Delivery(Arc::new([]))).await.into_iter().find(|a| a.refused.is_some()) {
+            Some(refused) => Subscribed::Answered(refused),
+            None => Subscribed::Live(live),
+        }
+    }
+
+    /// Runs a subscription for one delivery: one answer per notification its selection
+    /// chooses, each resolved with the subscriber's rights as they are now.
+    pub async fn deliver(&self, live: &LiveOperation, delivery: Delivery) -> Vec<Answer> {
+        use async_graphql::futures_util::StreamExt as _;
+        let mut request = Request::new(live.query.clone()).variables(live.variables.clone());
+        request.operation_name = live.operation_name.clone();
+        let (schema, remember) = self.schema_for(&request, &live.parsed);
+        request.set_parsed_query(live.parsed.document.clone());
+        let request = self.prepare(request, live.viewer.clone()).data(delivery);
+        let running = schema.execute_stream(request).collect::<Vec<Response>>();
+        let Ok(responses) = tokio::time::timeout(self.limits.timeout, running).await else {
+            return vec![self.timed_out()];
+        };
+        let name = live.operation_name.as_deref();
+        responses.into_iter().map(|response| self.finish(response, &live.parsed, name, remember)).collect()
     }
 
     /// Adds what every request needs of its own: the caller, and fresh DataLoaders (their

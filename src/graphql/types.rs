@@ -46,6 +46,7 @@ pub struct TypeIndex {
     unions: HashMap<String, Vec<String>>,
     pub query: String,
     pub mutation: String,
+    pub subscription: String,
 }
 
 impl TypeIndex {
@@ -53,7 +54,12 @@ impl TypeIndex {
     /// the schema library could cause (the SDL is printed by it, never supplied from outside).
     pub fn from_sdl(sdl: &str) -> Self {
         let document = parse_schema(sdl).expect("the schema's own SDL parses");
-        let mut index = Self { query: "Query".into(), mutation: "Mutation".into(), ..Self::default() };
+        let mut index = Self {
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+            subscription: "Subscription".into(),
+            ..Self::default()
+        };
         for definition in document.definitions {
             match definition {
                 TypeSystemDefinition::Schema(schema) => {
@@ -62,6 +68,9 @@ impl TypeIndex {
                     }
                     if let Some(mutation) = &schema.node.mutation {
                         index.mutation = mutation.node.to_string();
+                    }
+                    if let Some(subscription) = &schema.node.subscription {
+                        index.subscription = subscription.node.to_string();
                     }
                 }
                 TypeSystemDefinition::Type(ty) => {

@@ -71,11 +71,11 @@ fn not_acceptable() -> Response {
 
 /// A GraphQL response body: `data` only when the request ran.
 #[derive(Serialize)]
-struct Body<'a> {
+pub(super) struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Value>,
+    pub(super) data: Option<&'a Value>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [ServerError],
+    pub(super) errors: &'a [ServerError],
 }
 
 fn respond(format: Format, status: StatusCode, body: &Body<'_>) -> Response {
@@ -138,19 +138,29 @@ fn answer(format: Format, answer: Answer, max_bytes: usize) -> Response {
         (Some(Refused::TimedOut), _) => StatusCode::GATEWAY_TIMEOUT,
     };
     let data = answer.refused.is_none().then_some(&answer.response.data);
-    let bytes = serde_json::to_vec(&Body { data, errors: &answer.response.errors }).expect("GraphQL values serialise");
+    match serialized_within(&Body { data, errors: &answer.response.errors }, max_bytes) {
+        Ok(bytes) => send(format, status, bytes),
+        Err(withheld) => send(format, StatusCode::OK, withheld),
+    }
+}
+
+/// A response body as JSON within the response size limit; over it, the body that says so
+/// instead (as the error).
+pub(super) fn serialized_within(body: &Body<'_>, max_bytes: usize) -> Result<Vec<u8>, Vec<u8>> {
+    let bytes = serde_json::to_vec(body).expect("GraphQL values serialise");
     if bytes.len() <= max_bytes {
-        return send(format, status, bytes);
+        return Ok(bytes);
     }
     tracing::warn!(limit = max_bytes, "response over the size limit withheld");
     let message = format!("the response would exceed {max_bytes} bytes; ask for smaller pages or fewer fields");
     let error = crate::graphql::errors::request_error(RESPONSE_TOO_LARGE, message);
-    respond(format, StatusCode::OK, &Body { data: Some(&Value::Null), errors: &[error] })
+    let withheld = Body { data: Some(&Value::Null), errors: &[error] };
+    Err(serde_json::to_vec(&withheld).expect("GraphQL values serialise"))
 }
 
 /// A request's parameters from a JSON object (the POST body, or GET parameters with their
 /// JSON-encoded `variables` and `extensions` already decoded).
-fn request_from(params: serde_json::Value) -> Result<async_graphql::Request, &'static str> {
+pub(super) fn request_from(params: serde_json::Value) -> Result<async_graphql::Request, &'static str> {
     let serde_json::Value::Object(mut params) = params else {
         return Err("the body must be one JSON object with `query` (batches are not supported)");
     };

@@ -1,6 +1,8 @@
 //! Integration tests: the real application on a free port, GraphQL over real HTTP.
 
 mod helpers;
+#[path = "../support/subscriber.rs"]
+mod subscriber;
 
 mod audit;
 mod auth;
@@ -14,6 +16,7 @@ mod integrators;
 mod introductions;
 mod invalid_input;
 mod limits;
+mod live;
 mod loaders;
 mod matching;
 mod operations;

@@ -48,11 +48,17 @@ pub async fn wipe(config: &Neo4jConfig) {
     lotsennetz::store::neo4j::wipe(&graph).await.expect("Neo4j wiped");
 }
 
+/// This test's turn on the Neo4j database, emptied; hold the guard while using it.
+pub async fn neo4j_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    let guard = NEO4J.lock().await;
+    wipe(&neo4j_config()).await;
+    guard
+}
+
 /// An empty Neo4j store; hold the guard while using it.
 pub async fn empty_neo4j() -> (Neo4jStore, tokio::sync::MutexGuard<'static, ()>) {
-    let guard = NEO4J.lock().await;
+    let guard = neo4j_turn().await;
     let config = neo4j_config();
-    wipe(&config).await;
     let store = Neo4jStore::open(&config).await.expect("Neo4j store opens");
     loaded(&store).await;
     (store, guard)

@@ -7,6 +7,7 @@ pub mod geography;
 pub mod introductions;
 pub mod invitations;
 pub mod nodes;
+pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod recommendations;

@@ -59,20 +59,23 @@ impl EmbeddedStore {
             }
             None => None,
         };
-        self.projection.write(|graph| match write::apply(graph, changes) {
+        let committed = self.projection.write(|graph| match write::apply(graph, changes) {
             Ok(undo) => {
                 let key = record.as_ref().map(|(key, record)| (*key, record));
                 if let Err(error) = database.write(&undo.touched(graph), key) {
                     undo.rollback(graph);
                     return Err(error);
                 }
-                Ok(Applied::Now)
+                Ok(if self.projection.is_watched() { undo.changes(graph) } else { Vec::new() })
             }
             Err((error, undo)) => {
                 undo.rollback(graph);
                 Err(error)
             }
-        })
+        })?;
+        // Still under the database lock: watchers hear of writes in the order they committed.
+        self.projection.publish(committed);
+        Ok(Applied::Now)
     }
 }
 

@@ -37,6 +37,7 @@
 # Installs wrk from Debian's packages when it is missing. Everything runs on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-common.sh
 
 store=${BENCH_STORE:-embedded}
 scales=()
@@ -64,22 +65,17 @@ batch=()
 work=target/bench
 mkdir -p "$work"
 
-export LOTSENNETZ_NEO4J_HOME=${LOTSENNETZ_NEO4J_HOME:-target/neo4j-bench}
-export LOTSENNETZ_NEO4J_BOLT_PORT=${LOTSENNETZ_NEO4J_BOLT_PORT:-7717}
-export LOTSENNETZ_NEO4J_HEAP=${LOTSENNETZ_NEO4J_HEAP:-2g}
-export LOTSENNETZ_NEO4J_PAGECACHE=${LOTSENNETZ_NEO4J_PAGECACHE:-1g}
+bench_neo4j_defaults
 neo4j_pid_file="$LOTSENNETZ_NEO4J_HOME/run/neo4j.pid"
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk" >&2
-  (apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; })
-fi
+ensure_wrk
 
 cargo build --release --locked -q
 # The binary just built, also when CARGO_TARGET_DIR puts it outside the checkout.
 bin=${CARGO_TARGET_DIR:-target}/release/lotsennetz
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123
-export LOTSENNETZ_LOG=warn
+# Warnings, and the projection's load (its progress per tenth and its time).
+export LOTSENNETZ_LOG=warn,lotsennetz::store::neo4j::feed=info
 
 server=
 stop_neo4j=
@@ -90,11 +86,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# "N MiB" of a /proc status field (VmRSS: now, VmHWM: peak) of a process.
-memory() {
-  awk -v field="$2:" '$1 == field {printf "%.0f MiB", $2/1024}' "/proc/$1/status"
-}
-
 # Empties the store of the next run and sets `options` to the `lotsennetz` flags selecting it.
 empty_store() {
   local store=$1 scale=$2
@@ -104,11 +95,7 @@ empty_store() {
       options=(--store embedded --data-dir "$work/data-$scale")
       ;;
     neo4j)
-      scripts/neo4j.sh reset 2>/dev/null
-      if ! scripts/neo4j.sh start 2>"$work/neo4j-start.log"; then
-        cat "$work/neo4j-start.log" >&2
-        exit 1
-      fi
+      fresh_bench_neo4j "$work" || exit 1
       options=(--store neo4j)
       ;;
   esac
@@ -137,12 +124,13 @@ for store in "${stores[@]}"; do
     fi
     [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"
 
-    "$bin" serve "${options[@]}" --port "$port" >/dev/null 2>&1 &
+    log="$work/serve-$store-$scale.log"
+    started=$(date +%s.%N)
+    "$bin" serve "${options[@]}" --port "$port" >"$log" 2>&1 &
     server=$!
-    for _ in $(seq 1 120); do
-      curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-      sleep 0.5
-    done
+    wait_until_ok "http://127.0.0.1:$port/ready" 300
+    echo "ready after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
+    grep -h "matching projection loaded" "$log" | sed 's/^/serve: /' || true
     echo "server RSS after start: $(memory "$server" VmRSS)"
     lotsen=$(grep -c '"type":"lotse"' "$file")
     token=$("$bin" token --sub bench --role integration --scope read)

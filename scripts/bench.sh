@@ -23,6 +23,7 @@
 #   BENCH_WRK_TIMEOUT     wrk's request timeout, default 2s; a request slower than this counts
 #                         as a timeout, not in the latency (Neo4j under load may need 30s)
 #   BENCH_PORT            port of the service under test, default 18181
+#   BENCH_BIN             the lotsennetz binary, default the release build (built when not current)
 #   BENCH_BATCH_SIZE      records per transaction of the import (`--batch-size`); default one
 #                         transaction for the whole file (the national network into Neo4j
 #                         needs batches unless the server's transaction memory holds it)
@@ -70,9 +71,7 @@ neo4j_pid_file="$LOTSENNETZ_NEO4J_HOME/run/neo4j.pid"
 
 ensure_wrk
 
-cargo build --release --locked -q
-# The binary just built, also when CARGO_TARGET_DIR puts it outside the checkout.
-bin=${CARGO_TARGET_DIR:-target}/release/lotsennetz
+bench_binary release
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123
 # Warnings, and the projection's load (its progress per tenth and its time).
 export LOTSENNETZ_LOG=warn,lotsennetz::store::neo4j::feed=info

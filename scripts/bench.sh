@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks with figures, per storage backend: import throughput, recommendPeers over HTTP
-# under concurrent load (wrk), and peak memory. Recommendation latency inside the process is
+# under concurrent load (wrk) and one request at a time (one connection), and peak memory. Recommendation latency inside the process is
 # measured by criterion: `cargo bench --bench recommend`.
 #
 #   scripts/bench.sh [--store embedded|neo4j|both] [bw|de ...]     (default: embedded, bw de)
@@ -19,6 +19,7 @@
 # Environment (all optional):
 #   BENCH_SECONDS         length of each wrk run, default 20
 #   BENCH_WARMUP_SECONDS  length of the unreported wrk run before it, default 3
+#   BENCH_SINGLE_SECONDS  length of the wrk run with one connection after it, default 10
 #   BENCH_CONNECTIONS     wrk connections, default 32
 #   BENCH_WRK_TIMEOUT     wrk's request timeout, default 2s; a request slower than this counts
 #                         as a timeout, not in the latency (Neo4j under load may need 30s)
@@ -57,6 +58,7 @@ case "$store" in
 esac
 duration=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP_SECONDS:-3}
+single=${BENCH_SINGLE_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 wrk_timeout=${BENCH_WRK_TIMEOUT:-2s}
 port=${BENCH_PORT:-18181}
@@ -139,6 +141,12 @@ for store in "${stores[@]}"; do
       -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" >/dev/null 2>&1 || true
     LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --timeout "$wrk_timeout" --latency \
       -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
+    # One connection: the latency of a request that has the service to itself (HTTP, GraphQL
+    # and the recommendation; an upper bound of the time in the process).
+    LOTSEN=$lotsen TOKEN=$token wrk -t1 -c1 -d"${single}s" --timeout "$wrk_timeout" --latency \
+      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 |
+      awk '/Requests\/sec/ {rps = $2} /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /requests in/ {n = $1}
+        END {printf "single connection: %s requests, p50 %s, p99 %s (%s requests/s)\n", n, p50, p99, rps}'
     echo "server peak RSS: $(memory "$server" VmHWM)"
     if [ "$store" = neo4j ]; then
       neo4j_pid=$(cat "$neo4j_pid_file")

@@ -6,16 +6,15 @@
 //! the national network, loaded in transactions of 20,000 nodes).
 //!
 //! Run: `cargo bench --bench recommend`. Besides criterion's estimates it prints, per question,
-//! the median, 99th percentile and slowest of 2,000 calls for different ids. A question on
-//! Neo4j at national scale takes up to seconds: there criterion takes 10 samples (one call
-//! each for a call over half a second), and the percentiles are of
-//! `LOTSENNETZ_BENCH_NEO4J_DE_CALLS` calls (default 200) per question. Under `cargo test` each benchmark runs once at BW scale.
+//! the median, 99th percentile and slowest of 2,000 calls for different ids. Both stores answer
+//! from the same matching projection in memory, so the Neo4j figures measure that engine fed
+//! by Neo4j's writes. Under `cargo test` each benchmark runs once at BW scale.
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkId, Criterion};
 use lotsennetz::config::{Neo4jConfig, Secret};
 use lotsennetz::demo::{self, Scale};
 use lotsennetz::domain::{Id, Node};
@@ -103,14 +102,6 @@ fn neo4j_scales() -> Vec<(&'static str, Scale)> {
         .collect()
 }
 
-/// A positive count from the environment variable `name`, else `default`.
-fn env_count(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(value) => value.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| panic!("{name}: not a count: {value:?}")),
-        Err(_) => default,
-    }
-}
-
 /// Ids to cycle through, spread over the whole list.
 fn sample(ids: &[Id], n: usize) -> Vec<Id> {
     let step = (ids.len() / n).max(1);
@@ -133,11 +124,7 @@ fn bench_recommendations(c: &mut Criterion) {
     }
     if std::env::var("LOTSENNETZ_BENCH_NEO4J").is_ok_and(|v| v == "1") {
         for (name, scale) in neo4j_scales().into_iter().filter(|(name, _)| full_run || *name == "bw") {
-            let calls = match (full_run, name) {
-                (false, _) => 20,
-                (true, "bw") => 2_000,
-                (true, _) => env_count("LOTSENNETZ_BENCH_NEO4J_DE_CALLS", 200),
-            };
+            let calls = if full_run { 2_000 } else { 20 };
             let open = Box::new(|| empty_neo4j(&runtime));
             runs.push(Run { backend: "neo4j", name, scale, open, batch: NEO4J_BATCH, calls });
         }
@@ -145,12 +132,6 @@ fn bench_recommendations(c: &mut Criterion) {
     for Run { backend, name, scale, open, batch, calls } in runs {
         let network = network(&runtime, open(), scale, batch);
         let mut group = c.benchmark_group(backend);
-        if backend == "neo4j" && name != "bw" {
-            // Seconds per call: ten samples of as many calls as fill criterion's 5 seconds
-            // (one for a call over half a second), not its default of 100 samples of 1 to
-            // 100 calls, 5,050 calls at the least.
-            group.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_secs(1));
-        }
         let lotsen = sample(&network.lotsen, 256);
         let projects = sample(&network.projects, 256);
         let experts = sample(&network.experts, 32);

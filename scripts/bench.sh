@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks with figures, per storage backend: import throughput, recommendPeers over HTTP
-# under concurrent load (wrk), and peak memory. Recommendation latency inside the process is
+# under concurrent load (wrk) and one request at a time (one connection), and peak memory. Recommendation latency inside the process is
 # measured by criterion: `cargo bench --bench recommend`.
 #
 #   scripts/bench.sh [--store embedded|neo4j|both] [bw|de ...]     (default: embedded, bw de)
@@ -19,10 +19,12 @@
 # Environment (all optional):
 #   BENCH_SECONDS         length of each wrk run, default 20
 #   BENCH_WARMUP_SECONDS  length of the unreported wrk run before it, default 3
+#   BENCH_SINGLE_SECONDS  length of the wrk run with one connection after it, default 10
 #   BENCH_CONNECTIONS     wrk connections, default 32
 #   BENCH_WRK_TIMEOUT     wrk's request timeout, default 2s; a request slower than this counts
 #                         as a timeout, not in the latency (Neo4j under load may need 30s)
 #   BENCH_PORT            port of the service under test, default 18181
+#   BENCH_BIN             the lotsennetz binary, default the release build (built when not current)
 #   BENCH_BATCH_SIZE      records per transaction of the import (`--batch-size`); default one
 #                         transaction for the whole file (the national network into Neo4j
 #                         needs batches unless the server's transaction memory holds it)
@@ -37,6 +39,7 @@
 # Installs wrk from Debian's packages when it is missing. Everything runs on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-common.sh
 
 store=${BENCH_STORE:-embedded}
 scales=()
@@ -55,6 +58,7 @@ case "$store" in
 esac
 duration=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP_SECONDS:-3}
+single=${BENCH_SINGLE_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
 wrk_timeout=${BENCH_WRK_TIMEOUT:-2s}
 port=${BENCH_PORT:-18181}
@@ -64,22 +68,15 @@ batch=()
 work=target/bench
 mkdir -p "$work"
 
-export LOTSENNETZ_NEO4J_HOME=${LOTSENNETZ_NEO4J_HOME:-target/neo4j-bench}
-export LOTSENNETZ_NEO4J_BOLT_PORT=${LOTSENNETZ_NEO4J_BOLT_PORT:-7717}
-export LOTSENNETZ_NEO4J_HEAP=${LOTSENNETZ_NEO4J_HEAP:-2g}
-export LOTSENNETZ_NEO4J_PAGECACHE=${LOTSENNETZ_NEO4J_PAGECACHE:-1g}
+bench_neo4j_defaults
 neo4j_pid_file="$LOTSENNETZ_NEO4J_HOME/run/neo4j.pid"
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk" >&2
-  (apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; })
-fi
+ensure_wrk
 
-cargo build --release --locked -q
-# The binary just built, also when CARGO_TARGET_DIR puts it outside the checkout.
-bin=${CARGO_TARGET_DIR:-target}/release/lotsennetz
+bench_binary release
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123
-export LOTSENNETZ_LOG=warn
+# Warnings, and the projection's load (its progress per tenth and its time).
+export LOTSENNETZ_LOG=warn,lotsennetz::store::neo4j::feed=info
 
 server=
 stop_neo4j=
@@ -90,11 +87,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# "N MiB" of a /proc status field (VmRSS: now, VmHWM: peak) of a process.
-memory() {
-  awk -v field="$2:" '$1 == field {printf "%.0f MiB", $2/1024}' "/proc/$1/status"
-}
-
 # Empties the store of the next run and sets `options` to the `lotsennetz` flags selecting it.
 empty_store() {
   local store=$1 scale=$2
@@ -104,11 +96,7 @@ empty_store() {
       options=(--store embedded --data-dir "$work/data-$scale")
       ;;
     neo4j)
-      scripts/neo4j.sh reset 2>/dev/null
-      if ! scripts/neo4j.sh start 2>"$work/neo4j-start.log"; then
-        cat "$work/neo4j-start.log" >&2
-        exit 1
-      fi
+      fresh_bench_neo4j "$work" || exit 1
       options=(--store neo4j)
       ;;
   esac
@@ -137,12 +125,13 @@ for store in "${stores[@]}"; do
     fi
     [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"
 
-    "$bin" serve "${options[@]}" --port "$port" >/dev/null 2>&1 &
+    log="$work/serve-$store-$scale.log"
+    started=$(date +%s.%N)
+    "$bin" serve "${options[@]}" --port "$port" >"$log" 2>&1 &
     server=$!
-    for _ in $(seq 1 120); do
-      curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-      sleep 0.5
-    done
+    wait_until_ok "http://127.0.0.1:$port/ready" 300
+    echo "ready after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
+    grep -h "matching projection loaded" "$log" | sed 's/^/serve: /' || true
     echo "server RSS after start: $(memory "$server" VmRSS)"
     lotsen=$(grep -c '"type":"lotse"' "$file")
     token=$("$bin" token --sub bench --role integration --scope read)
@@ -152,6 +141,12 @@ for store in "${stores[@]}"; do
       -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" >/dev/null 2>&1 || true
     LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --timeout "$wrk_timeout" --latency \
       -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
+    # One connection: the latency of a request that has the service to itself (HTTP, GraphQL
+    # and the recommendation; an upper bound of the time in the process).
+    LOTSEN=$lotsen TOKEN=$token wrk -t1 -c1 -d"${single}s" --timeout "$wrk_timeout" --latency \
+      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 |
+      awk '/Requests\/sec/ {rps = $2} /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /requests in/ {n = $1}
+        END {printf "single connection: %s requests, p50 %s, p99 %s (%s requests/s)\n", n, p50, p99, rps}'
     echo "server peak RSS: $(memory "$server" VmHWM)"
     if [ "$store" = neo4j ]; then
       neo4j_pid=$(cat "$neo4j_pid_file")

@@ -4,7 +4,9 @@
 # graphql-http npm package (installed into target/npm by scripts/npm.sh), the web app in a
 # headless Chromium (installed by scripts/chromium.sh; tests/browser.rs), the check that the
 # vendored GraphiQL files equal the pinned npm packages, and the benchmarks
-# once each in test mode so they keep compiling and running.
+# once each in test mode so they keep compiling and running: criterion's at BW scale, the peer
+# benchmark and the write-visibility benchmark in their quick modes on the test server
+# (scripts/bench-peer.sh --quick, scripts/bench-visibility.sh --quick; about a minute).
 #
 # Neo4j: a local server is started with scripts/neo4j.sh (Java 17+ and Maven needed, no
 # Docker) and stopped at the end unless it was already running. The tests empty its
@@ -37,3 +39,5 @@ fi
 eval "$(scripts/neo4j.sh env)"
 
 cargo test --locked --all-targets "$@"
+scripts/bench-peer.sh --quick
+scripts/bench-visibility.sh --quick

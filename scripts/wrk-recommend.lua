@@ -1,18 +1,34 @@
 -- wrk script: recommendPeers for a random Lotse of the demo network on every request.
 -- LOTSEN (count) and TOKEN (bearer token allowed to read every Lotse's recommendations)
--- come from the environment.
+-- come from the environment; SELECTION (optional) replaces the fields selected of each
+-- recommendation (a stock server's schema has other fields), SEED (default 42) the start of
+-- the random ids, so that two servers measured one after the other get the same ids.
 local count = tonumber(os.getenv("LOTSEN") or "1600")
 local width = math.max(4, string.len(tostring(count)))
 local token = os.getenv("TOKEN")
+local selection = os.getenv("SELECTION") or "lotse { id name } score explanation { summary }"
+local seed = tonumber(os.getenv("SEED") or "42")
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. token
+if token and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+function init(args)
+  math.randomseed(seed * 1000 + (thread_number or 0))
+end
 
 request = function()
   local id = string.format("lotse-%0" .. width .. "d", math.random(1, count))
   local body = '{"query":"{ recommendPeers(lotseId: \\"' .. id ..
-    '\\", first: 10) { lotse { id name } score explanation { summary } } }"}'
+    '\\", first: 10) { ' .. selection .. ' } }"}'
   return wrk.format(nil, "/graphql", nil, body)
 end
 

@@ -291,7 +291,7 @@ pub async fn write_plan(
     for batch in batches.into_iter().filter(|b| !b.is_empty()) {
         let records = batch.len();
         let result = match viewer {
-            Some(viewer) => services.apply(viewer, batch).await,
+            Some(viewer) => services.apply(viewer, batch).await.map(drop),
             None => services.apply_as_operator(batch).await,
         };
         result.map_err(|error| match error {

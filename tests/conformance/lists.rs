@@ -159,6 +159,34 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
     }
 }
 
+/// `changedSince`: nodes written at or after a time, whatever the digits of its fraction.
+async fn changed_since(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let stamped = [
+        ("anna", "2026-03-01T10:00:00.000001Z"),
+        ("ben", "2026-03-01T10:00:00.5Z"),
+        ("carla", "2026-03-01T09:59:59.999999Z"),
+    ];
+    for (lotse, at) in stamped {
+        let mut node = serde_json::to_value(store.get(NodeKind::Lotse, &ids(&[lotse])).await.expect("get").remove(0))
+            .expect("json");
+        node["updated_at"] = serde_json::json!(at);
+        store.apply(vec![lotsennetz::store::Change::Update(crate::fixtures::node(node))]).await.expect("stamped");
+    }
+    let since = |at: &str| chrono::DateTime::parse_from_rfc3339(at).expect("time").with_timezone(&chrono::Utc);
+    for (at, expected) in [
+        ("2026-03-01T10:00:00Z", vec!["anna", "ben"]),
+        ("2026-03-01T10:00:00.000002Z", vec!["ben"]),
+        ("2026-03-01T09:00:00Z", vec!["anna", "ben", "carla"]),
+        ("2026-03-02T00:00:00Z", vec![]),
+    ] {
+        let filter = ListFilter { changed_since: Some(since(at)), ..Default::default() };
+        let page = store.list(&query(NodeKind::Lotse, filter)).await.expect("list");
+        assert_eq!(page_ids(&page), expected, "since {at}");
+        t.record(format!("lotsen changed since {at}"), &page);
+    }
+}
+
 /// Pages follow each other through `after` until `has_next_page` is false.
 async fn paging(store: &dyn GraphStore, t: &mut Transcript) {
     create(store, small_network()).await;
@@ -217,4 +245,4 @@ async fn incoming(store: &dyn GraphStore, t: &mut Transcript) {
     assert_eq!(members, vec![(id("emil"), ids(&["p-ben1", "p-emil"]))]);
 }
 
-crate::conformance!(filters, paging, incoming);
+crate::conformance!(changed_since, filters, paging, incoming);

@@ -43,8 +43,15 @@ macro_rules! kinds {
                 match self { $(Node::$variant(n) => n.updated_at),+ }
             }
 
-            pub fn set_updated_at(&mut self, at: DateTime<Utc>) {
-                match self { $(Node::$variant(n) => n.updated_at = Some(at)),+ }
+            pub fn set_updated_at(&mut self, at: Option<DateTime<Utc>>) {
+                match self { $(Node::$variant(n) => n.updated_at = at),+ }
+            }
+
+            /// Whether two versions of a node hold the same data, whenever they were written.
+            pub fn same_data(&self, other: &Node) -> bool {
+                let mut other = other.clone();
+                other.set_updated_at(self.updated_at());
+                self == &other
             }
         }
 

@@ -228,7 +228,7 @@ impl Services {
         let mut written = Vec::new();
         for change in &mut changes {
             if let Change::Create(node) | Change::Update(node) = change {
-                node.set_updated_at(at);
+                node.set_updated_at(Some(at));
                 written.push(node.clone());
             }
         }

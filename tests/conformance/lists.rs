@@ -142,6 +142,7 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
                     status: Some(ProjectStatus::Active),
                     population_min: Some(5_000),
                     population_max: Some(100_000),
+                    changed_since: None,
                 },
             ),
         ),

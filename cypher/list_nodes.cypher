@@ -3,6 +3,7 @@ MATCH (n:$($label))
 WHERE ($after IS NULL OR n.id > $after)
   AND ($text IS NULL OR n._search CONTAINS $text)
   AND ($status IS NULL OR (n:Project AND n.status = $status))
+  AND ($changed_since IS NULL OR n.updated_at >= $changed_since)
   AND all(edge IN $edges WHERE
         (NOT edge.reversed AND EXISTS { MATCH (n)-[r]->(:Node {id: edge.target}) WHERE type(r) = edge.type })
      OR (edge.reversed AND EXISTS { MATCH (n)<-[r]-(:Node {id: edge.target}) WHERE type(r) = edge.type }))

@@ -127,6 +127,7 @@ pub(super) fn generate(geography: &Geography, staff: &Staff, rng: &mut Rng) -> V
             message: d.message.as_deref().map(text),
             created_at: instant(d.created),
             responded_at: d.responded.map(instant),
+            updated_at: None,
         })
         .collect()
 }

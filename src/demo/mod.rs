@@ -92,11 +92,9 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Node> {
     nodes.extend(geography.districts.into_iter().map(|d| Node::District(d.node)));
     nodes.extend(geography.places.into_iter().map(|p| Node::Municipality(p.node)));
     nodes.extend(taxonomy.nodes().into_iter().map(Node::Topic));
-    nodes.extend(
-        topics::ORGANIZATIONS
-            .iter()
-            .map(|(org, _)| Node::Organization(Organization { id: organization_id(org), name: name(org) })),
-    );
+    nodes.extend(topics::ORGANIZATIONS.iter().map(|(org, _)| {
+        Node::Organization(Organization { id: organization_id(org), name: name(org), updated_at: None })
+    }));
     nodes.extend(staff.people.into_iter().map(|p| Node::Lotse(p.node)));
     nodes.extend(experts.into_iter().map(Node::Expert));
     nodes.extend(projects.into_iter().map(Node::Project));

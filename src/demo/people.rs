@@ -81,6 +81,7 @@ pub(super) fn lotsen(geography: &Geography, taxonomy: &Taxonomy, count: usize, r
                 phone,
                 topics: topics.iter().map(|&t| taxonomy.ids[t].clone()).collect(),
                 visibility,
+                updated_at: None,
             };
             people.push(Person { node, place, topics, first_name });
             by_place[place].push(index);
@@ -179,6 +180,7 @@ pub(super) fn experts(geography: &Geography, taxonomy: &Taxonomy, count: usize, 
                 organization: Some(organization_id(organization)),
                 topics: topics.iter().map(|&t| taxonomy.ids[t].clone()).collect(),
                 serves: serves(geography, rng),
+                updated_at: None,
             }
         })
         .collect()

@@ -66,6 +66,7 @@ fn baden_wuerttemberg(geography: &mut Geography, wanted: usize, names: &mut Name
                 name: name(&format!("Regierungsbezirk {rb}")),
                 kind: RegionKind::Regierungsbezirk,
                 parent: None,
+                updated_at: None,
             },
             parent: None,
         });
@@ -77,6 +78,7 @@ fn baden_wuerttemberg(geography: &mut Geography, wanted: usize, names: &mut Name
                 name: name(&format!("Region {region}")),
                 kind: RegionKind::Region,
                 parent: Some(geography.regions[rb].node.id.clone()),
+                updated_at: None,
             },
             parent: Some(rb),
         });
@@ -90,6 +92,7 @@ fn baden_wuerttemberg(geography: &mut Geography, wanted: usize, names: &mut Name
                 name: name(kreis.name),
                 kind: if kreis.stadtkreis { DistrictKind::Stadtkreis } else { DistrictKind::Landkreis },
                 region: geography.regions[REGIERUNGSBEZIRKE.len() + kreis.region].node.id.clone(),
+                updated_at: None,
             },
             region: REGIERUNGSBEZIRKE.len() + kreis.region,
             area_code: kreis.area_code.to_owned(),
@@ -162,6 +165,7 @@ fn beyond(geography: &mut Geography, extra: usize, names: &mut NamePool, rng: &m
                 name: name(land.name),
                 kind: RegionKind::Land,
                 parent: None,
+                updated_at: None,
             },
             parent: None,
         });
@@ -177,6 +181,7 @@ fn beyond(geography: &mut Geography, extra: usize, names: &mut NamePool, rng: &m
                     name: name(&region_name),
                     kind: RegionKind::Region,
                     parent: Some(geography.regions[land_index].node.id.clone()),
+                    updated_at: None,
                 },
                 parent: Some(land_index),
             });
@@ -220,6 +225,7 @@ fn landkreis(
             name: name(&format!("Landkreis {seat}")),
             kind: DistrictKind::Landkreis,
             region: geography.regions[region].node.id.clone(),
+            updated_at: None,
         },
         region,
         area_code,
@@ -256,6 +262,7 @@ fn place(
             kind,
             population: Some(population),
             location: Some(coordinates(lat, lon)),
+            updated_at: None,
         },
         district,
         population,

@@ -80,6 +80,7 @@ pub(super) fn generate(
                 status,
                 start_date: Some(start_date),
                 end_date,
+                updated_at: None,
             }
         })
         .collect()

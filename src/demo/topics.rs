@@ -37,6 +37,7 @@ impl Taxonomy {
                 id: id.clone(),
                 name: name(t.name),
                 parent: parent.map(|p| self.ids[p].clone()),
+                updated_at: None,
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! The network's vocabulary: validated values and the nodes of the graph.
 
 mod model;
+pub mod stamp;
 mod values;
 
 pub use model::*;

@@ -37,6 +37,22 @@ macro_rules! kinds {
             pub fn id(&self) -> &Id {
                 match self { $(Node::$variant(n) => &n.id),+ }
             }
+
+            /// When the node was last written through the API.
+            pub fn updated_at(&self) -> Option<DateTime<Utc>> {
+                match self { $(Node::$variant(n) => n.updated_at),+ }
+            }
+
+            pub fn set_updated_at(&mut self, at: Option<DateTime<Utc>>) {
+                match self { $(Node::$variant(n) => n.updated_at = at),+ }
+            }
+
+            /// Whether two versions of a node hold the same data, whenever they were written.
+            pub fn same_data(&self, other: &Node) -> bool {
+                let mut other = other.clone();
+                other.set_updated_at(self.updated_at());
+                self == &other
+            }
         }
 
         $(
@@ -209,6 +225,9 @@ pub struct Region {
     pub kind: RegionKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Id>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Landkreis or Stadtkreis (`(District)-[:IN_REGION]->(Region)`).
@@ -219,6 +238,9 @@ pub struct District {
     #[serde(default = "default_district_kind")]
     pub kind: DistrictKind,
     pub region: Id,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A Gemeinde or Stadt (`(Municipality)-[:IN_DISTRICT]->(District)`).
@@ -235,6 +257,9 @@ pub struct Municipality {
     pub population: Option<u32>,
     #[serde(default, flatten, skip_serializing_if = "Option::is_none")]
     pub location: Option<Coordinates>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A subject of municipal digitalisation; topics form a taxonomy through `parent`.
@@ -244,6 +269,9 @@ pub struct Topic {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Id>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// An institution experts belong to, e.g. a KIC@bw partner.
@@ -251,6 +279,9 @@ pub struct Topic {
 pub struct Organization {
     pub id: Id,
     pub name: Name,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A Kommunale:r Digitallotse (`WORKS_FOR` a municipality, `KNOWS_ABOUT` topics).
@@ -269,6 +300,9 @@ pub struct Lotse {
     pub topics: Vec<Id>,
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 fn default_visibility() -> Visibility {
@@ -301,6 +335,9 @@ pub struct Expert {
     /// Ids of regions or districts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serves: Vec<Id>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A Lotse's part in a project (`(Lotse)-[:WORKS_ON {role}]->(Project)`). Read from
@@ -353,6 +390,9 @@ pub struct Project {
     pub start_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 fn default_status() -> ProjectStatus {
@@ -371,6 +411,9 @@ pub struct ConnectionRequest {
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responded_at: Option<DateTime<Utc>>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl ConnectionRequest {
@@ -396,6 +439,9 @@ pub struct ProjectInvitation {
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responded_at: Option<DateTime<Utc>>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// A Lotse's "kein Interesse" about a recommended peer (`DISMISSED_BY` the Lotse, `DISMISSES`
@@ -410,6 +456,9 @@ pub struct Dismissal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Text>,
     pub created_at: DateTime<Utc>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// One write by an admin or integration: who did what to which node, and when.
@@ -428,4 +477,7 @@ pub struct AuditEntry {
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// When the node was last written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::stamp")]
+    pub updated_at: Option<DateTime<Utc>>,
 }

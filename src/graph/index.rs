@@ -325,6 +325,7 @@ mod tests {
             status: ProjectStatus::Active,
             start_date: None,
             end_date: None,
+            updated_at: None,
         })
     }
 

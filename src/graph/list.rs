@@ -67,6 +67,11 @@ fn matches(graph: &Graph, node: &Node, filter: &ListFilter) -> bool {
     {
         return false;
     }
+    if let Some(since) = filter.changed_since
+        && node.updated_at().is_none_or(|at| at < since)
+    {
+        return false;
+    }
     if let Some(status) = filter.status
         && !matches!(node, Node::Project(p) if p.status == status)
     {

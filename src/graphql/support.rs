@@ -296,7 +296,8 @@ async fn total_count<'a>(
 /// A page of a top-level list from the store.
 pub async fn list<E, O>(
     ctx: &Context<'_>,
-    filter: ListFilter,
+    changed_since: Option<chrono::DateTime<chrono::Utc>>,
+    mut filter: ListFilter,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<IdConnection<O>>
@@ -307,6 +308,7 @@ where
 {
     let args = PageArgs::parse(first, after)?;
     let has_previous = args.after.is_some();
+    filter.changed_since = changed_since;
     let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
     let page = services(ctx)?.list(&query).await?;
     let items = visible::<E>(ctx, page.nodes).await?.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();

@@ -124,6 +124,7 @@ impl Services {
                 target_kind: kind,
                 target: ERASED.to_owned(),
                 detail: None,
+                updated_at: None,
             };
             changes.push(Change::Create(entry.into()));
         }

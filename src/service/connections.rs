@@ -39,9 +39,9 @@ impl Services {
             message,
             created_at: Utc::now(),
             responded_at: None,
+            updated_at: None,
         };
-        self.apply_audited(viewer, vec![Change::Create(request.clone().into())]).await?;
-        Ok(request)
+        super::first_written(self.apply_audited(viewer, vec![Change::Create(request.into())]).await?)
     }
 
     /// Accepts or declines (as the addressee) or withdraws (as the sender) a pending request.
@@ -72,8 +72,7 @@ impl Services {
             Response::Withdraw => ConnectionStatus::Withdrawn,
         };
         request.responded_at = Some(Utc::now());
-        self.apply_audited(viewer, vec![Change::Update(request.clone().into())]).await?;
-        Ok(request)
+        super::first_written(self.apply_audited(viewer, vec![Change::Update(request.into())]).await?)
     }
 
     /// Ends an accepted connection between two Lotsen.
@@ -91,7 +90,7 @@ impl Services {
             }
             return Err(ServiceError::Missing(format!("'{lotse}' and '{other}' are not connected")));
         };
-        self.apply_audited(viewer, vec![Change::Delete(NodeKind::ConnectionRequest, accepted.id)]).await
+        self.apply_audited(viewer, vec![Change::Delete(NodeKind::ConnectionRequest, accepted.id)]).await.map(drop)
     }
 }
 

@@ -22,10 +22,15 @@ impl Services {
             return Err(DomainError::invalid("lotseId", "a Lotse cannot dismiss themselves").into());
         }
         self.require_visible(viewer, NodeKind::Lotse, &peer).await?;
-        let dismissal =
-            Dismissal { id: super::fresh_id("dismissal"), lotse, dismissed: peer, reason, created_at: Utc::now() };
-        self.apply_audited(viewer, vec![Change::Create(dismissal.clone().into())]).await?;
-        Ok(dismissal)
+        let dismissal = Dismissal {
+            id: super::fresh_id("dismissal"),
+            lotse,
+            dismissed: peer,
+            reason,
+            created_at: Utc::now(),
+            updated_at: None,
+        };
+        super::first_written(self.apply_audited(viewer, vec![Change::Create(dismissal.into())]).await?)
     }
 
     /// Undoes a dismissal: the peer may be recommended again.
@@ -38,7 +43,7 @@ impl Services {
             }
             return Err(ServiceError::Missing(format!("'{lotse}' has not dismissed '{peer}'")));
         };
-        self.apply_audited(viewer, vec![Change::Delete(NodeKind::Dismissal, found.id)]).await
+        self.apply_audited(viewer, vec![Change::Delete(NodeKind::Dismissal, found.id)]).await.map(drop)
     }
 
     /// The dismissals of the calling Lotse (admins name the Lotse), in id order.

@@ -58,6 +58,14 @@ impl From<StoreError> for ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// The first node a write created or replaced, as its entity.
+fn first_written<E: crate::domain::Entity>(written: Vec<Node>) -> ServiceResult<E> {
+    written
+        .into_iter()
+        .find_map(|n| E::try_from(n).ok())
+        .ok_or_else(|| StoreError::Internal(format!("a write of a {} returned none", E::KIND)).into())
+}
+
 fn forbidden<T>(reason: impl Into<String>) -> ServiceResult<T> {
     Err(ServiceError::Forbidden(reason.into()))
 }
@@ -152,7 +160,7 @@ impl Services {
 
     /// Writes `changes` all or nothing, if the viewer may make every one of them; writes by
     /// admins and integrations are recorded in the audit log in the same batch.
-    pub(crate) async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<()> {
+    pub(crate) async fn apply(&self, viewer: &Viewer, changes: Vec<Change>) -> ServiceResult<Vec<Node>> {
         self.authorize(viewer, &changes).await?;
         self.apply_audited(viewer, changes).await
     }
@@ -213,13 +221,25 @@ impl Services {
         Ok(self.store.apply(changes).await?)
     }
 
-    /// Writes changes already authorized, with audit entries for admins and integrations.
-    async fn apply_audited(&self, viewer: &Viewer, mut changes: Vec<Change>) -> ServiceResult<()> {
+    /// Writes changes already authorized, with audit entries for admins and integrations;
+    /// every node created or replaced gets the time of the write as its `updated_at`.
+    /// Returns those nodes as written, in the order of `changes`.
+    async fn apply_audited(&self, viewer: &Viewer, mut changes: Vec<Change>) -> ServiceResult<Vec<Node>> {
+        let at = crate::domain::stamp::now();
+        let mut written = Vec::new();
+        for change in &mut changes {
+            if let Change::Create(node) | Change::Update(node) = change {
+                node.set_updated_at(Some(at));
+                written.push(node.clone());
+            }
+        }
         if matches!(viewer, Viewer::Admin { .. } | Viewer::Integration { .. }) {
-            let entries: Vec<Change> = changes.iter().map(|c| Change::Create(audit_entry(viewer, c).into())).collect();
+            let entries: Vec<Change> =
+                changes.iter().map(|c| Change::Create(audit_entry(viewer, c, at).into())).collect();
             changes.extend(entries);
         }
-        self.write(changes).await
+        self.write(changes).await?;
+        Ok(written)
     }
 
     /// The Lotsen `lotse` has an accepted connection with.
@@ -286,7 +306,7 @@ impl Services {
     }
 }
 
-fn audit_entry(viewer: &Viewer, change: &Change) -> AuditEntry {
+fn audit_entry(viewer: &Viewer, change: &Change, at: chrono::DateTime<Utc>) -> AuditEntry {
     let (action, target_kind, target, detail) = match change {
         Change::Create(n) => ("create", n.kind(), n.id().to_string(), None),
         Change::Update(n) => ("update", n.kind(), n.id().to_string(), None),
@@ -307,6 +327,7 @@ fn audit_entry(viewer: &Viewer, change: &Change) -> AuditEntry {
         target_kind,
         target,
         detail,
+        updated_at: Some(at),
     }
 }
 

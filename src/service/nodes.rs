@@ -21,8 +21,7 @@ impl Services {
     /// Creates a node. Projects go through [`Services::create_project`].
     pub async fn create<E: Entity>(&self, viewer: &Viewer, node: E) -> ServiceResult<E> {
         debug_assert!(E::KIND != NodeKind::Project, "projects are created with their invitations");
-        self.apply(viewer, vec![Change::Create(node.clone().into())]).await?;
-        Ok(node)
+        super::first_written(self.apply(viewer, vec![Change::Create(node.into())]).await?)
     }
 
     /// The current version of a node the caller is about to change; NOT_FOUND when it is
@@ -33,12 +32,11 @@ impl Services {
 
     /// Replaces a node with its changed version.
     pub async fn update<E: Entity>(&self, viewer: &Viewer, node: E) -> ServiceResult<E> {
-        self.apply(viewer, vec![Change::Update(node.clone().into())]).await?;
-        Ok(node)
+        super::first_written(self.apply(viewer, vec![Change::Update(node.into())]).await?)
     }
 
     /// Deletes a node with the edges it owns.
     pub async fn delete(&self, viewer: &Viewer, kind: NodeKind, id: &Id) -> ServiceResult<()> {
-        self.apply(viewer, vec![Change::Delete(kind, id.clone())]).await
+        self.apply(viewer, vec![Change::Delete(kind, id.clone())]).await.map(drop)
     }
 }

@@ -18,6 +18,7 @@ fn invitation(project: &Id, lotse: Id, invited_by: &Id, role: ProjectRole) -> Pr
         status: InvitationStatus::Pending,
         created_at: Utc::now(),
         responded_at: None,
+        updated_at: None,
     }
 }
 
@@ -27,8 +28,7 @@ impl Services {
     /// integrations add the listed members directly.
     pub async fn create_project(&self, viewer: &Viewer, mut project: Project) -> ServiceResult<Project> {
         let Some(me) = viewer.lotse() else {
-            self.apply(viewer, vec![Change::Create(project.clone().into())]).await?;
-            return Ok(project);
+            return super::first_written(self.apply(viewer, vec![Change::Create(project.into())]).await?);
         };
         let (mine, others): (Vec<Membership>, Vec<Membership>) =
             std::mem::take(&mut project.members).into_iter().partition(|m| &m.lotse == me);
@@ -47,8 +47,7 @@ impl Services {
             }
             changes.push(Change::Create(invitation(&project.id, other.lotse, me, other.role).into()));
         }
-        self.apply_audited(viewer, changes).await?;
-        Ok(project)
+        super::first_written(self.apply_audited(viewer, changes).await?)
     }
 
     /// Adds a Lotse to a project or changes their role. A Lotse leading the project invites
@@ -85,8 +84,7 @@ impl Services {
         allowed(policy::may_invite(viewer, &current))?;
         self.require_visible(viewer, NodeKind::Lotse, &lotse).await?;
         let invitation = invitation(project, lotse, me, role);
-        self.apply_audited(viewer, vec![Change::Create(invitation.clone().into())]).await?;
-        Ok(invitation)
+        super::first_written(self.apply_audited(viewer, vec![Change::Create(invitation.into())]).await?)
     }
 
     /// Removes a Lotse from a project: the Lotse themselves (leaving it) or one of its leads.
@@ -137,7 +135,6 @@ impl Services {
                 role: invitation.role,
             });
         }
-        self.apply_audited(viewer, changes).await?;
-        Ok(invitation)
+        super::first_written(self.apply_audited(viewer, changes).await?)
     }
 }

@@ -47,6 +47,8 @@ pub struct ListFilter {
     pub status: Option<ProjectStatus>,
     pub population_min: Option<u32>,
     pub population_max: Option<u32>,
+    /// The node was written through the API at or after this time.
+    pub changed_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A page of a list ordered by id.

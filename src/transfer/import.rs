@@ -242,7 +242,10 @@ pub async fn plan(services: &Services, records: Vec<(usize, Node)>) -> Result<Im
     for (_, node) in dependency_order(records, |(_, n)| n, |(line, _)| *line) {
         *plan.by_kind.entry(node.kind()).or_default() += 1;
         match stored_node(node.kind(), node.id()) {
-            Some(existing) if existing == &node => plan.unchanged += 1,
+            // A record without a time of writing matches the stored node of the same data.
+            Some(existing) if existing == &node || (node.updated_at().is_none() && existing.same_data(&node)) => {
+                plan.unchanged += 1
+            }
             Some(_) => {
                 plan.updated += 1;
                 plan.changes.push(Change::Update(node));
@@ -291,7 +294,7 @@ pub async fn write_plan(
     for batch in batches.into_iter().filter(|b| !b.is_empty()) {
         let records = batch.len();
         let result = match viewer {
-            Some(viewer) => services.apply(viewer, batch).await,
+            Some(viewer) => services.apply(viewer, batch).await.map(drop),
             None => services.apply_as_operator(batch).await,
         };
         result.map_err(|error| match error {

@@ -113,3 +113,48 @@ async fn total_counts_cover_every_page_but_only_what_the_caller_may_see() {
     assert_eq!(admin["municipality"]["lotsen"]["totalCount"], 2);
     assert_eq!(as_anna["municipality"]["lotsen"]["totalCount"], 1);
 }
+
+#[tokio::test]
+async fn a_dashboard_syncs_what_changed_since_its_last_visit() {
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let anna = app.as_user(token("anna", Role::Lotse));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let last_visit = chrono::Utc::now().to_rfc3339();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+
+    // Act: anna edits her profile and starts a project after the dashboard's last visit.
+    let edited = anna
+        .data(r#"mutation { updateLotse(id: "anna", input: { position: "Digitallotsin" }) { updatedAt } }"#, json!({}))
+        .await;
+    let created = anna
+        .data(
+            r#"mutation { createProject(input: { title: "Neu", municipalityId: "m-a", topicIds: ["eakte"] }) { id updatedAt } }"#,
+            json!({}),
+        )
+        .await;
+
+    // Assert: only those come back, with the times the mutations answered.
+    let changed = app
+        .data(
+            "query($since: DateTime!) { lotsen(changedSince: $since) { totalCount edges { node { id updatedAt } } }
+                                         projects(changedSince: $since) { edges { node { id updatedAt } } }
+                                         topics(changedSince: $since) { totalCount } }",
+            json!({ "since": last_visit }),
+        )
+        .await;
+    assert_eq!(
+        changed["lotsen"],
+        json!({ "totalCount": 1, "edges": [{ "node": { "id": "anna", "updatedAt": edited["updateLotse"]["updatedAt"] } }] })
+    );
+    assert_eq!(
+        changed["projects"]["edges"],
+        json!([{ "node": { "id": created["createProject"]["id"], "updatedAt": created["createProject"]["updatedAt"] } }])
+    );
+    assert_eq!(changed["topics"]["totalCount"], 0);
+    let before: chrono::DateTime<chrono::Utc> = last_visit.parse().unwrap();
+    let at: chrono::DateTime<chrono::Utc> = edited["updateLotse"]["updatedAt"].as_str().unwrap().parse().unwrap();
+    assert!(at > before, "{at} {before}");
+    let seeded = app.data(r#"{ topic(id: "eakte") { updatedAt } }"#, json!({})).await;
+    assert!(seeded["topic"]["updatedAt"].is_string(), "nodes written through the API carry their time");
+}

@@ -142,6 +142,7 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
                     status: Some(ProjectStatus::Active),
                     population_min: Some(5_000),
                     population_max: Some(100_000),
+                    changed_since: None,
                 },
             ),
         ),
@@ -156,6 +157,34 @@ async fn filters(store: &dyn GraphStore, t: &mut Transcript) {
         let counted = store.projection().read(|graph| Ok(list::count(graph, &query, |_| true))).expect("count");
         assert_eq!(counted, page.as_ref().expect("list").nodes.len(), "{label}");
         t.record(label, &(page, counted));
+    }
+}
+
+/// `changedSince`: nodes written at or after a time, whatever the digits of its fraction.
+async fn changed_since(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    let stamped = [
+        ("anna", "2026-03-01T10:00:00.000001Z"),
+        ("ben", "2026-03-01T10:00:00.5Z"),
+        ("carla", "2026-03-01T09:59:59.999999Z"),
+    ];
+    for (lotse, at) in stamped {
+        let mut node = serde_json::to_value(store.get(NodeKind::Lotse, &ids(&[lotse])).await.expect("get").remove(0))
+            .expect("json");
+        node["updated_at"] = serde_json::json!(at);
+        store.apply(vec![lotsennetz::store::Change::Update(crate::fixtures::node(node))]).await.expect("stamped");
+    }
+    let since = |at: &str| chrono::DateTime::parse_from_rfc3339(at).expect("time").with_timezone(&chrono::Utc);
+    for (at, expected) in [
+        ("2026-03-01T10:00:00Z", vec!["anna", "ben"]),
+        ("2026-03-01T10:00:00.000002Z", vec!["ben"]),
+        ("2026-03-01T09:00:00Z", vec!["anna", "ben", "carla"]),
+        ("2026-03-02T00:00:00Z", vec![]),
+    ] {
+        let filter = ListFilter { changed_since: Some(since(at)), ..Default::default() };
+        let page = store.list(&query(NodeKind::Lotse, filter)).await.expect("list");
+        assert_eq!(page_ids(&page), expected, "since {at}");
+        t.record(format!("lotsen changed since {at}"), &page);
     }
 }
 
@@ -217,4 +246,4 @@ async fn incoming(store: &dyn GraphStore, t: &mut Transcript) {
     assert_eq!(members, vec![(id("emil"), ids(&["p-ben1", "p-emil"]))]);
 }
 
-crate::conformance!(filters, paging, incoming);
+crate::conformance!(changed_since, filters, paging, incoming);

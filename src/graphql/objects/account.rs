@@ -73,6 +73,11 @@ impl AuditEntryObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// When the write happened.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
@@ -118,9 +123,11 @@ impl AccountQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<AuditEntryObject>> {
         crate::service::policy::may_read_audit_log(viewer(ctx)?).map_err(forbidden)?;
-        list::<AuditEntry, _>(ctx, ListFilter::default(), first, after).await
+        list::<AuditEntry, _>(ctx, changed_since, ListFilter::default(), first, after).await
     }
 }
 

@@ -25,6 +25,11 @@ impl ConnectionRequestObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// The Lotse who sent the request.
     async fn from(&self, ctx: &Context<'_>) -> Result<LotseObject> {
         Ok(load_required::<Lotse>(ctx, &self.0.from).await?.into())
@@ -76,6 +81,8 @@ impl ConnectionQuery {
         filter: Option<ConnectionRequestFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<ConnectionRequestObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -85,7 +92,7 @@ impl ConnectionQuery {
         if let Some(to) = &filter.to_id {
             edges.push((Rel::RequestTo, parse_id("toId", to)?));
         }
-        list::<ConnectionRequest, _>(ctx, ListFilter { edges, ..Default::default() }, first, after).await
+        list::<ConnectionRequest, _>(ctx, changed_since, ListFilter { edges, ..Default::default() }, first, after).await
     }
 }
 

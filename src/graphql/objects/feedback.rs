@@ -19,6 +19,11 @@ impl DismissalObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// The peer dismissed.
     async fn lotse(&self, ctx: &Context<'_>) -> Result<LotseObject> {
         Ok(load_required::<Lotse>(ctx, &self.0.dismissed).await?.into())

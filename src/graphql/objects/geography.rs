@@ -23,6 +23,11 @@ impl RegionObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Official name, e.g. "Region Stuttgart" or "Regierungsbezirk Tübingen".
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -71,6 +76,11 @@ impl DistrictObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Official name, e.g. "Landkreis Ludwigsburg".
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -110,6 +120,11 @@ impl MunicipalityObject {
     /// Stable identifier.
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
     }
     /// Official name.
     async fn name(&self) -> &str {
@@ -210,11 +225,13 @@ impl GeographyQuery {
         filter: Option<RegionFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<RegionObject>> {
         let filter = filter.unwrap_or_default();
         let store_filter =
             ListFilter { within: within(filter.within.as_ref())?, text: filter.name_contains, ..Default::default() };
-        list::<Region, _>(ctx, store_filter, first, after).await
+        list::<Region, _>(ctx, changed_since, store_filter, first, after).await
     }
     /// A district by id.
     async fn district(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DistrictObject>> {
@@ -227,11 +244,13 @@ impl GeographyQuery {
         filter: Option<DistrictFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<DistrictObject>> {
         let filter = filter.unwrap_or_default();
         let store_filter =
             ListFilter { within: within(filter.within.as_ref())?, text: filter.name_contains, ..Default::default() };
-        list::<District, _>(ctx, store_filter, first, after).await
+        list::<District, _>(ctx, changed_since, store_filter, first, after).await
     }
     /// A municipality by id.
     async fn municipality(&self, ctx: &Context<'_>, id: ID) -> Result<Option<MunicipalityObject>> {
@@ -244,6 +263,8 @@ impl GeographyQuery {
         filter: Option<MunicipalityFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<MunicipalityObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -258,7 +279,7 @@ impl GeographyQuery {
             population_max: filter.population_max,
             ..Default::default()
         };
-        list::<Municipality, _>(ctx, store_filter, first, after).await
+        list::<Municipality, _>(ctx, changed_since, store_filter, first, after).await
     }
 }
 
@@ -375,6 +396,7 @@ impl GeographyMutation {
             name: name("name", &input.name)?,
             kind: input.kind,
             parent: optional_id("parentId", input.parent_id.as_ref())?,
+            updated_at: None,
         };
         Ok(create(ctx, region).await?.into())
     }
@@ -401,6 +423,7 @@ impl GeographyMutation {
             name: name("name", &input.name)?,
             kind: input.kind,
             region: parse_id("regionId", &input.region_id)?,
+            updated_at: None,
         };
         Ok(create(ctx, district).await?.into())
     }
@@ -436,6 +459,7 @@ impl GeographyMutation {
             kind: input.kind,
             population: input.population,
             location: location(input.latitude, input.longitude)?,
+            updated_at: None,
         };
         Ok(create(ctx, municipality).await?.into())
     }

@@ -23,6 +23,11 @@ impl ProjectInvitationObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> Result<ProjectObject> {
         Ok(load_required::<Project>(ctx, &self.0.project).await?.into())

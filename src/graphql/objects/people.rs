@@ -40,6 +40,11 @@ impl LotseObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Full name.
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -145,6 +150,11 @@ impl ExpertObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Full name.
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -228,6 +238,8 @@ impl PeopleQuery {
         filter: Option<LotseFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<LotseObject>> {
         let filter = filter.unwrap_or_default();
         let edges = edge_filters(&[
@@ -240,7 +252,7 @@ impl PeopleQuery {
             text: filter.name_contains,
             ..Default::default()
         };
-        list::<Lotse, _>(ctx, store_filter, first, after).await
+        list::<Lotse, _>(ctx, changed_since, store_filter, first, after).await
     }
     /// An expert by id.
     async fn expert(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ExpertObject>> {
@@ -253,6 +265,8 @@ impl PeopleQuery {
         filter: Option<ExpertFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<ExpertObject>> {
         let filter = filter.unwrap_or_default();
         let edges = edge_filters(&[
@@ -260,8 +274,14 @@ impl PeopleQuery {
             (Rel::ExpertIn, "topicId", filter.topic_id.as_ref()),
             (Rel::Serves, "servesId", filter.serves_id.as_ref()),
         ])?;
-        list::<Expert, _>(ctx, ListFilter { edges, text: filter.name_contains, ..Default::default() }, first, after)
-            .await
+        list::<Expert, _>(
+            ctx,
+            changed_since,
+            ListFilter { edges, text: filter.name_contains, ..Default::default() },
+            first,
+            after,
+        )
+        .await
     }
 }
 
@@ -365,6 +385,7 @@ impl PeopleMutation {
             phone: input.phone.as_deref().map(phone).transpose()?,
             topics: parse_ids("topicIds", &input.topic_ids)?,
             visibility: input.visibility,
+            updated_at: None,
         };
         Ok(create(ctx, lotse).await?.into())
     }
@@ -401,6 +422,7 @@ impl PeopleMutation {
             organization: optional_id("organizationId", input.organization_id.as_ref())?,
             topics: parse_ids("topicIds", &input.topic_ids)?,
             serves: parse_ids("serves", &input.serves)?,
+            updated_at: None,
         };
         Ok(create(ctx, expert).await?.into())
     }

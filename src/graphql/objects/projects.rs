@@ -35,6 +35,11 @@ impl ProjectObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Title, e.g. "Einführung der E-Akte im Bauamt".
     async fn title(&self) -> &str {
         self.0.title.as_str()
@@ -119,6 +124,8 @@ impl ProjectQuery {
         filter: Option<ProjectFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<ProjectObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -138,7 +145,7 @@ impl ProjectQuery {
             status: filter.status,
             ..Default::default()
         };
-        list::<Project, _>(ctx, store_filter, first, after).await
+        list::<Project, _>(ctx, changed_since, store_filter, first, after).await
     }
 }
 
@@ -242,6 +249,7 @@ impl ProjectMutation {
             status: input.status,
             start_date: input.start_date,
             end_date: input.end_date,
+            updated_at: None,
         };
         check_dates(&project)?;
         Ok(services(ctx)?.create_project(viewer(ctx)?, project).await?.into())

@@ -23,6 +23,11 @@ impl TopicObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Name, e.g. "E-Akte".
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -87,6 +92,11 @@ impl OrganizationObject {
     pub async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// When the node was last written through the API; `null` for nodes loaded otherwise
+    /// (imports from the command line, the demo network).
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// Name, e.g. "Fraunhofer IAO".
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -135,12 +145,20 @@ impl TopicQuery {
         filter: Option<TopicFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<TopicObject>> {
         let filter = filter.unwrap_or_default();
         let edges =
             optional_id("parentId", filter.parent_id.as_ref())?.map(|p| (Rel::Broader, p)).into_iter().collect();
-        list::<Topic, _>(ctx, ListFilter { edges, text: filter.name_contains, ..Default::default() }, first, after)
-            .await
+        list::<Topic, _>(
+            ctx,
+            changed_since,
+            ListFilter { edges, text: filter.name_contains, ..Default::default() },
+            first,
+            after,
+        )
+        .await
     }
     /// An organization by id.
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrganizationObject>> {
@@ -153,10 +171,18 @@ impl TopicQuery {
         filter: Option<OrganizationFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
+        changed_since: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<IdConnection<OrganizationObject>> {
         let filter = filter.unwrap_or_default();
-        list::<Organization, _>(ctx, ListFilter { text: filter.name_contains, ..Default::default() }, first, after)
-            .await
+        list::<Organization, _>(
+            ctx,
+            changed_since,
+            ListFilter { text: filter.name_contains, ..Default::default() },
+            first,
+            after,
+        )
+        .await
     }
 }
 
@@ -207,6 +233,7 @@ impl TopicMutation {
             id: new_id(ctx, NodeKind::Topic, input.id.as_ref())?,
             name: name("name", &input.name)?,
             parent: optional_id("parentId", input.parent_id.as_ref())?,
+            updated_at: None,
         };
         Ok(create(ctx, topic).await?.into())
     }
@@ -232,6 +259,7 @@ impl TopicMutation {
         let organization = Organization {
             id: new_id(ctx, NodeKind::Organization, input.id.as_ref())?,
             name: name("name", &input.name)?,
+            updated_at: None,
         };
         Ok(create(ctx, organization).await?.into())
     }

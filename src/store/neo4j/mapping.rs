@@ -262,7 +262,7 @@ mod tests {
             {"type": "topic", "id": "t1", "name": "E-Akte", "parent": "t0"},
             {"type": "organization", "id": "o1", "name": "KIC"},
             {"type": "lotse", "id": "l1", "name": "Anna", "municipality": "m1", "topics": ["t2", "t1"],
-             "visibility": "CONTACTS_ONLY", "email": "a@example.org"},
+             "visibility": "CONTACTS_ONLY", "email": "a@example.org", "updated_at": "2026-03-01T10:00:00.000001Z"},
             {"type": "expert", "id": "e1", "name": "Eva", "organization": "o1", "topics": ["t1"], "serves": ["d1", "r1"]},
             {"type": "project", "id": "p1", "title": "Akte", "municipality": "m1", "topics": ["t3", "t1"],
              "members": [{"lotse": "l2", "role": "MEMBER"}, {"lotse": "l1", "role": "LEAD"}],

@@ -57,6 +57,7 @@ pub async fn list(tx: &mut Tx, query: &ListQuery) -> DbResult<Page> {
         "after": query.after.as_ref().map(Id::as_str),
         "text": filter.text.as_ref().map(|t| t.to_lowercase()),
         "status": filter.status,
+        "changed_since": filter.changed_since.as_ref().map(crate::domain::stamp::text),
         "edges": edges,
         "population_min": filter.population_min,
         "population_max": filter.population_max,

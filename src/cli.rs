@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::auth::{AuthArgs, Role};
 use crate::config::{
-    Config, DEFAULT_MAX_BODY_BYTES, LiveLimits, FeedConfig, Neo4jConfig, Secret, StoreConfig, without_credentials,
+    Config, DEFAULT_MAX_BODY_BYTES, FeedConfig, LiveLimits, Neo4jConfig, Secret, StoreConfig, without_credentials,
 };
 use crate::graphql::{Limits, SchemaOptions};
 use crate::telemetry::LogFormat;

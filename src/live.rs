@@ -72,8 +72,14 @@ pub struct Listener {
 }
 
 /// Kinds whose changes can open a gap.
-const GAP_KINDS: [NodeKind; 6] =
-    [NodeKind::Project, NodeKind::Lotse, NodeKind::Expert, NodeKind::Municipality, NodeKind::District, NodeKind::Region];
+const GAP_KINDS: [NodeKind; 6] = [
+    NodeKind::Project,
+    NodeKind::Lotse,
+    NodeKind::Expert,
+    NodeKind::Municipality,
+    NodeKind::District,
+    NodeKind::Region,
+];
 
 impl Listener {
     /// A listener for the viewer, starting from the network as the projection holds it now.
@@ -148,7 +154,8 @@ impl Listener {
 fn lotse_notification(me: &Id, competences: &HashSet<Id>, change: &NodeChange) -> Option<Notification> {
     match (&change.before, &change.after) {
         (before, Some(Node::ConnectionRequest(request))) if request.status == ConnectionStatus::Pending => {
-            let was_pending = matches!(before, Some(Node::ConnectionRequest(r)) if r.status == ConnectionStatus::Pending);
+            let was_pending =
+                matches!(before, Some(Node::ConnectionRequest(r)) if r.status == ConnectionStatus::Pending);
             (&request.to == me && !was_pending).then(|| Notification::ConnectionRequested(request.clone()))
         }
         (Some(Node::ConnectionRequest(before)), Some(Node::ConnectionRequest(request)))

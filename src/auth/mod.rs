@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Id;
 
 pub use config::{AuthArgs, KeyAlgorithm};
-pub use verify::{Verifier, mint};
 pub(crate) use verify::unix_now;
+pub use verify::{Verifier, mint};
 
 /// The role a token grants, from its `role` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

@@ -14,8 +14,8 @@ mod network;
 mod weights;
 pub mod write;
 
-use std::sync::{Arc, RwLock};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 pub use network::{Graph, node_name};
 
@@ -161,7 +161,12 @@ impl Projection {
             for state in states {
                 if watched {
                     let before = graph.node(state.kind, &state.id).cloned();
-                    changes.push(NodeChange { kind: state.kind, id: state.id.clone(), before, after: state.node.clone() });
+                    changes.push(NodeChange {
+                        kind: state.kind,
+                        id: state.id.clone(),
+                        before,
+                        after: state.node.clone(),
+                    });
                 }
                 match state.node {
                     Some(node) => {

@@ -119,7 +119,8 @@ enum ClientMessage {
 impl ClientMessage {
     fn parse(protocol: Protocol, text: &str) -> Result<Self, Closing> {
         let bad = |why: &str| (close::BAD_MESSAGE, format!("invalid message: {why}"));
-        let mut message: serde_json::Map<String, Value> = serde_json::from_str(text).map_err(|_| bad("not a JSON object"))?;
+        let mut message: serde_json::Map<String, Value> =
+            serde_json::from_str(text).map_err(|_| bad("not a JSON object"))?;
         let id = |message: &mut serde_json::Map<String, Value>| match message.remove("id") {
             Some(Value::String(id)) => Ok(id),
             _ => Err(bad("`id` must be a string")),
@@ -281,9 +282,7 @@ impl Connection {
                 self.operations.insert(id, operation);
                 Ok(())
             }
-            Subscribed::Answered(answer) if answer.refused.is_some() => {
-                self.refuse(&id, &answer.response.errors).await
-            }
+            Subscribed::Answered(answer) if answer.refused.is_some() => self.refuse(&id, &answer.response.errors).await,
             Subscribed::Answered(answer) => {
                 self.next(&id, &answer).await?;
                 self.send(json!({ "type": "complete", "id": id })).await

@@ -173,7 +173,8 @@ async fn subscription_documents_meet_the_request_limits_and_connections_their_ca
         "query": "subscription { a: notifications { __typename } b: notifications { __typename } c: notifications { __typename } }" });
     let unknown = json!({ "name": "unknown", "query": "subscription { notifications { nonsense } }" });
     let init = json!({ "Authorization": format!("Bearer {}", token("ben", Role::Lotse)) });
-    let mut ben = Subscriber::start(&app.address, init, json!([aliased, unknown, notifications(None), notifications(None)]));
+    let mut ben =
+        Subscriber::start(&app.address, init, json!([aliased, unknown, notifications(None), notifications(None)]));
     let errors: Vec<Value> = [
         ben.expect(|l| l["op"] == "aliased" && l.get("error").is_some(), "the alias refusal").await,
         ben.expect(|l| l["op"] == "unknown" && l.get("error").is_some(), "the validation error").await,

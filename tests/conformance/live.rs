@@ -65,15 +65,39 @@ impl App {
 /// both knowing `t1`; expert `x` serving `r` in `t2`.
 async fn seed(app: &App, admin: &str) {
     let steps = [
-        ("mutation($i: CreateRegionInput!) { createRegion(input: $i) { id } }", json!({ "id": "r", "name": "Region", "kind": "REGION" })),
-        ("mutation($i: CreateDistrictInput!) { createDistrict(input: $i) { id } }", json!({ "id": "d", "name": "Landkreis", "kind": "LANDKREIS", "regionId": "r" })),
-        ("mutation($i: CreateMunicipalityInput!) { createMunicipality(input: $i) { id } }", json!({ "id": "m1", "name": "Eins", "ags": "08000011", "districtId": "d" })),
-        ("mutation($i: CreateMunicipalityInput!) { createMunicipality(input: $i) { id } }", json!({ "id": "m2", "name": "Zwei", "ags": "08000012", "districtId": "d" })),
+        (
+            "mutation($i: CreateRegionInput!) { createRegion(input: $i) { id } }",
+            json!({ "id": "r", "name": "Region", "kind": "REGION" }),
+        ),
+        (
+            "mutation($i: CreateDistrictInput!) { createDistrict(input: $i) { id } }",
+            json!({ "id": "d", "name": "Landkreis", "kind": "LANDKREIS", "regionId": "r" }),
+        ),
+        (
+            "mutation($i: CreateMunicipalityInput!) { createMunicipality(input: $i) { id } }",
+            json!({ "id": "m1", "name": "Eins", "ags": "08000011", "districtId": "d" }),
+        ),
+        (
+            "mutation($i: CreateMunicipalityInput!) { createMunicipality(input: $i) { id } }",
+            json!({ "id": "m2", "name": "Zwei", "ags": "08000012", "districtId": "d" }),
+        ),
         ("mutation($i: CreateTopicInput!) { createTopic(input: $i) { id } }", json!({ "id": "t1", "name": "E-Akte" })),
-        ("mutation($i: CreateTopicInput!) { createTopic(input: $i) { id } }", json!({ "id": "t2", "name": "Breitband" })),
-        ("mutation($i: CreateLotseInput!) { createLotse(input: $i) { id } }", json!({ "id": "a", "name": "Anna", "municipalityId": "m1", "topicIds": ["t1"] })),
-        ("mutation($i: CreateLotseInput!) { createLotse(input: $i) { id } }", json!({ "id": "b", "name": "Ben", "municipalityId": "m2", "topicIds": ["t1"] })),
-        ("mutation($i: CreateExpertInput!) { createExpert(input: $i) { id } }", json!({ "id": "x", "name": "Xenia", "topicIds": ["t2"], "serves": ["r"] })),
+        (
+            "mutation($i: CreateTopicInput!) { createTopic(input: $i) { id } }",
+            json!({ "id": "t2", "name": "Breitband" }),
+        ),
+        (
+            "mutation($i: CreateLotseInput!) { createLotse(input: $i) { id } }",
+            json!({ "id": "a", "name": "Anna", "municipalityId": "m1", "topicIds": ["t1"] }),
+        ),
+        (
+            "mutation($i: CreateLotseInput!) { createLotse(input: $i) { id } }",
+            json!({ "id": "b", "name": "Ben", "municipalityId": "m2", "topicIds": ["t1"] }),
+        ),
+        (
+            "mutation($i: CreateExpertInput!) { createExpert(input: $i) { id } }",
+            json!({ "id": "x", "name": "Xenia", "topicIds": ["t2"], "serves": ["r"] }),
+        ),
     ];
     for (mutation, input) in steps {
         app.data(admin, mutation, json!({ "i": input })).await;
@@ -97,14 +121,16 @@ async fn scenario(config: Config) -> Vec<(String, Value)> {
         heard.push((who.to_owned(), subscriber.notification().await));
     };
 
-    let sent = app.data(&a, "mutation { requestConnection(toLotseId: \"b\", message: \"Hallo\") { id } }", json!({})).await;
+    let sent =
+        app.data(&a, "mutation { requestConnection(toLotseId: \"b\", message: \"Hallo\") { id } }", json!({})).await;
     listen("b", &mut subscribers).await;
     let id = sent["requestConnection"]["id"].clone();
     app.data(&b, "mutation($id: ID!) { acceptConnectionRequest(id: $id) { id } }", json!({ "id": id })).await;
     listen("a", &mut subscribers).await;
     let project = json!({ "id": "p", "title": "Glasfaser und E-Akte", "municipalityId": "m2", "topicIds": ["t1", "t2"],
                           "members": [{ "lotseId": "b", "role": "LEAD" }] });
-    app.data(&b, "mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }", json!({ "i": project })).await;
+    app.data(&b, "mutation($i: CreateProjectInput!) { createProject(input: $i) { id } }", json!({ "i": project }))
+        .await;
     listen("a", &mut subscribers).await;
     listen("x", &mut subscribers).await;
     for (_, subscriber) in &mut subscribers {

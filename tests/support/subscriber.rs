@@ -62,7 +62,8 @@ impl Subscriber {
 
     /// Subscribes as the holder of `token` to every notification.
     pub async fn ready(base: &str, token: &str) -> Self {
-        let mut subscriber = Self::start(base, json!({ "Authorization": format!("Bearer {token}") }), json!([notifications(None)]));
+        let mut subscriber =
+            Self::start(base, json!({ "Authorization": format!("Bearer {token}") }), json!([notifications(None)]));
         subscriber.expect(|line| line.get("ready").is_some(), "the subscription running").await;
         subscriber
     }
@@ -87,7 +88,8 @@ impl Subscriber {
 
     /// The next notification (the `notifications` field of a `next` result).
     pub async fn notification(&mut self) -> Value {
-        let line = self.expect(|line| line.get("next").is_some() || line.get("closed").is_some(), "a notification").await;
+        let line =
+            self.expect(|line| line.get("next").is_some() || line.get("closed").is_some(), "a notification").await;
         assert!(line["next"]["errors"].is_null(), "errors in {line:#}");
         line["next"]["data"]["notifications"].clone()
     }

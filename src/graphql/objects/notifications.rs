@@ -101,7 +101,9 @@ pub enum NotificationObject {
 impl From<Notification> for NotificationObject {
     fn from(notification: Notification) -> Self {
         match notification {
-            Notification::ConnectionRequested(request) => Self::ConnectionRequested(ConnectionRequested(request.into())),
+            Notification::ConnectionRequested(request) => {
+                Self::ConnectionRequested(ConnectionRequested(request.into()))
+            }
             Notification::ConnectionAccepted(request) => Self::ConnectionAccepted(ConnectionAccepted(request.into())),
             Notification::ProjectMatched { project, topics } => {
                 Self::ProjectMatched(ProjectMatched { project: project.into(), topics })

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const [base, pid, subscriberCount, writeCount] = process.argv.slice(2);
-const require = createRequire(path.join(process.env.LOTSENNETZ_NPM_DIR, 'package.json'));
+const require = createRequire(path.resolve(process.env.LOTSENNETZ_NPM_DIR, 'package.json'));
 const { createClient } = require('graphql-ws');
 const WebSocket = require('ws');
 

@@ -224,6 +224,30 @@ mod tests {
     }
 
     #[test]
+    fn the_projection_publishes_each_change_once_with_its_state_before() {
+        use crate::domain::{Name, Topic};
+        use crate::graph::{Graph, NodeState};
+        let projection = Projection::loaded(Graph::default());
+        let topic = |name: &str| {
+            Node::Topic(Topic { id: id("t"), name: Name::parse_field("name", name).unwrap(), parent: None })
+        };
+        let state = |node: Option<Node>| NodeState { kind: NodeKind::Topic, id: id("t"), node };
+        projection.put_states(vec![state(Some(topic("E-Akte")))]).unwrap();
+        let mut watch = projection.watch();
+
+        projection.put_states(vec![state(Some(topic("E-Akte")))]).unwrap();
+        projection.put_states(vec![state(Some(topic("Breitband"))), state(None)]).unwrap();
+
+        let published = watch.try_recv().expect("the second write was published");
+        let states: Vec<_> = published.iter().map(|c| (c.before.clone(), c.after.clone())).collect();
+        assert_eq!(
+            states,
+            vec![(Some(topic("E-Akte")), Some(topic("Breitband"))), (Some(topic("Breitband")), None)]
+        );
+        assert!(watch.try_recv().is_err(), "the replayed state was published");
+    }
+
+    #[test]
     fn a_request_is_told_to_whom_it_asks_and_its_acceptance_to_who_asked() {
         let none = HashSet::new();
         let asked = change(None, request(ConnectionStatus::Pending));

@@ -224,7 +224,7 @@ impl Endpoint {
     pub async fn execute(&self, request: Request, viewer: Viewer) -> Answer {
         let parsed = match self.admit(&request, &viewer) {
             Ok(parsed) => parsed,
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         };
         if operation_type(&parsed, &request) == Some(OperationType::Subscription) {
             let error = errors::request_error(
@@ -238,11 +238,12 @@ impl Endpoint {
 
     /// Every check a request passes before the executor starts (see [`Endpoint`]); the
     /// refusal as the answer when one fails.
-    fn admit(&self, request: &Request, viewer: &Viewer) -> Result<Arc<documents::Parsed>, Answer> {
+    fn admit(&self, request: &Request, viewer: &Viewer) -> Result<Arc<documents::Parsed>, Box<Answer>> {
+        let refuse = |why, errors| Err(Box::new(Answer::refused(why, errors)));
         let operation_name = request.operation_name.as_deref();
         let parsed = match self.documents.parsed(&request.query, &self.limits) {
             Ok(parsed) => parsed,
-            Err(error) => return Err(Answer::refused(Refused::Invalid, vec![error])),
+            Err(error) => return refuse(Refused::Invalid, vec![error]),
         };
         let Some(operation) = parsed.operation(operation_name) else {
             let message = match operation_name {
@@ -250,27 +251,27 @@ impl Endpoint {
                 None => "the document has several operations: name the one to run in `operationName`".to_owned(),
             };
             let error = errors::request_error(OPERATION_RESOLUTION_FAILURE, message);
-            return Err(Answer::refused(Refused::Invalid, vec![error]));
+            return refuse(Refused::Invalid, vec![error]);
         };
         if let Err(refusal) =
             cost::check_operation(&parsed.document, &operation.node, &request.variables, &self.types, &self.limits)
         {
-            return Err(Answer::refused(Refused::Invalid, vec![refusal.into_server_error()]));
+            return refuse(Refused::Invalid, vec![refusal.into_server_error()]);
         }
         if let Some(error) = missing_variable(&operation.node, &request.variables) {
-            return Err(Answer::refused(Refused::Invalid, vec![error]));
+            return refuse(Refused::Invalid, vec![error]);
         }
         if !self.options.introspection {
             let refusals = guard::introspection_refusals(&parsed.document, operation);
             if !refusals.is_empty() {
-                return Err(Answer::refused(Refused::Invalid, refusals));
+                return refuse(Refused::Invalid, refusals);
             }
         }
         let refusals = guard::refusals(&parsed.document, operation, viewer);
         if !refusals.is_empty() {
             let forbidden = refusals.iter().any(|e| has_code(e, FORBIDDEN));
             let why = if forbidden { Refused::Forbidden } else { Refused::Unauthenticated };
-            return Err(Answer::refused(why, refusals));
+            return refuse(why, refusals);
         }
         Ok(parsed)
     }
@@ -361,7 +362,7 @@ impl Endpoint {
     pub async fn subscribe(&self, request: Request, viewer: Viewer) -> Subscribed {
         let parsed = match self.admit(&request, &viewer) {
             Ok(parsed) => parsed,
-            Err(refused) => return Subscribed::Answered(refused),
+            Err(refused) => return Subscribed::Answered(*refused),
         };
         if operation_type(&parsed, &request) != Some(OperationType::Subscription) {
             return Subscribed::Answered(Box::pin(self.run(request, viewer, &parsed)).await);

@@ -65,6 +65,9 @@ enum Protocol {
     Legacy,
 }
 
+/// Read and write buffer of one connection.
+const SOCKET_BUFFER_BYTES: usize = 4 << 10;
+
 const PROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
 /// Close codes of graphql-transport-ws.
@@ -82,7 +85,13 @@ mod close {
 type Closing = (u16, String);
 
 pub(super) async fn get_graphql_ws(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    let upgrade = upgrade.protocols(PROTOCOLS).max_message_size(state.live.max_message_bytes);
+    // Small buffers: a connection mostly waits, and a thousand of them with the default 128 KiB
+    // each would hold 128 MiB; larger messages still arrive, in more reads.
+    let upgrade = upgrade
+        .protocols(PROTOCOLS)
+        .max_message_size(state.live.max_message_bytes)
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES);
     let protocol = match upgrade.selected_protocol().and_then(|p| p.to_str().ok()) {
         Some("graphql-transport-ws") => Protocol::Transport,
         Some("graphql-ws") => Protocol::Legacy,

@@ -272,3 +272,12 @@ async fn a_notification_over_the_response_size_limit_is_withheld_with_an_error()
     assert_eq!(line["next"]["data"], Value::Null, "{line}");
     assert_eq!(line["next"]["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE", "{line}");
 }
+
+#[tokio::test]
+async fn subscribers_are_told_when_the_service_stops() {
+    let mut app = seeded().await;
+    let mut ben = Subscriber::ready(&app.address, &token("ben", Role::Lotse)).await;
+
+    app.restart().await;
+    assert_eq!(ben.closed().await, (1001, "the service is stopping".to_owned()));
+}

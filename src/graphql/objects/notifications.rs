@@ -119,6 +119,7 @@ impl From<Notification> for NotificationObject {
 #[derive(Default)]
 pub struct Subscription;
 
+/// Every subscription, served over WebSocket at `/graphql/ws`.
 #[Subscription]
 impl Subscription {
     /// What concerns the signed-in person from now on: for a Lotse connection requests to

@@ -101,10 +101,11 @@ echo "lotse-0001, first 5: stock      $(first_ids "http://127.0.0.1:$peer_port" 
 
 # One wrk run against a server: NAME URL SELECTION CONNECTIONS; appends "NAME rps p50 p99".
 measure() {
-  local name=$1 url=$2 selection=$3 clients=$4 output errors
+  local name=$1 url=$2 selection=$3 clients=$4 output errors threads
+  threads=$((clients < 2 ? clients : 2))
   export LOTSEN=$lotsen TOKEN=$token SELECTION=$selection
-  wrk -t2 -c"$clients" -d"${warmup}s" --timeout 10s -s scripts/wrk-recommend.lua "$url" >/dev/null 2>&1 || true
-  output=$(wrk -t2 -c"$clients" -d"${duration}s" --timeout 10s --latency -s scripts/wrk-recommend.lua "$url" 2>&1)
+  wrk -t"$threads" -c"$clients" -d"${warmup}s" --timeout 10s -s scripts/wrk-recommend.lua "$url" >/dev/null 2>&1 || true
+  output=$(wrk -t"$threads" -c"$clients" -d"${duration}s" --timeout 10s --latency -s scripts/wrk-recommend.lua "$url" 2>&1)
   errors=$(grep -c '^unexpected response' <<<"$output" || true)
   if [ "$errors" -gt 0 ]; then
     grep -m3 '^unexpected response' <<<"$output" >&2

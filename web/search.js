@@ -23,7 +23,7 @@ const KINDS = [
   ['TOPIC', 'Themen'],
   ['MUNICIPALITY', 'Gemeinden'],
 ];
-const KIND_NAMES = { PROJECT: 'Projekt', LOTSE: 'Lotse', EXPERT: 'Expertise', TOPIC: 'Thema', MUNICIPALITY: 'Gemeinde' };
+const KIND_NAMES = { PROJECT: 'Projekt', LOTSE: 'Lotse', EXPERT: 'Expertin/Experte', TOPIC: 'Thema', MUNICIPALITY: 'Gemeinde' };
 const FIELD_NAMES = { title: 'Titel', description: 'Beschreibung', name: 'Name', position: 'Funktion', topics: 'Themen' };
 
 /** The snippet's text with its matched words in `<mark>`, built as nodes, never as HTML. */

@@ -8,22 +8,25 @@ import * as lotse from './lotse.js';
 import * as expert from './expert.js';
 import { mapPage } from './map.js';
 import { municipalityPage } from './municipality.js';
+import { introductionPage, searchPage } from './search.js';
 
 const NAV = {
   lotse: [
     ['#/', 'Empfehlungen'],
     ['#/projekte', 'Projekte'],
     ['#/kontakte', 'Kontakte'],
+    ['#/suche', 'Suche'],
     ['#/karte', 'Karte'],
     ['#/profil', 'Profil'],
     ['#/daten', 'Meine Daten'],
   ],
   expert: [
     ['#/', 'Beratungsbedarf'],
+    ['#/suche', 'Suche'],
     ['#/karte', 'Karte'],
     ['#/daten', 'Meine Daten'],
   ],
-  admin: [['#/', 'Karte']],
+  admin: [['#/', 'Karte'], ['#/suche', 'Suche']],
 };
 
 const ROLE_NAMES = { lotse: 'Digitallotse', expert: 'Expertin/Experte', admin: 'Admin' };
@@ -31,7 +34,7 @@ const ROLE_NAMES = { lotse: 'Digitallotse', expert: 'Expertin/Experte', admin: '
 let config = { demo: false, oidc: null };
 
 function routes(role) {
-  const common = { '#/karte': mapPage, '#/daten': lotse.myDataPage };
+  const common = { '#/karte': mapPage, '#/daten': lotse.myDataPage, '#/suche': searchPage };
   if (role === 'lotse') {
     return {
       ...common,
@@ -42,7 +45,7 @@ function routes(role) {
     };
   }
   if (role === 'expert') return { ...common, '#/': expert.advicePage };
-  return { '#/': mapPage, '#/karte': mapPage };
+  return { '#/': mapPage, '#/karte': mapPage, '#/suche': searchPage };
 }
 
 function renderHeader() {
@@ -127,6 +130,8 @@ async function render() {
   const hash = location.hash || '#/';
   const municipality = hash.match(/^#\/gemeinde\/(.+)$/);
   if (municipality) return municipalityPage(decodeURIComponent(municipality[1]));
+  const path = hash.match(/^#\/weg\/(.+)$/);
+  if (path && session.role === 'lotse') return introductionPage(session, decodeURIComponent(path[1]));
   const pageFn = routes(session.role)[hash] || routes(session.role)['#/'];
   return pageFn(session);
 }

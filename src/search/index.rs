@@ -224,3 +224,50 @@ impl TextIndex {
 pub fn forms(word: &Word) -> impl Iterator<Item = &str> {
     std::iter::once(word.stem.as_str()).chain((word.folded != word.stem).then_some(word.folded.as_str()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyze::words;
+
+    fn id(raw: &str) -> Id {
+        Id::parse_field("id", raw).unwrap()
+    }
+
+    fn title(text: &str) -> Vec<Field> {
+        vec![Field { name: "title", text: text.to_owned(), boost: 2 }]
+    }
+
+    fn found(index: &TextIndex, question: &str) -> Vec<String> {
+        let expansions: Vec<_> = words(question).iter().map(|w| index.expand(w)).collect();
+        let mut hits: Vec<(u32, f64)> = index.score(&expansions);
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        hits.into_iter().map(|(doc, _)| index.id(doc).to_string()).collect()
+    }
+
+    #[test]
+    fn words_find_exact_terms_before_beginnings_and_parts_of_compounds() {
+        let mut index = TextIndex::default();
+        index.put(NodeKind::Project, &id("a"), &title("Bürgerportal"));
+        index.put(NodeKind::Project, &id("b"), &title("Portal für Bürger"));
+        index.put(NodeKind::Project, &id("c"), &title("Glasfaser"));
+        assert_eq!(found(&index, "Portal"), ["b", "a"]);
+        assert_eq!(found(&index, "bürger"), ["b", "a"]);
+        assert_eq!(found(&index, "buergerportal"), ["a"]);
+        assert_eq!(found(&index, "Glas"), ["c"]);
+        // Short words find only the terms they begin.
+        assert!(found(&index, "rt").is_empty());
+    }
+
+    #[test]
+    fn putting_a_document_again_replaces_its_terms_and_removing_it_drops_them() {
+        let mut index = TextIndex::default();
+        index.put(NodeKind::Project, &id("a"), &title("E-Akte im Bauamt"));
+        index.put(NodeKind::Project, &id("a"), &title("Onlinezugang"));
+        assert!(found(&index, "Bauamt").is_empty());
+        assert_eq!(found(&index, "Onlinezugang"), ["a"]);
+        index.remove(&id("a"));
+        assert!(found(&index, "Onlinezugang").is_empty());
+        assert_eq!((index.live, index.total_length), (0, 0));
+    }
+}

@@ -48,6 +48,7 @@ files! {
     "lotse.js" => JS,
     "expert.js" => JS,
     "municipality.js" => JS,
+    "search.js" => JS,
     "graphiql.js" => JS,
     "vendor/graphiql.min.js" => JS,
     "vendor/graphiql.min.css" => CSS,

@@ -1,7 +1,8 @@
 // The web app in headless Chromium against a running demo service: a Lotse signs in, sees
 // recommendations with reasons and asks a peer to connect; the peer accepts; both see each
 // other as contacts; an expert sees the gaps in a table and on the map; the CSP blocks a
-// third-party request; axe-core finds no serious violation; the layout fits a phone; the
+// third-party request; search finds a topic and leads to an introduction path; axe-core
+// finds no serious violation; the layout fits a phone; the
 // GraphiQL page works without internet; the sign-in works from the keyboard. Usage: node browser.mjs APP_URL [SCREENSHOT_DIR]
 // (packages from LOTSENNETZ_NPM_DIR). Prints a JSON summary; exits non-zero on failure.
 import http from 'node:http';
@@ -162,6 +163,31 @@ try {
     if (name === 'projekte') await screenshot(page, shots, name);
   }
   step('profile, projects, my data');
+
+  // Search finds a topic written without umlauts, marks the match, and leads from a Lotse
+  // found to the people who can introduce them.
+  await page.goto(`${base}/#/suche`);
+  await page.waitForSelector('#search-form');
+  await page.type('#s-query', 'buergerbeteiligung');
+  await page.click('#search-form button[type="submit"]');
+  await page.waitForSelector('#hits .hit');
+  const marks = await page.$$eval('#hits .hit mark', (all) => all.map((m) => m.textContent));
+  check(marks.includes('Bürgerbeteiligung'), `the match is marked: ${marks}`);
+  await screenshot(page, shots, 'suche');
+  await page.click('#hits .more');
+  await page.waitForFunction(() => document.querySelectorAll('#hits .hit').length > 10);
+  await axe(page, 'suche');
+  await page.$eval('#s-query', (input) => { input.value = ''; });
+  await page.type('#s-query', 'Holzwarth');
+  await page.select('#s-kind', 'LOTSE');
+  await page.click('#search-form button[type="submit"]');
+  await page.waitForSelector('#hits .hit[data-id="lotse-0005"] .path-link');
+  await page.click('#hits .hit[data-id="lotse-0005"] .path-link');
+  await page.waitForSelector('#paths .path');
+  const steps = await page.$eval('#paths .path .steps', (list) => [...list.children].map((li) => li.textContent));
+  check(steps.length === 3 && steps[0].startsWith('Sie kennen '), `an introduction path with reasons: ${steps}`);
+  await axe(page, 'vorstellen');
+  step('search and introduction paths');
 
   // Another Lotse edits the profile, downloads their data and deletes the account.
   await signIn(page, { person: 'lotse:lotse-0003' });

@@ -10,10 +10,15 @@ use crate::search::{self, Cursor, Hit};
 /// A kind of node search finds.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SearchKind {
+    /// Projects, by title and description.
     Project,
+    /// Lotsen, by name, position and competences (topics), as far as the caller may see them.
     Lotse,
+    /// KIC experts, by name and topics.
     Expert,
+    /// Topics, by name.
     Topic,
+    /// Municipalities, by name.
     Municipality,
 }
 

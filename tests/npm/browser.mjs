@@ -223,8 +223,8 @@ try {
   step('invitation accepted');
   await page.click(`${joined} .confirm button.danger`);
   await gone(page, joined);
-  const { project: left } = await api('lotse-0001', `{ project(id: "${project}") { members { lotse { id } } } }`);
-  check(!left.members.some((m) => m.lotse.id === invitee), `${invitee} left the project`);
+  const { project: after } = await api('lotse-0001', `{ project(id: "${project}") { members { lotse { id } } } }`);
+  check(!after.members.some((m) => m.lotse.id === invitee), `${invitee} left the project`);
   step('project left');
 
   // Another Lotse edits the profile, downloads their data and deletes the account.

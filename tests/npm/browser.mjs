@@ -227,6 +227,17 @@ try {
   check(!after.members.some((m) => m.lotse.id === invitee), `${invitee} left the project`);
   step('project left');
 
+  // Invited again, the Lotse declines.
+  await api('lotse-0001', `mutation { inviteToProject(projectId: "${project}", lotseId: "${invitee}") { status } }`);
+  await page.goto(`${base}/#/kontakte`);
+  await (await page.waitForSelector(`#invitations li[data-project="${project}"] button.secondary`)).click();
+  await gone(page, `#invitations li[data-project="${project}"]`);
+  const { project: declined } = await api('lotse-0001', `{ project(id: "${project}") { invitations { status lotse { id } } members { lotse { id } } } }`);
+  const answers = declined.invitations.filter((i) => i.lotse.id === invitee).map((i) => i.status).sort().join();
+  check(answers === 'ACCEPTED,DECLINED', `the invitations of ${invitee}: ${answers}`);
+  check(!declined.members.some((m) => m.lotse.id === invitee), `${invitee} did not join by declining`);
+  step('invitation declined');
+
   // Another Lotse edits the profile, downloads their data and deletes the account.
   await signIn(page, { person: 'lotse:lotse-0003' });
   await page.goto(`${base}/#/profil`);

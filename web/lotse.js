@@ -45,7 +45,7 @@ async function dismiss(card, p) {
   const undo = actionButton('Rückgängig', async () => {
     await gql('mutation Undo($id: ID!) { undoDismissal(lotseId: $id) }', { id: p.id });
     notice.replaceWith(card);
-    card.querySelector('.card-actions button:last-of-type')?.focus();
+    card.querySelector('button.dismiss').focus();
   }, { cls: 'secondary' });
   const notice = el('div', { class: 'dismissed', role: 'status', 'data-dismissed': p.id },
     el('p', {}, `${p.name} wird Ihnen nicht mehr empfohlen.`), undo);

@@ -124,9 +124,11 @@ try {
   await page.waitForSelector(`#peers .dismissed[data-dismissed="${unwanted}"]`);
   check(!(await page.$(card)), 'the dismissed card is gone');
   check((await page.$eval(`#peers .dismissed[data-dismissed="${unwanted}"]`, (n) => n.textContent)).includes('nicht mehr empfohlen'), 'the note tells why the card went');
+  check(await page.evaluate(() => document.activeElement.textContent === 'Rückgängig'), 'the focus moves to "Rückgängig"');
   await axe(page, 'kein-interesse');
   await page.click(`#peers .dismissed[data-dismissed="${unwanted}"] button`);
   await page.waitForSelector(card);
+  check(await page.evaluate((c) => document.activeElement === document.querySelector(`${c} button.dismiss`), card), 'the focus returns to the card');
   check((await api('lotse-0001', '{ dismissals { lotse { id } } }')).dismissals.length === 0, 'undone on the service');
   await page.click(`${card} button.dismiss`);
   await page.waitForSelector(`#peers .dismissed[data-dismissed="${unwanted}"]`);

@@ -66,7 +66,7 @@ async fn lotsen_connect_and_an_expert_sees_gaps_in_a_real_browser() {
     );
     let summary: Value = serde_json::from_slice(&output.stdout).expect("summary as JSON");
     assert!(summary["recommendations"].as_u64().unwrap() > 0, "{summary}");
-    assert_eq!(summary["steps"].as_array().unwrap().len(), 14, "{summary}");
+    assert_eq!(summary["steps"].as_array().unwrap().len(), 18, "{summary}");
     assert!(summary["axe"].as_object().unwrap().values().all(|v| v.as_array().unwrap().is_empty()), "{summary}");
     // The budget is one second per page on the demo network; a busy CI machine may
     // set a larger one.

@@ -16,7 +16,7 @@ const MESSAGES = {
   UNAUTHENTICATED: 'Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich neu an.',
   FORBIDDEN: 'Dafür fehlt Ihnen die Berechtigung.',
   NOT_FOUND: 'Das gesuchte Element gibt es nicht (mehr).',
-  CONFLICT: 'Das geht gerade nicht: Es gibt schon eine offene oder angenommene Verbindung.',
+  CONFLICT: 'Das geht gerade nicht: Es ist schon geschehen oder steht noch aus (etwa eine offene Anfrage oder Einladung).',
   BAD_USER_INPUT: 'Die Eingabe ist ungültig.',
   SERVICE_UNAVAILABLE: 'Der Dienst ist gerade nicht erreichbar. Bitte später erneut versuchen.',
   GRAPHQL_VALIDATION_FAILED: 'Die Anfrage war zu groß oder ungültig.',

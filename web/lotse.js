@@ -2,7 +2,7 @@
 // and "Meine Daten".
 
 import { gql } from './api.js';
-import { actionButton, avatar, date, el, number, page, ROLE, scoreBar, STATUS } from './ui.js';
+import { actionButton, avatar, confirmButton, date, el, number, page, ROLE, scoreBar, STATUS } from './ui.js';
 import { signOut } from './auth.js';
 
 const PEERS = `query Peers($id: ID!, $filter: PeerFilter) {
@@ -26,7 +26,7 @@ function peerCard(rec, pendingIds) {
   const ask = pendingIds.has(p.id)
     ? el('p', { class: 'note' }, 'Anfrage offen')
     : actionButton('Kontakt anfragen', request, { done: 'Anfrage gesendet' });
-  return el('article', { class: 'card peer', 'data-lotse': p.id },
+  const card = el('article', { class: 'card peer', 'data-lotse': p.id },
     el('header', {}, avatar(p.name), el('div', {},
       el('h2', {}, p.name),
       el('p', { class: 'meta' }, [p.position, el('a', { href: `#/gemeinde/${encodeURIComponent(m.id)}` }, m.name)].filter(Boolean).map((x, i) => i ? [' · ', x] : x)),
@@ -34,7 +34,23 @@ function peerCard(rec, pendingIds) {
     scoreBar(rec.score),
     el('p', { class: 'explanation' }, rec.explanation.summary),
     el('ul', { class: 'reasons', 'aria-label': 'Gründe' }, rec.explanation.reasons.map((r) => el('li', {}, r.text))),
-    ask);
+    el('div', { class: 'card-actions' }, ask, actionButton('Kein Interesse', () => dismiss(card, p), { cls: 'secondary dismiss' })));
+  return card;
+}
+
+/** Dismisses the peer of a card: the card gives way to a note whose "Rückgängig" brings
+ * the peer back into the recommendations and the card into its place. */
+async function dismiss(card, p) {
+  await gql('mutation Dismiss($id: ID!) { dismissRecommendation(lotseId: $id) { id } }', { id: p.id });
+  const undo = actionButton('Rückgängig', async () => {
+    await gql('mutation Undo($id: ID!) { undoDismissal(lotseId: $id) }', { id: p.id });
+    notice.replaceWith(card);
+    card.querySelector('button.dismiss').focus();
+  }, { cls: 'secondary' });
+  const notice = el('div', { class: 'dismissed', role: 'status', 'data-dismissed': p.id },
+    el('p', {}, `${p.name} wird Ihnen nicht mehr empfohlen.`), undo);
+  card.replaceWith(notice);
+  undo.querySelector('button').focus();
 }
 
 function filterForm(areas, current, onApply) {
@@ -97,9 +113,14 @@ export async function projectsPage(session) {
     const similar = await Promise.all(memberships.map((m) => gql(`query Similar($id: ID!) {
       similarProjects(projectId: $id, first: 5) { score project { id title status municipality { id name } } explanation { summary } }
       expertsFor(projectId: $id, first: 3) { expert { id name email organization { name } } explanation { summary } } }`, { id: m.project.id })));
-    return memberships.map((m, i) => el('section', { class: 'panel' },
+    const leave = (id) => async () => {
+      await gql('mutation Leave($id: ID!) { leaveProject(projectId: $id) { id } }', { id });
+      await projectsPage(session);
+    };
+    return memberships.map((m, i) => el('section', { class: 'panel', 'data-project': m.project.id },
       el('h2', {}, m.project.title),
       el('p', { class: 'meta' }, `${ROLE[m.role]} · ${STATUS[m.project.status]} · ${m.project.topics.map((t) => t.name).join(', ')}`),
+      confirmButton('Projekt verlassen', `Wirklich „${m.project.title}“ verlassen?`, 'Ja, verlassen', leave(m.project.id)),
       similar[i].similarProjects.length
         ? el('ul', { class: 'similar' }, similar[i].similarProjects.map((s) => el('li', {},
           el('strong', {}, s.project.title), ' – ',
@@ -114,12 +135,13 @@ export async function projectsPage(session) {
 
 const CONTACTS = `query Contacts($id: ID!) { lotse(id: $id) {
   contacts { id name position email phone municipality { id name } }
-  connectionRequests { id status message createdAt from { id name municipality { name } } to { id name municipality { name } } } } }`;
+  connectionRequests { id status message createdAt from { id name municipality { name } } to { id name municipality { name } } } }
+  myInvitations(status: PENDING) { id role createdAt project { id title municipality { name } } invitedBy { name } } }`;
 
 export async function contactsPage(session) {
   const reload = () => contactsPage(session);
   await page('Anfragen und Kontakte', async () => {
-    const { lotse } = await gql(CONTACTS, { id: session.id });
+    const { lotse, myInvitations } = await gql(CONTACTS, { id: session.id });
     const incoming = lotse.connectionRequests.filter((r) => r.status === 'PENDING' && r.to.id === session.id);
     const outgoing = lotse.connectionRequests.filter((r) => r.status === 'PENDING' && r.from.id === session.id);
     const act = (mutation, id) => async () => {
@@ -127,6 +149,12 @@ export async function contactsPage(session) {
       await reload();
     };
     return [
+      el('section', { class: 'panel', id: 'invitations' }, el('h2', {}, 'Einladungen zu Projekten'),
+        myInvitations.length ? el('ul', { class: 'list' }, myInvitations.map((i) => el('li', { 'data-project': i.project.id },
+          el('span', {}, el('strong', {}, i.project.title), ` (${i.project.municipality.name}) – ${ROLE[i.role]}, eingeladen von ${i.invitedBy.name} am ${date(i.createdAt)}`),
+          actionButton('Annehmen', act('acceptProjectInvitation', i.id)),
+          actionButton('Ablehnen', act('declineProjectInvitation', i.id), { cls: 'secondary' }))))
+          : el('p', {}, 'Keine offenen Einladungen.')),
       el('section', { class: 'panel', id: 'incoming' }, el('h2', {}, 'Eingegangene Anfragen'),
         incoming.length ? el('ul', { class: 'list' }, incoming.map((r) => el('li', { 'data-from': r.from.id },
           avatar(r.from.name), el('span', {}, el('strong', {}, r.from.name), ` (${r.from.municipality.name}), ${date(r.createdAt)}`, r.message ? ` – „${r.message}“` : ''),

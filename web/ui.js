@@ -111,3 +111,22 @@ export function actionButton(label, action, { busy = 'Bitte warten …', done = 
   });
   return el('span', { class: 'action' }, button, note);
 }
+
+/** A button that asks before it runs `action`: the first click shows the question with a
+ * confirming and a cancelling button in its place. */
+export function confirmButton(label, question, confirmLabel, action) {
+  const wrap = el('span', { class: 'confirm' });
+  const open = el('button', { type: 'button', class: 'secondary' }, label);
+  const cancel = el('button', { type: 'button', class: 'secondary' }, 'Abbrechen');
+  const ask = () => {
+    wrap.replaceChildren(el('span', { role: 'status' }, question), actionButton(confirmLabel, action, { cls: 'danger' }), cancel);
+    wrap.querySelector('button').focus();
+  };
+  open.addEventListener('click', ask);
+  cancel.addEventListener('click', () => {
+    wrap.replaceChildren(open);
+    open.focus();
+  });
+  wrap.append(open);
+  return wrap;
+}

@@ -1,8 +1,9 @@
 // The web app in headless Chromium against a running demo service: a Lotse signs in, sees
 // recommendations with reasons and asks a peer to connect; the peer accepts; both see each
 // other as contacts; an expert sees the gaps in a table and on the map; the CSP blocks a
-// third-party request; search finds a topic and leads to an introduction path; axe-core
-// finds no serious violation; the layout fits a phone; the
+// third-party request; search finds a topic and leads to an introduction path; a Lotse
+// dismisses a recommendation and undoes it; an invited Lotse accepts a project invitation and
+// leaves the project; axe-core finds no serious violation; the layout fits a phone; the
 // GraphiQL page works without internet; the sign-in works from the keyboard. Usage: node browser.mjs APP_URL [SCREENSHOT_DIR]
 // (packages from LOTSENNETZ_NPM_DIR). Prints a JSON summary; exits non-zero on failure.
 import http from 'node:http';
@@ -21,6 +22,23 @@ async function signIn(page, { person, id }) {
   else await page.select('#demo-person', person);
   await page.click('#demo-form button[type="submit"]');
   await page.waitForSelector('#who button');
+}
+
+/** Runs a GraphQL operation from outside the browser as the demo Lotse `id`. */
+async function api(id, query) {
+  const auth = await fetch(`${base}/auth/demo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, role: 'lotse' }) });
+  const { token } = await auth.json();
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }),
+  });
+  const body = await response.json();
+  check(!body.errors, `${query}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Waits until the page finished loading and `selector` matches nothing. */
+async function gone(page, selector) {
+  await page.waitForFunction((s) => !document.querySelector('main .status') && document.querySelector('main h1') && !document.querySelector(s), {}, selector);
 }
 
 async function axe(page, name) {
@@ -94,11 +112,35 @@ try {
   check(distances.every((d) => d <= 30), `distance filter: ${distances}`);
   step('distance filter');
 
-  // Ask the first peer to connect.
+  // "Kein Interesse" replaces a card with a note; "Rückgängig" brings the card back; a
+  // dismissed peer stays out of the recommendations when the page loads again.
   await page.goto(`${base}/#/kontakte`);
   await page.goto(`${base}/#/`);
   await page.waitForSelector('#peers .card');
   const peer = cards[0];
+  const unwanted = cards[cards.length - 1].id;
+  check(unwanted !== peer.id, 'more than one recommendation');
+  const card = `#peers .card[data-lotse="${unwanted}"]`;
+  await page.click(`${card} button.dismiss`);
+  await page.waitForSelector(`#peers .dismissed[data-dismissed="${unwanted}"]`);
+  check(!(await page.$(card)), 'the dismissed card is gone');
+  check((await page.$eval(`#peers .dismissed[data-dismissed="${unwanted}"]`, (n) => n.textContent)).includes('nicht mehr empfohlen'), 'the note tells why the card went');
+  check(await page.evaluate(() => document.activeElement.textContent === 'Rückgängig'), 'the focus moves to "Rückgängig"');
+  await axe(page, 'kein-interesse');
+  await page.click(`#peers .dismissed[data-dismissed="${unwanted}"] button`);
+  await page.waitForSelector(card);
+  check(await page.evaluate((c) => document.activeElement === document.querySelector(`${c} button.dismiss`), card), 'the focus returns to the card');
+  check((await api('lotse-0001', '{ dismissals { lotse { id } } }')).dismissals.length === 0, 'undone on the service');
+  await page.click(`${card} button.dismiss`);
+  await page.waitForSelector(`#peers .dismissed[data-dismissed="${unwanted}"]`);
+  check((await api('lotse-0001', '{ dismissals { lotse { id } } }')).dismissals.map((d) => d.lotse.id).join() === unwanted, 'dismissed on the service');
+  await page.goto(`${base}/#/kontakte`);
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('#peers .card');
+  check(!(await page.$(card)), `${unwanted} is no longer recommended`);
+  step(`recommendation of ${unwanted} dismissed`);
+
+  // Ask the first peer to connect.
   const button = await page.waitForSelector(`#peers .card[data-lotse="${peer.id}"] button`);
   await button.click();
   await page.waitForFunction((id) => document.querySelector(`#peers .card[data-lotse="${id}"] button`)?.textContent === 'Anfrage gesendet', {}, peer.id);
@@ -188,6 +230,40 @@ try {
   check(steps.length === 3 && steps[0].startsWith('Sie kennen '), `an introduction path with reasons: ${steps}`);
   await axe(page, 'vorstellen');
   step('search and introduction paths');
+  // A lead invites a Lotse to a project (through the API: the app has no page for it); the
+  // invited Lotse accepts on the contacts page, then leaves the project after confirming.
+  const [invitee, project] = ['lotse-0758', 'project-00002'];
+  const invitation = await api('lotse-0001', `mutation { inviteToProject(projectId: "${project}", lotseId: "${invitee}") { status } }`);
+  check(invitation.inviteToProject.status === 'PENDING', `invitation sent: ${JSON.stringify(invitation)}`);
+  await signIn(page, { id: invitee });
+  await page.goto(`${base}/#/kontakte`);
+  await page.waitForSelector(`#invitations li[data-project="${project}"]`);
+  await axe(page, 'einladungen');
+  await page.click(`#invitations li[data-project="${project}"] button`);
+  await gone(page, `#invitations li[data-project="${project}"]`);
+  await page.goto(`${base}/#/projekte`);
+  const joined = `main .panel[data-project="${project}"]`;
+  await (await page.waitForSelector(`${joined} .confirm button`)).click();
+  await page.waitForSelector(`${joined} .confirm button.danger`);
+  check((await page.$eval(`${joined} .confirm`, (n) => n.textContent)).includes('Wirklich'), 'leaving asks first');
+  await axe(page, 'projekt-verlassen');
+  step('invitation accepted');
+  await page.click(`${joined} .confirm button.danger`);
+  await gone(page, joined);
+  const { project: after } = await api('lotse-0001', `{ project(id: "${project}") { members { lotse { id } } } }`);
+  check(!after.members.some((m) => m.lotse.id === invitee), `${invitee} left the project`);
+  step('project left');
+
+  // Invited again, the Lotse declines.
+  await api('lotse-0001', `mutation { inviteToProject(projectId: "${project}", lotseId: "${invitee}") { status } }`);
+  await page.goto(`${base}/#/kontakte`);
+  await (await page.waitForSelector(`#invitations li[data-project="${project}"] button.secondary`)).click();
+  await gone(page, `#invitations li[data-project="${project}"]`);
+  const { project: declined } = await api('lotse-0001', `{ project(id: "${project}") { invitations { status lotse { id } } members { lotse { id } } } }`);
+  const answers = declined.invitations.filter((i) => i.lotse.id === invitee).map((i) => i.status).sort().join();
+  check(answers === 'ACCEPTED,DECLINED', `the invitations of ${invitee}: ${answers}`);
+  check(!declined.members.some((m) => m.lotse.id === invitee), `${invitee} did not join by declining`);
+  step('invitation declined');
 
   // Another Lotse edits the profile, downloads their data and deletes the account.
   await signIn(page, { person: 'lotse:lotse-0003' });

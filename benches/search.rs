@@ -34,11 +34,15 @@ fn questions(nodes: &[Node], n: usize) -> Vec<String> {
     for (i, title) in titles.step_by(97).enumerate() {
         let word = title.split_whitespace().nth(i % 2).unwrap_or(title);
         let chars: Vec<char> = word.chars().collect();
-        asked.push(match i % 3 {
+        let question: String = match i % 3 {
             0 => word.to_owned(),
             1 => chars[..chars.len().min(5)].iter().collect(),
             _ => chars[chars.len().saturating_sub(6)..].iter().collect(),
-        });
+        };
+        // Function words alone are no question.
+        if !lotsennetz::search::analyze::words(&question).is_empty() {
+            asked.push(question);
+        }
         if asked.len() >= n {
             break;
         }

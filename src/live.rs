@@ -211,6 +211,7 @@ mod tests {
             message: None,
             created_at: Utc::now(),
             responded_at: None,
+            updated_at: None,
         }
     }
 
@@ -229,7 +230,12 @@ mod tests {
         use crate::graph::{Graph, NodeState};
         let projection = Projection::loaded(Graph::default());
         let topic = |name: &str| {
-            Node::Topic(Topic { id: id("t"), name: Name::parse_field("name", name).unwrap(), parent: None })
+            Node::Topic(Topic {
+                id: id("t"),
+                name: Name::parse_field("name", name).unwrap(),
+                parent: None,
+                updated_at: None,
+            })
         };
         let state = |node: Option<Node>| NodeState { kind: NodeKind::Topic, id: id("t"), node };
         projection.put_states(vec![state(Some(topic("E-Akte")))]).unwrap();

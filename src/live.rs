@@ -240,10 +240,7 @@ mod tests {
 
         let published = watch.try_recv().expect("the second write was published");
         let states: Vec<_> = published.iter().map(|c| (c.before.clone(), c.after.clone())).collect();
-        assert_eq!(
-            states,
-            vec![(Some(topic("E-Akte")), Some(topic("Breitband"))), (Some(topic("Breitband")), None)]
-        );
+        assert_eq!(states, vec![(Some(topic("E-Akte")), Some(topic("Breitband"))), (Some(topic("Breitband")), None)]);
         assert!(watch.try_recv().is_err(), "the replayed state was published");
     }
 

@@ -10,6 +10,9 @@
 
 pub mod candidates;
 mod exclude;
+pub mod peers;
+mod text;
+mod walk;
 pub mod index;
 mod network;
 mod weights;
@@ -123,7 +126,7 @@ impl Projection {
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
     pub fn peers(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        self.read(|g| candidates::peers(g, query))
+        self.read(|g| peers::peers(g, query))
     }
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]

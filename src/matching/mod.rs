@@ -13,13 +13,22 @@ mod top;
 pub use explain::{Explanation, Reason, ReasonCode};
 pub use features::*;
 pub use rank::{
-    peer_score, peer_score_ceiling, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers,
+    peer_score, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers, rank_peers_with,
     rank_projects,
 };
 pub use top::{Score, TopScores};
 
-/// Weights of the peer score: project similarity, network proximity, context.
-pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];
+/// Weights of the peer score's signals; they sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PeerWeights {
+    pub walk: f64,
+    pub text: f64,
+    pub network: f64,
+    pub context: f64,
+}
+
+/// The peer score's weights, fitted by `lotsennetz evaluate --fit` (see README "Matchmaking").
+pub const PEER_WEIGHTS: PeerWeights = PeerWeights { walk: 0.5, text: 0.25, network: 0.2, context: 0.05 };
 /// Weights of the similar-project score: topic similarity, reusability, context.
 pub const PROJECT_WEIGHTS: [f64; 3] = [0.7, 0.15, 0.15];
 /// Weights of the advice score: unmet need, share of uncovered topics, no Lotse at all.

@@ -219,8 +219,12 @@ fn percentiles(runtime: &tokio::runtime::Runtime, network: &Network, run: &str, 
         );
     };
     report("recommendPeers", &network.lotsen, &|lotse| {
-        let query =
-            PeerQuery { lotse: lotse.clone(), filter: PeerFilter::default(), limit: Some(10), include_co_members: false };
+        let query = PeerQuery {
+            lotse: lotse.clone(),
+            filter: PeerFilter::default(),
+            limit: Some(10),
+            include_co_members: false,
+        };
         black_box(runtime.block_on(services.recommend_peers(&admin, &query, 10)).expect("answers"));
     });
     report("similarProjects", &network.projects, &|project| {

@@ -121,8 +121,10 @@ impl<'g> Baselines<'g> {
 
     /// The `n` highest scores among the allowed, ties by id.
     fn best(&self, scores: HashMap<u32, f64>, allowed: impl Fn(&u32) -> bool, n: usize) -> Vec<u32> {
-        let mut scored: Vec<(f64, u32)> = scores.into_iter().filter(|(l, s)| allowed(l) && *s > 0.0).map(|(l, s)| (s, l)).collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.index.lotsen.id(a.1).cmp(self.index.lotsen.id(b.1))));
+        let mut scored: Vec<(f64, u32)> =
+            scores.into_iter().filter(|(l, s)| allowed(l) && *s > 0.0).map(|(l, s)| (s, l)).collect();
+        scored
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.index.lotsen.id(a.1).cmp(self.index.lotsen.id(b.1))));
         scored.into_iter().take(n).map(|(_, l)| l).collect()
     }
 }

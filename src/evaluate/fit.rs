@@ -63,7 +63,12 @@ fn grid() -> Vec<PeerWeights> {
         for text in 0..=steps - walk {
             let network = steps - walk - text;
             let share = |n: usize| n as f64 / steps as f64 * (1.0 - CONTEXT_WEIGHT);
-            all.push(PeerWeights { walk: share(walk), text: share(text), network: share(network), context: CONTEXT_WEIGHT });
+            all.push(PeerWeights {
+                walk: share(walk),
+                text: share(text),
+                network: share(network),
+                context: CONTEXT_WEIGHT,
+            });
         }
     }
     all
@@ -79,8 +84,14 @@ pub fn report(graph: &Graph, users: &[User], folds: usize) -> anyhow::Result<Str
             .fold((f64::NEG_INFINITY, PEER_WEIGHTS), |a, b| if b.0 > a.0 { b } else { a })
     };
     let mut out = String::new();
-    writeln!(out, "\nfit: grid of {} weight combinations (step {STEP}, context {CONTEXT_WEIGHT}), NDCG@10 of the first ten", grid.len())?;
-    let show = |w: &PeerWeights| format!("walk {:.3} text {:.3} network {:.3} context {:.3}", w.walk, w.text, w.network, w.context);
+    writeln!(
+        out,
+        "\nfit: grid of {} weight combinations (step {STEP}, context {CONTEXT_WEIGHT}), NDCG@10 of the first ten",
+        grid.len()
+    )?;
+    let show = |w: &PeerWeights| {
+        format!("walk {:.3} text {:.3} network {:.3} context {:.3}", w.walk, w.text, w.network, w.context)
+    };
     for fold in 0..folds {
         let train: Vec<usize> = (0..users.len()).filter(|&i| users[i].fold != fold).collect();
         let test: Vec<usize> = (0..users.len()).filter(|&i| users[i].fold == fold).collect();

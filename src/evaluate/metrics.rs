@@ -35,7 +35,12 @@ pub fn mean(scores: &[UserScores]) -> UserScores {
     let n = scores.len().max(1) as f64;
     // An empty sum of floats is -0.0; adding 0.0 prints it as 0.
     let sum = |f: fn(&UserScores) -> f64| scores.iter().map(f).sum::<f64>() / n + 0.0;
-    UserScores { ndcg10: sum(|s| s.ndcg10), hit10: sum(|s| s.hit10), recall50: sum(|s| s.recall50), mrr: sum(|s| s.mrr) }
+    UserScores {
+        ndcg10: sum(|s| s.ndcg10),
+        hit10: sum(|s| s.hit10),
+        recall50: sum(|s| s.recall50),
+        mrr: sum(|s| s.mrr),
+    }
 }
 
 /// The value below which a share `q` of the sorted values lie (nearest rank).

@@ -45,7 +45,10 @@ pub(super) fn label<E: crate::domain::Entity>(graph: &Graph, id: &Id) -> Labelle
     Labelled { id: id.clone(), name: graph.label(E::KIND, id) }
 }
 
-pub(super) fn labels<'a, E: crate::domain::Entity>(graph: &Graph, ids: impl IntoIterator<Item = &'a Id>) -> Vec<Labelled> {
+pub(super) fn labels<'a, E: crate::domain::Entity>(
+    graph: &Graph,
+    ids: impl IntoIterator<Item = &'a Id>,
+) -> Vec<Labelled> {
     ids.into_iter().map(|id| label::<E>(graph, id)).collect()
 }
 

@@ -67,13 +67,6 @@ pub struct LotseBrief {
     /// The Lotse exists (a number may be handed out before, for a project's member).
     pub live: bool,
     pub visible: bool,
-    /// The profile's topics as bits: topic `t` sets bit `t % 64` (exact up to 64 topics).
-    pub topic_bits: u64,
-}
-
-/// The bit of a topic in [`LotseBrief::topic_bits`].
-pub fn topic_bit(topic: u32) -> u64 {
-    1 << (topic % 64)
 }
 
 /// A municipality's size and position, prepared for the place context of recommendations.
@@ -357,7 +350,6 @@ impl MatchIndex {
         topics.sort_unstable();
         topics.dedup();
         topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
-        slot(&mut self.briefs, lotse).topic_bits = topics.iter().fold(0, |bits, &t| bits | topic_bit(t));
         slot(&mut self.lotse, lotse).profile = topics.into();
     }
 
@@ -366,11 +358,9 @@ impl MatchIndex {
     fn add_to_profile(&mut self, lotse: u32, signature: u32) {
         let (topics, slots) = (&self.topics, &mut self.lotse);
         let profile = &mut slot(slots, lotse).profile;
-        let brief = slot(&mut self.briefs, lotse);
         for &t in self.signatures.topics(signature) {
             if let Err(at) = profile.binary_search_by(|p| topics.id(*p).cmp(topics.id(t))) {
                 profile.insert(at, t);
-                brief.topic_bits |= topic_bit(t);
             }
         }
     }
@@ -477,11 +467,8 @@ mod tests {
         index.insert(&project("p4", &["t0", "t5"], &["l3"]));
         for lotse in 0..index.lotsen.count() as u32 {
             let grown = index.profile(lotse).to_vec();
-            let grown_bits = index.brief(lotse).topic_bits;
             index.refresh_profile(lotse);
             assert_eq!(grown, index.profile(lotse));
-            assert_eq!(grown_bits, index.brief(lotse).topic_bits);
-            assert_eq!(grown_bits, grown.iter().fold(0, |bits, &t| bits | topic_bit(t)));
         }
         let l1 = index.lotsen.get(&id("l1")).unwrap();
         let names: Vec<&str> = index.profile(l1).iter().map(|&t| index.topics.id(t).as_str()).collect();

@@ -10,11 +10,11 @@
 
 pub mod candidates;
 mod exclude;
+pub mod index;
+mod network;
 pub mod peers;
 mod text;
 mod walk;
-pub mod index;
-mod network;
 mod weights;
 pub mod write;
 

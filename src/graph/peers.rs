@@ -39,7 +39,7 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
     let live = weights.text_norms.len() as f64;
     let common = COMMON_TERM_MIN.max((COMMON_TERM_SHARE * live) as usize);
     let mut heaviest: Vec<(u32, f64)> =
-        profile.into_iter().filter(|&(t, _)| texts.postings(t).len() <= common).collect();
+        profile.into_iter().filter(|&(t, w)| w > 0.0 && texts.postings(t).len() <= common).collect();
     heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| texts.term(a.0).cmp(texts.term(b.0))));
     heaviest.truncate(PROFILE_TERMS);
     let mut dots: HashMap<u32, f64> = HashMap::default();
@@ -119,6 +119,12 @@ fn links(index: &MatchIndex, me: u32) -> HashMap<u32, Links> {
     found
 }
 
+/// A signal rounded to 12 decimals. Stores may number nodes in a different order, so sums over
+/// them may differ in the last bits; rounded, both give the same answer.
+fn settled(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
 /// A candidate that passed every rule, with its signals and place.
 struct Candidate {
     lotse: u32,
@@ -163,14 +169,14 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         .into_iter()
         .map(|(lotse, fit)| {
             let signals = PeerSignals {
-                walk: if walk_best > 0.0 { walked.score[lotse as usize] / walk_best } else { 0.0 },
-                text: text.by_lotse.get(&lotse).map_or(0.0, |t| t.0),
-                network: links.get(&lotse).map_or(0.0, |l| 1.0 - (-l.strength).exp()),
+                walk: settled(if walk_best > 0.0 { walked.score[lotse as usize] / walk_best } else { 0.0 }),
+                text: settled(text.by_lotse.get(&lotse).map_or(0.0, |t| t.0)),
+                network: settled(links.get(&lotse).map_or(0.0, |l| 1.0 - (-l.strength).exp())),
             };
             let score = peer_score(&signals, fit.context, &PEER_WEIGHTS);
             Candidate { lotse, signals, score, population: fit.population, distance_km: fit.distance_km }
         })
-        .filter(|c| c.score > 0.0)
+        .filter(|c| c.signals.walk > 0.0 || c.signals.text > 0.0 || c.signals.network > 0.0)
         .collect();
     candidates.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then_with(|| index.lotsen.id(a.lotse).cmp(index.lotsen.id(b.lotse)))
@@ -282,7 +288,7 @@ impl<'g> Explainer<'g> {
             })
             .filter(|(dot, _)| *dot > 0.0)
             .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| ids.id(b.1).cmp(ids.id(a.1))))?;
-        Some(self.pair(best.1, theirs, best.0.min(1.0)))
+        Some(self.pair(best.1, theirs, settled(best.0.min(1.0))))
     }
 
     /// The pairs of my projects and the candidate's other projects with the most similar

@@ -9,10 +9,10 @@ use rust_stemmers::{Algorithm, Stemmer};
 /// that say nothing about a project.
 const STOP_WORDS: &[&str] = &[
     "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bis", "da", "das", "dass", "dem", "den", "der", "des",
-    "die", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "es", "für", "im", "in", "ist", "mit",
-    "nach", "neue", "neuen", "neuer", "noch", "oder", "sich", "sie", "sind", "so", "über", "um", "und", "uns",
-    "unter", "vom", "von", "vor", "wie", "wir", "zu", "zum", "zur", "a", "an", "and", "are", "as", "at", "be", "by",
-    "for", "from", "in", "into", "is", "it", "of", "on", "or", "the", "this", "to", "with",
+    "die", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "es", "für", "im", "in", "ist", "mit", "nach",
+    "neue", "neuen", "neuer", "noch", "oder", "sich", "sie", "sind", "so", "über", "um", "und", "uns", "unter", "vom",
+    "von", "vor", "wie", "wir", "zu", "zum", "zur", "a", "an", "and", "are", "as", "at", "be", "by", "for", "from",
+    "in", "into", "is", "it", "of", "on", "or", "the", "this", "to", "with",
 ];
 
 fn stemmer() -> &'static Stemmer {

@@ -107,8 +107,7 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
             let moving = (1.0 - RESTART) * mass;
             match node {
                 Node::Lotse(l) => {
-                    let (projects, contacts, topics) =
-                        (index.projects_of(l), index.contacts(l), index.competences(l));
+                    let (projects, contacts, topics) = (index.projects_of(l), index.contacts(l), index.competences(l));
                     let edges = projects.len() + contacts.len() + topics.len();
                     if edges == 0 || mass < PUSH_THRESHOLD * edges as f64 {
                         continue;

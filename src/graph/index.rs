@@ -59,7 +59,7 @@ struct LotseSlot {
     profile: SmallVec<[u32; 6]>,
 }
 
-/// What the walk of a recommendation reads of every Lotse it meets, packed into 16 bytes so
+/// What the walk of a recommendation reads of every Lotse it meets, packed into 12 bytes so
 /// that the records of all Lotsen lie close together.
 #[derive(Clone, Copy, Default)]
 pub struct LotseBrief {

@@ -105,6 +105,10 @@ pub struct EvaluateArgs {
     /// Users are split into this many folds by a hash of their id; each is reported.
     #[arg(long, default_value_t = 2)]
     pub folds: usize,
+    /// Also fit the peer score's weights by grid search on all folds but one, scored on that
+    /// one, for each fold.
+    #[arg(long)]
+    pub fit: bool,
 }
 
 #[derive(Args)]

@@ -2,11 +2,12 @@
 //! prediction is scored in the literature, next to classic baselines, in one run.
 //!
 //! The network is put into the matching engine's graph in the process and asked exactly as
-//! the service asks its projection ([`crate::graph::candidates::peers`], then
+//! the service asks its projection ([`crate::graph::peers::peers`], then
 //! [`matching::rank_peers`]), so the figures are those of the engine that serves. Users are split into folds by a hash of their id, so a fold holds
 //! the same people whatever the order of the files.
 
 mod baselines;
+mod fit;
 mod metrics;
 
 use std::fmt::Write as _;
@@ -116,6 +117,8 @@ struct User {
 pub struct Options {
     pub folds: usize,
     pub seed: u64,
+    /// Also fit the peer score's weights by cross-validation over the folds.
+    pub fit: bool,
 }
 
 /// Each method's ranked lists for every user, in user order.
@@ -197,6 +200,9 @@ pub fn evaluate(benchmark: &Benchmark, options: Options) -> anyhow::Result<Strin
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99)
     )?;
+    if options.fit {
+        out.push_str(&fit::report(graph, &users, options.folds)?);
+    }
     Ok(out)
 }
 
@@ -229,7 +235,7 @@ fn engine_lists(graph: &Graph, users: &[User]) -> anyhow::Result<(Lists, Vec<f64
         let lotse = graph.index().lotsen.id(user.lotse).clone();
         let query = PeerQuery { lotse, filter: PeerFilter::default(), limit: Some(ASKED), include_co_members: false };
         let started = Instant::now();
-        let ranked = matching::rank_peers(crate::graph::candidates::peers(graph, &query)?, ASKED);
+        let ranked = matching::rank_peers(crate::graph::peers::peers(graph, &query)?, ASKED);
         latencies.push(started.elapsed().as_secs_f64() * 1e3);
         lists.push(ranked.iter().filter_map(|r| graph.index().lotsen.get(&r.features.lotse.id)).collect());
     }

@@ -1,5 +1,5 @@
-//! Who a recommendation must never name: the rules in one place, so that a further set
-//! (people a Lotse dismissed, say) is added here and every question obeys it.
+//! Who a recommendation must never name: the rules in one place, so that every question
+//! obeys them.
 
 use rustc_hash::FxHashSet as HashSet;
 
@@ -9,12 +9,14 @@ use crate::store::Rel;
 use super::network::Graph;
 
 /// The Lotsen (by number) a peer recommendation for one Lotse leaves out: the Lotse, their
-/// contacts, everyone with a pending request to or from them, and — unless asked to keep
-/// them — everyone who already works on one of their projects.
+/// contacts, everyone with a pending request to or from them, everyone they dismissed ("kein
+/// Interesse"), and — unless asked to keep them — everyone who already works on one of their
+/// projects.
 pub fn excluded_peers(graph: &Graph, me: &Lotse, include_co_members: bool) -> HashSet<u32> {
     let index = graph.index();
     let mut ids: Vec<&Id> = vec![&me.id];
     ids.extend(related_by_request(graph, &me.id));
+    ids.extend(graph.dismissed_by(&me.id));
     if !include_co_members {
         ids.extend(graph.projects_of(&me.id).flat_map(|p| p.members.iter().map(|m| &m.lotse)));
     }

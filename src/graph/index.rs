@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
-use crate::domain::{Id, Node, PreparedCoordinates, ProjectStatus, Visibility};
+use crate::domain::{ConnectionRequest, ConnectionStatus, Id, Node, PreparedCoordinates, ProjectStatus, Visibility};
 use crate::matching::log_population;
 
 /// Dense numbers for the ids of one kind, handed out on first sight and never reused.
@@ -59,7 +59,7 @@ struct LotseSlot {
     profile: SmallVec<[u32; 6]>,
 }
 
-/// What the walk of a recommendation reads of every Lotse it meets, packed into 16 bytes so
+/// What the walk of a recommendation reads of every Lotse it meets, packed into 12 bytes so
 /// that the records of all Lotsen lie close together.
 #[derive(Clone, Copy, Default)]
 pub struct LotseBrief {
@@ -67,13 +67,6 @@ pub struct LotseBrief {
     /// The Lotse exists (a number may be handed out before, for a project's member).
     pub live: bool,
     pub visible: bool,
-    /// The profile's topics as bits: topic `t` sets bit `t % 64` (exact up to 64 topics).
-    pub topic_bits: u64,
-}
-
-/// The bit of a topic in [`LotseBrief::topic_bits`].
-pub fn topic_bit(topic: u32) -> u64 {
-    1 << (topic % 64)
 }
 
 /// A municipality's size and position, prepared for the place context of recommendations.
@@ -146,6 +139,68 @@ impl Signatures {
     }
 }
 
+/// The words of project titles and descriptions: each project's terms with their counts,
+/// and each term's projects.
+#[derive(Default)]
+pub struct Texts {
+    by_term: FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    /// Each project's distinct terms with how often they occur, by term number.
+    of_project: Vec<Box<[(u32, u32)]>>,
+    /// The live projects each term occurs in, in no particular order.
+    postings: Vec<Vec<u32>>,
+}
+
+impl Texts {
+    fn insert(&mut self, project: u32, text: &str) {
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for term in super::text::terms(text) {
+            let t = match self.by_term.get(term.as_str()) {
+                Some(&t) => t,
+                None => {
+                    let t = self.terms.len() as u32;
+                    self.terms.push(term.clone().into_boxed_str());
+                    self.by_term.insert(term.into_boxed_str(), t);
+                    t
+                }
+            };
+            *counts.entry(t).or_default() += 1;
+        }
+        let mut terms: Vec<(u32, u32)> = counts.into_iter().collect();
+        terms.sort_unstable();
+        for &(t, _) in &terms {
+            slot(&mut self.postings, t).push(project);
+        }
+        *slot(&mut self.of_project, project) = terms.into();
+    }
+
+    fn remove(&mut self, project: u32) {
+        let terms = std::mem::take(slot(&mut self.of_project, project));
+        for &(t, _) in terms.iter() {
+            remove_value(&mut self.postings[t as usize], project);
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// The stemmed word of a term number.
+    pub fn term(&self, term: u32) -> &str {
+        &self.terms[term as usize]
+    }
+
+    /// A project's terms with their counts, by term number.
+    pub fn of_project(&self, project: u32) -> &[(u32, u32)] {
+        self.of_project.get(project as usize).map_or(&[], |t| t)
+    }
+
+    /// The live projects a term occurs in.
+    pub fn postings(&self, term: u32) -> &[u32] {
+        self.postings.get(term as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
 #[derive(Default)]
 pub struct MatchIndex {
     pub topics: Numbers,
@@ -159,6 +214,11 @@ pub struct MatchIndex {
     /// Live projects each Lotse is a member of; kept while the Lotse node is replaced.
     lotse_projects: Vec<Vec<u32>>,
     place: Vec<Option<Place>>,
+    pub texts: Texts,
+    /// Each Lotse's accepted contacts.
+    contacts: Vec<Vec<u32>>,
+    /// The live Lotsen who name each topic as a competence.
+    competent: Vec<Vec<u32>>,
 }
 
 /// The element `n` of `v`, growing `v` with defaults as needed.
@@ -199,6 +259,8 @@ impl MatchIndex {
                 self.signatures.members[signature as usize].extend(&members);
                 let municipality = self.municipalities.number(&p.municipality);
                 let entry = ProjectEntry { signature, municipality, members: members.clone().into(), status: p.status };
+                let description = p.description.as_ref().map_or("", |d| d.as_str());
+                self.texts.insert(n, &format!("{} {description}", p.title.as_str()));
                 *slot(&mut self.project, n) = Some(entry);
                 members.into_iter().for_each(|l| self.add_to_profile(l, signature));
             }
@@ -211,6 +273,9 @@ impl MatchIndex {
                 brief.municipality = self.municipalities.number(&l.municipality);
                 brief.visible = l.visibility == Visibility::Network;
                 brief.live = true;
+                for &t in &topics {
+                    slot(&mut self.competent, t).push(n);
+                }
                 slot(&mut self.lotse, n).competences = Some(topics.into());
                 self.refresh_profile(n);
             }
@@ -225,8 +290,20 @@ impl MatchIndex {
             Node::Topic(t) => {
                 self.topics.number(&t.id);
             }
+            Node::ConnectionRequest(r) => {
+                if let Some((a, b)) = self.accepted(r) {
+                    slot(&mut self.contacts, a).push(b);
+                    slot(&mut self.contacts, b).push(a);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// The two ends of an accepted connection.
+    fn accepted(&mut self, request: &ConnectionRequest) -> Option<(u32, u32)> {
+        (request.status == ConnectionStatus::Accepted)
+            .then(|| (self.lotsen.number(&request.from), self.lotsen.number(&request.to)))
     }
 
     pub fn remove(&mut self, node: &Node) {
@@ -235,6 +312,7 @@ impl MatchIndex {
                 let Some(n) = self.projects.get(&p.id) else { return };
                 let Some(entry) = self.project[n as usize].take() else { return };
                 remove_value(&mut self.signatures.projects[entry.signature as usize], n);
+                self.texts.remove(n);
                 for &l in entry.members.iter() {
                     remove_value(&mut self.signatures.members[entry.signature as usize], l);
                     remove_value(&mut self.lotse_projects[l as usize], n);
@@ -243,7 +321,9 @@ impl MatchIndex {
             }
             Node::Lotse(l) => {
                 if let Some(n) = self.lotsen.get(&l.id) {
-                    self.lotse[n as usize].competences = None;
+                    for t in self.lotse[n as usize].competences.take().unwrap_or_default() {
+                        remove_value(&mut self.competent[t as usize], n);
+                    }
                     self.briefs[n as usize].live = false;
                     self.refresh_profile(n);
                 }
@@ -251,6 +331,12 @@ impl MatchIndex {
             Node::Municipality(m) => {
                 if let Some(n) = self.municipalities.get(&m.id) {
                     self.place[n as usize] = None;
+                }
+            }
+            Node::ConnectionRequest(r) => {
+                if let Some((a, b)) = self.accepted(r) {
+                    remove_value(&mut self.contacts[a as usize], b);
+                    remove_value(&mut self.contacts[b as usize], a);
                 }
             }
             _ => {}
@@ -264,7 +350,6 @@ impl MatchIndex {
         topics.sort_unstable();
         topics.dedup();
         topics.sort_by(|a, b| self.topics.id(*a).cmp(self.topics.id(*b)));
-        slot(&mut self.briefs, lotse).topic_bits = topics.iter().fold(0, |bits, &t| bits | topic_bit(t));
         slot(&mut self.lotse, lotse).profile = topics.into();
     }
 
@@ -273,11 +358,9 @@ impl MatchIndex {
     fn add_to_profile(&mut self, lotse: u32, signature: u32) {
         let (topics, slots) = (&self.topics, &mut self.lotse);
         let profile = &mut slot(slots, lotse).profile;
-        let brief = slot(&mut self.briefs, lotse);
         for &t in self.signatures.topics(signature) {
             if let Err(at) = profile.binary_search_by(|p| topics.id(*p).cmp(topics.id(t))) {
                 profile.insert(at, t);
-                brief.topic_bits |= topic_bit(t);
             }
         }
     }
@@ -298,6 +381,21 @@ impl MatchIndex {
 
     pub fn projects_of(&self, lotse: u32) -> &[u32] {
         self.lotse_projects.get(lotse as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// A Lotse's accepted contacts, in no particular order.
+    pub fn contacts(&self, lotse: u32) -> &[u32] {
+        self.contacts.get(lotse as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The topics a live Lotse names as competences.
+    pub fn competences(&self, lotse: u32) -> &[u32] {
+        self.lotse.get(lotse as usize).and_then(|l| l.competences.as_deref()).unwrap_or_default()
+    }
+
+    /// The live Lotsen naming a topic as a competence, in no particular order.
+    pub fn competent(&self, topic: u32) -> &[u32] {
+        self.competent.get(topic as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn place(&self, municipality: u32) -> Option<&Place> {
@@ -370,11 +468,8 @@ mod tests {
         index.insert(&project("p4", &["t0", "t5"], &["l3"]));
         for lotse in 0..index.lotsen.count() as u32 {
             let grown = index.profile(lotse).to_vec();
-            let grown_bits = index.brief(lotse).topic_bits;
             index.refresh_profile(lotse);
             assert_eq!(grown, index.profile(lotse));
-            assert_eq!(grown_bits, index.brief(lotse).topic_bits);
-            assert_eq!(grown_bits, grown.iter().fold(0, |bits, &t| bits | topic_bit(t)));
         }
         let l1 = index.lotsen.get(&id("l1")).unwrap();
         let names: Vec<&str> = index.profile(l1).iter().map(|&t| index.topics.id(t).as_str()).collect();

@@ -15,6 +15,9 @@ pub mod index;
 pub mod list;
 mod network;
 pub mod paths;
+pub mod peers;
+mod text;
+mod walk;
 mod weights;
 pub mod write;
 
@@ -194,7 +197,7 @@ impl Projection {
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
     pub fn peers(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        self.read(|g| candidates::peers(g, query))
+        self.read(|g| peers::peers(g, query))
     }
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]

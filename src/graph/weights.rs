@@ -4,6 +4,9 @@
 
 use crate::matching::rarest_first;
 
+use rustc_hash::FxHashMap;
+
+use super::index::MatchIndex;
 use super::network::Graph;
 
 pub struct TopicWeights {
@@ -16,6 +19,15 @@ pub struct TopicWeights {
     pub rank: Vec<u32>,
     /// Norm of every signature's rarity-weighted topic vector.
     pub norms: Vec<f64>,
+    /// Live projects about each topic.
+    pub projects_about: Vec<u32>,
+    /// Inverse document frequency of every term of project texts, `ln(P / P_term)`: 0 for a
+    /// word in every project.
+    pub idf: Vec<f64>,
+    /// Norm of every project's TF-IDF vector (0 for projects without words).
+    pub text_norms: Vec<f64>,
+    /// Norm of every Lotse's text profile, the sum of their projects' unit TF-IDF vectors.
+    pub profile_norms: Vec<f64>,
 }
 
 impl TopicWeights {
@@ -34,6 +46,50 @@ impl TopicWeights {
         let norms = (0..signatures.count() as u32)
             .map(|sig| signatures.topics(sig).iter().map(|&t| squares[t as usize]).sum::<f64>().sqrt())
             .collect();
-        Self { rarity, squares, rank, norms }
+        let mut projects_about = vec![0u32; topics.count()];
+        for sig in 0..signatures.count() as u32 {
+            for &t in signatures.topics(sig) {
+                projects_about[t as usize] += signatures.projects(sig).len() as u32;
+            }
+        }
+        let (idf, text_norms, profile_norms) = text_weights(index);
+        Self { rarity, squares, rank, norms, projects_about, idf, text_norms, profile_norms }
     }
+
+    /// The weight of a term in a project's unit TF-IDF vector.
+    pub fn text_weight(&self, project: u32, term: u32, count: u32) -> f64 {
+        let norm = self.text_norms[project as usize];
+        if norm > 0.0 { f64::from(count) * self.idf[term as usize] / norm } else { 0.0 }
+    }
+}
+
+/// Term weights, project norms and Lotse profile norms of the project texts.
+fn text_weights(index: &MatchIndex) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let texts = &index.texts;
+    let live = (0..index.projects.count() as u32).filter(|&p| index.project(p).is_some()).count();
+    let idf: Vec<f64> = (0..texts.count() as u32)
+        .map(|t| (live.max(1) as f64 / texts.postings(t).len().max(1) as f64).ln().max(0.0))
+        .collect();
+    let text_norms: Vec<f64> = (0..index.projects.count() as u32)
+        .map(|p| {
+            let squares = texts.of_project(p).iter().map(|&(t, c)| (f64::from(c) * idf[t as usize]).powi(2));
+            squares.sum::<f64>().sqrt()
+        })
+        .collect();
+    let mut profile = FxHashMap::<u32, f64>::default();
+    let profile_norms = (0..index.lotsen.count() as u32)
+        .map(|l| {
+            profile.clear();
+            for &p in index.projects_of(l) {
+                for &(t, c) in texts.of_project(p) {
+                    let norm = text_norms[p as usize];
+                    if norm > 0.0 {
+                        *profile.entry(t).or_default() += f64::from(c) * idf[t as usize] / norm;
+                    }
+                }
+            }
+            profile.values().map(|w| w * w).sum::<f64>().sqrt()
+        })
+        .collect();
+    (idf, text_norms, profile_norms)
 }

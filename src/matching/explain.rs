@@ -1,7 +1,7 @@
 //! Explanations: reason codes with their data, and German sentences for people.
 
 use super::features::*;
-use super::size_similarity;
+use super::{Component, size_similarity};
 
 /// Why a candidate was recommended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
@@ -10,6 +10,10 @@ pub enum ReasonCode {
     SimilarProjects,
     /// Both work on or know the same topics.
     SharedTopics,
+    /// Both work on or know topics that few projects are about.
+    SharedRareTopics,
+    /// The title and description of one of their projects resemble one of mine.
+    SimilarProjectText,
     /// Both are connected to the same Lotsen.
     MutualContacts,
     /// Both work on projects with the same Lotsen.
@@ -114,7 +118,27 @@ fn people(labels: &[Labelled]) -> String {
     german_list(labels.iter().map(|l| l.name.as_str()))
 }
 
-pub(super) fn peer(f: &PeerFeatures, origin_population: Option<u32>) -> Explanation {
+/// A topic about at most one project in this many counts as rare.
+const RARE_ONE_IN: f64 = 20.0;
+
+/// The reasons of a peer, grouped by the score component they explain, the groups in the
+/// order of their contributions (largest first).
+pub(super) fn peer(f: &PeerFeatures, origin_population: Option<u32>, components: &[Component]) -> Explanation {
+    let contribution = |name: &str| components.iter().find(|c| c.name == name).map_or(0.0, Component::contribution);
+    let mut groups: Vec<(f64, Vec<Reason>)> = vec![
+        (contribution("walk"), walk_reasons(f)),
+        (contribution("text"), text_reasons(f)),
+        (contribution("network"), network_reasons(f)),
+    ];
+    groups.retain(|(c, _)| *c > 0.0);
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut reasons: Vec<Reason> = groups.into_iter().flat_map(|(_, r)| r).collect();
+    reasons.extend(context_reasons(origin_population, f.population, f.distance_km));
+    Explanation::new(reasons)
+}
+
+/// What carried the walk: similar projects and shared topics, the rare ones when there are.
+fn walk_reasons(f: &PeerFeatures) -> Vec<Reason> {
     let mut reasons = Vec::new();
     if let Some(best) = f.project_pairs.first() {
         let more = f.project_pairs.len() - 1;
@@ -126,7 +150,7 @@ pub(super) fn peer(f: &PeerFeatures, origin_population: Option<u32>) -> Explanat
         reasons.push(reason(
             ReasonCode::SimilarProjects,
             format!(
-                "Das Projekt „{}“ in {} ähnelt Ihrem Projekt „{}“ ({} Übereinstimmung).{tail}",
+                "Das Projekt „{}“ in {} ähnelt Ihrem Projekt „{}“ ({} Übereinstimmung der Themen).{tail}",
                 best.theirs.name,
                 f.municipality.name,
                 best.mine.name,
@@ -134,7 +158,45 @@ pub(super) fn peer(f: &PeerFeatures, origin_population: Option<u32>) -> Explanat
             ),
         ));
     }
-    reasons.extend(shared_topics_reason(&f.shared_topics, "Gemeinsame Themen"));
+    let rare: Vec<SharedTopic> =
+        f.shared_topics.iter().filter(|t| t.rarity >= (1.0 + RARE_ONE_IN).ln()).cloned().collect();
+    if let Some(mut r) = shared_topics_reason(&rare, "Gemeinsame seltene Themen") {
+        r.code = ReasonCode::SharedRareTopics;
+        reasons.push(r);
+    } else {
+        reasons.extend(shared_topics_reason(&f.shared_topics, "Gemeinsame Themen"));
+    }
+    reasons
+}
+
+fn text_reasons(f: &PeerFeatures) -> Vec<Reason> {
+    f.text_pair
+        .iter()
+        .map(|pair| {
+            reason(
+                ReasonCode::SimilarProjectText,
+                format!(
+                    "Titel und Beschreibung des Projekts „{}“ ähneln Ihrem Projekt „{}“ ({} Übereinstimmung der Wörter).",
+                    pair.theirs.name,
+                    pair.mine.name,
+                    percent(pair.similarity)
+                ),
+            )
+        })
+        .collect()
+}
+
+fn network_reasons(f: &PeerFeatures) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if !f.mutual_collaborators.is_empty() {
+        reasons.push(reason(
+            ReasonCode::MutualCollaborators,
+            format!(
+                "Arbeitet in Projekten mit {}, mit denen auch Sie zusammenarbeiten.",
+                people(&f.mutual_collaborators)
+            ),
+        ));
+    }
     match f.mutual_contacts.len() {
         0 => {}
         1 => reasons.push(reason(
@@ -146,17 +208,7 @@ pub(super) fn peer(f: &PeerFeatures, origin_population: Option<u32>) -> Explanat
             format!("{n} gemeinsame Kontakte: {}.", people(&f.mutual_contacts)),
         )),
     }
-    if !f.mutual_collaborators.is_empty() {
-        reasons.push(reason(
-            ReasonCode::MutualCollaborators,
-            format!(
-                "Arbeitet in Projekten mit {}, mit denen auch Sie zusammenarbeiten.",
-                people(&f.mutual_collaborators)
-            ),
-        ));
-    }
-    reasons.extend(context_reasons(origin_population, f.population, f.distance_km));
-    Explanation::new(reasons)
+    reasons
 }
 
 pub(super) fn project(f: &ProjectFeatures, origin_population: Option<u32>) -> Explanation {

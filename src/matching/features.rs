@@ -56,8 +56,8 @@ pub struct PeerFilter {
 pub struct PeerQuery {
     pub lotse: Id,
     pub filter: PeerFilter,
-    /// When set, the store may leave out candidates that cannot be among this many best
-    /// (see `peer_score_ceiling`); the first `limit` ranked results stay the same.
+    /// When set, only candidates scoring at least the `limit`-th best score are returned
+    /// (ties included); the first `limit` ranked results stay the same.
     pub limit: Option<usize>,
     /// Recommend Lotsen who already work on a project with this one too (for integrations
     /// that list whole teams); people are otherwise left out.
@@ -81,16 +81,31 @@ pub struct PeerFeatures {
     pub municipality: Labelled,
     pub population: Option<u32>,
     pub distance_km: Option<f64>,
+    /// The relevance signals, each between 0 and 1.
+    pub signals: PeerSignals,
     /// Topics of both profiles (project topics and competences), rarest first.
     pub shared_topics: Vec<SharedTopic>,
-    /// Rarity-weighted Jaccard overlap of the two topic profiles.
-    pub topic_overlap: f64,
-    /// The most similar pairs of distinct projects, most similar first.
+    /// The pairs of distinct projects with the most similar topics, most similar first.
     pub project_pairs: Vec<ProjectPair>,
+    /// Their project whose title and description are closest to mine, with the closest of
+    /// mine and the cosine of the two texts.
+    pub text_pair: Option<ProjectPair>,
     /// Lotsen connected to both.
     pub mutual_contacts: Vec<Labelled>,
     /// Lotsen who share a project with both.
     pub mutual_collaborators: Vec<Labelled>,
+}
+
+/// What relates a peer to the asking Lotse, each between 0 and 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PeerSignals {
+    /// The random walk's probability of reaching the peer, against the best of the question.
+    pub walk: f64,
+    /// Cosine of the two Lotsen's project texts (TF-IDF of stemmed words).
+    pub text: f64,
+    /// `1 − exp(−a)`, where `a` sums `1 / ln(1 + their links)` over mutual collaborators and
+    /// contacts (Adamic-Adar): a mutual link with few others counts most.
+    pub network: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -13,13 +13,24 @@ mod top;
 pub use explain::{Explanation, Reason, ReasonCode};
 pub use features::*;
 pub use rank::{
-    peer_score, peer_score_ceiling, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers,
+    peer_score, project_score, project_score_ceiling, rank_advice, rank_experts, rank_peers, rank_peers_with,
     rank_projects,
 };
 pub use top::{Score, TopScores};
 
-/// Weights of the peer score: project similarity, network proximity, context.
-pub const PEER_WEIGHTS: [f64; 3] = [0.6, 0.25, 0.15];
+/// Weights of the peer score's signals; they sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PeerWeights {
+    pub walk: f64,
+    pub text: f64,
+    pub network: f64,
+    pub context: f64,
+}
+
+/// The peer score's weights, fitted by `lotsennetz evaluate --fit` on all users of the
+/// shared evaluation network's dev half (see BENCHMARKS.md; each fold's fit scored on the
+/// other lies within 0.01 NDCG@10 of it).
+pub const PEER_WEIGHTS: PeerWeights = PeerWeights { walk: 0.196, text: 0.637, network: 0.147, context: 0.02 };
 /// Weights of the similar-project score: topic similarity, reusability, context.
 pub const PROJECT_WEIGHTS: [f64; 3] = [0.7, 0.15, 0.15];
 /// Weights of the advice score: unmet need, share of uncovered topics, no Lotse at all.
@@ -52,13 +63,6 @@ pub struct Ranked<F> {
 
 fn score_of(components: &[Component]) -> f64 {
     components.iter().map(Component::contribution).sum()
-}
-
-/// Rarity-weighted overlap of two topic profiles in [0, 1] (weighted Jaccard), from the summed
-/// rarities of the shared topics and of each whole profile.
-pub fn topic_overlap(shared: f64, mine: f64, theirs: f64) -> f64 {
-    let union = mine + theirs - shared;
-    if union > 0.0 { shared / union } else { 0.0 }
 }
 
 /// Similarity of two municipality sizes in [0, 1]: 1 when equal, 0 at a factor of 100.

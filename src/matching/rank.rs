@@ -10,7 +10,7 @@ fn top<F>(
     first: usize,
     id: impl Fn(&F) -> &crate::domain::Id,
     components: impl Fn(&F) -> Vec<Component>,
-    explain: impl Fn(&F) -> Explanation,
+    explain: impl Fn(&F, &[Component]) -> Explanation,
 ) -> Vec<Ranked<F>> {
     let mut scored: Vec<(f64, Vec<Component>, F)> = candidates
         .into_iter()
@@ -23,54 +23,43 @@ fn top<F>(
     scored.truncate(first);
     scored
         .into_iter()
-        .map(|(score, components, features)| Ranked { score, components, explanation: explain(&features), features })
+        .map(|(score, components, features)| {
+            let explanation = explain(&features, &components);
+            Ranked { score, components, explanation, features }
+        })
         .collect()
 }
 
-/// Ranks peers: `0.6 * similarity + 0.25 * network + 0.15 * context` where
-/// similarity = `0.8 * mean of the 3 best project-pair cosines + 0.2 * topic overlap`,
-/// network = `1 - exp(-(mutual contacts + mutual collaborators) / 2)`,
-/// context = `0.5 * size similarity + 0.5 * proximity`.
-#[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
+/// Ranks peers by [`peer_score`] with the fitted [`PEER_WEIGHTS`].
 pub fn rank_peers(candidates: PeerCandidates, first: usize) -> Vec<Ranked<PeerFeatures>> {
+    rank_peers_with(candidates, first, &PEER_WEIGHTS)
+}
+
+/// Ranks peers: `walk × w + text × w + network × w + context × w` (see [`PeerSignals`]).
+#[tracing::instrument(skip_all, fields(candidates = candidates.candidates.len()))]
+pub fn rank_peers_with(candidates: PeerCandidates, first: usize, weights: &PeerWeights) -> Vec<Ranked<PeerFeatures>> {
     let origin_population = candidates.population;
     top(
         candidates.candidates,
         first,
         |f| &f.lotse.id,
-        |f| {
-            let pairs: Vec<f64> = f.project_pairs.iter().map(|p| p.similarity).collect();
-            let links = f.mutual_contacts.len() + f.mutual_collaborators.len();
-            let context = context((origin_population, f.population), f.distance_km);
-            peer_components(&pairs, f.topic_overlap, links, context).to_vec()
-        },
-        |f| explain::peer(f, origin_population),
+        |f| peer_components(&f.signals, context((origin_population, f.population), f.distance_km), weights).to_vec(),
+        |f, components| explain::peer(f, origin_population, components),
     )
 }
 
-/// The peer score's components. `pair_similarities` are the best pairs, most similar first.
-fn peer_components(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> [Component; 3] {
-    let pair_score = pair_similarities.iter().take(PROJECT_PAIRS_KEPT).sum::<f64>() / PROJECT_PAIRS_KEPT as f64;
-    let similarity = 0.8 * pair_score + 0.2 * topic_overlap;
-    let network = 1.0 - (-(links as f64) / 2.0).exp();
-    let [ws, wn, wc] = PEER_WEIGHTS;
+fn peer_components(signals: &PeerSignals, context: f64, weights: &PeerWeights) -> [Component; 4] {
     [
-        Component { name: "similarity", weight: ws, value: similarity },
-        Component { name: "network", weight: wn, value: network },
-        Component { name: "context", weight: wc, value: context },
+        Component { name: "walk", weight: weights.walk, value: signals.walk },
+        Component { name: "text", weight: weights.text, value: signals.text },
+        Component { name: "network", weight: weights.network, value: signals.network },
+        Component { name: "context", weight: weights.context, value: context },
     ]
 }
 
-/// The score [`rank_peers`] gives a candidate with these features, for stores that keep
-/// only the best candidates. `context` is [`context`] of the two places.
-pub fn peer_score(pair_similarities: &[f64], topic_overlap: f64, links: usize, context: f64) -> f64 {
-    score_of(&peer_components(pair_similarities, topic_overlap, links, context))
-}
-
-/// The highest score a peer without mutual links can reach when none of its project pairs
-/// is more similar than `best_pair`: no candidate of that kind scores above it.
-pub fn peer_score_ceiling(best_pair: f64, context: f64) -> f64 {
-    peer_score(&[best_pair; PROJECT_PAIRS_KEPT], 1.0, 0, context)
+/// The score [`rank_peers_with`] gives a candidate with these signals and place context.
+pub fn peer_score(signals: &PeerSignals, context: f64, weights: &PeerWeights) -> f64 {
+    score_of(&peer_components(signals, context, weights))
 }
 
 /// How much a project's results can be taken over, by its status.
@@ -95,7 +84,7 @@ pub fn rank_projects(candidates: ProjectCandidates, first: usize) -> Vec<Ranked<
             let context = context((origin_population, f.population), f.distance_km);
             project_components(f.similarity, reusability(f.status), context).to_vec()
         },
-        |f| explain::project(f, origin_population),
+        |f, _| explain::project(f, origin_population),
     )
 }
 
@@ -139,7 +128,7 @@ pub fn rank_advice(candidates: AdviceCandidates, first: usize) -> Vec<Ranked<Adv
                 Component { name: "noLotse", weight: wl, value: no_lotse },
             ]
         },
-        explain::advice,
+        |f, _| explain::advice(f),
     )
 }
 
@@ -162,7 +151,7 @@ pub fn rank_experts(candidates: ExpertCandidates, first: usize) -> Vec<Ranked<Ex
                 Component { name: "servesRegion", weight: ws, value: serves },
             ]
         },
-        explain::expert,
+        |f, _| explain::expert(f),
     )
 }
 
@@ -175,29 +164,27 @@ mod tests {
         Labelled { id: Id::parse_field("id", id).unwrap(), name: id.to_uppercase() }
     }
 
-    fn peer(id: &str, pairs: &[f64]) -> PeerFeatures {
+    fn peer(id: &str, walk: f64, text: f64) -> PeerFeatures {
         PeerFeatures {
             lotse: label(id),
             municipality: label("m"),
             population: Some(10_000),
             distance_km: Some(20.0),
+            signals: PeerSignals { walk, text, network: 0.0 },
             shared_topics: vec![],
-            topic_overlap: 0.0,
-            project_pairs: pairs
-                .iter()
-                .map(|&similarity| ProjectPair { mine: label("p1"), theirs: label("p2"), similarity })
-                .collect(),
+            project_pairs: vec![],
+            text_pair: None,
             mutual_contacts: vec![],
             mutual_collaborators: vec![],
         }
     }
 
     #[test]
-    fn more_similar_projects_rank_first_and_ties_break_by_id() {
+    fn stronger_signals_rank_first_and_ties_break_by_id() {
         let ranked = rank_peers(
             PeerCandidates {
                 population: Some(10_000),
-                candidates: vec![peer("c", &[0.5]), peer("b", &[0.9, 0.8]), peer("a", &[0.5])],
+                candidates: vec![peer("c", 0.5, 0.0), peer("b", 0.9, 0.8), peer("a", 0.5, 0.0)],
             },
             10,
         );
@@ -207,22 +194,17 @@ mod tests {
     }
 
     #[test]
-    fn score_is_the_sum_of_the_components() {
-        let ranked = rank_peers(PeerCandidates { population: None, candidates: vec![peer("a", &[1.0, 1.0, 1.0])] }, 10);
+    fn score_is_the_sum_of_the_components_and_the_weights_sum_to_one() {
+        let ranked = rank_peers(PeerCandidates { population: None, candidates: vec![peer("a", 1.0, 0.3)] }, 10);
         let r = &ranked[0];
         let sum: f64 = r.components.iter().map(Component::contribution).sum();
         assert!((r.score - sum).abs() < 1e-12);
+        let PeerWeights { walk, text, network, context } = PEER_WEIGHTS;
+        assert!((walk + text + network + context - 1.0).abs() < 1e-12);
     }
 
     #[test]
-    fn ceilings_hold_every_score_below_them() {
-        let mut f = peer("a", &[0.9, 0.5]);
-        f.topic_overlap = 0.4;
-        let ranked = rank_peers(PeerCandidates { population: Some(20_000), candidates: vec![f] }, 1);
-        let context = context((Some(20_000), Some(10_000)), Some(20.0));
-        assert_eq!(ranked[0].score, peer_score(&[0.9, 0.5], 0.4, 0, context));
-        assert!(ranked[0].score < peer_score_ceiling(0.9, context));
-        assert!(peer_score_ceiling(0.9, context) < peer_score_ceiling(1.0, context));
+    fn project_ceilings_hold_every_score_below_them() {
         assert!(project_score(0.8, ProjectStatus::Active, 0.5) < project_score_ceiling(0.8));
         assert!((project_score_ceiling(1.0) - 1.0).abs() < 1e-12);
     }

@@ -70,3 +70,65 @@ fn the_demo_subcommand_seeds_an_empty_store_once() {
     assert!(first_err.lines().last().unwrap().starts_with(|c: char| c.is_ascii_digit() && c != '0'), "{first_err}");
     assert!(String::from_utf8_lossy(&second.stderr).contains("0 nodes written"));
 }
+
+/// `evaluate` on a network small enough to score by hand: `u` shares a topic with `a` only,
+/// `c` shares nothing with anyone; the truth pairs are `u,a` and `u,c`.
+#[test]
+fn evaluate_scores_a_tiny_network_as_computed_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = vec![
+        r#"{"type":"region","id":"r","name":"Region","kind":"REGION"}"#.to_owned(),
+        r#"{"type":"district","id":"d","name":"Landkreis","kind":"LANDKREIS","region":"r"}"#.to_owned(),
+        r#"{"type":"topic","id":"x","name":"Thema X"}"#.to_owned(),
+        r#"{"type":"topic","id":"y","name":"Thema Y"}"#.to_owned(),
+    ];
+    for (i, (lotse, topic, title)) in [("u", "x", "Alpha"), ("a", "x", "Beta"), ("c", "y", "Gamma")].iter().enumerate()
+    {
+        records.push(format!(
+            r#"{{"type":"municipality","id":"m-{lotse}","name":"Gemeinde {lotse}","district":"d","kind":"GEMEINDE","ags":"0800000{i}"}}"#
+        ));
+        records.push(format!(
+            r#"{{"type":"lotse","id":"{lotse}","name":"Lotse {lotse}","municipality":"m-{lotse}","visibility":"NETWORK"}}"#
+        ));
+        records.push(format!(
+            r#"{{"type":"project","id":"p-{lotse}","title":"{title}","municipality":"m-{lotse}","topics":["{topic}"],"members":[{{"lotse":"{lotse}","role":"LEAD"}}],"status":"ACTIVE"}}"#
+        ));
+    }
+    let network = dir.path().join("network.jsonl");
+    std::fs::write(&network, records.join("\n")).unwrap();
+    let truth = dir.path().join("truth.csv");
+    std::fs::write(&truth, "a,b\nu,a\nu,c\n").unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["evaluate", "--folds", "1", "--network", network.to_str().unwrap(), "--truth"])
+        .arg(&truth)
+        .output()
+        .expect("binary runs");
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = String::from_utf8(output.stdout).unwrap();
+    let engine = report.lines().find(|l| l.starts_with("recommendPeers")).expect("a row for the engine");
+    let figures: Vec<f64> = engine.split_whitespace().skip(1).map(|f| f.parse().unwrap()).collect();
+    // u finds a first and never c: DCG 1, ideal 1 + 1/log2(3); a finds u: 1; c finds no one: 0.
+    let ndcg = (1.0 / (1.0 + 1.0 / 3f64.log2()) + 1.0 + 0.0) / 3.0;
+    assert!((figures[0] - ndcg).abs() < 1e-4, "NDCG@10 {} != {ndcg}:\n{report}", figures[0]);
+    assert_eq!(&figures[1..4], &[0.6667, 0.5, 0.6667], "hit@10, recall@50, MRR:\n{report}");
+    assert!(report.contains("3 users with a project in 1 fold(s)"), "{report}");
+}
+
+#[test]
+fn evaluate_refuses_a_malformed_truth_file_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let network = dir.path().join("network.jsonl");
+    std::fs::write(&network, r#"{"type":"topic","id":"x","name":"Thema X"}"#).unwrap();
+    let truth = dir.path().join("truth.csv");
+    std::fs::write(&truth, "a,b\nu a\n").unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["evaluate", "--network", network.to_str().unwrap(), "--truth", truth.to_str().unwrap()])
+        .output()
+        .expect("binary runs");
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 2"), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -11,7 +11,7 @@ use crate::matching::{self, Labelled, Ranked, ReasonCode};
 /// One named part of a score; the score is the sum of the contributions.
 #[derive(SimpleObject)]
 pub struct ScoreComponent {
-    /// Name of the component, e.g. "similarity", "network", "context".
+    /// Name of the component, e.g. "walk", "text", "network", "context".
     pub name: String,
     /// Weight of the component in the score.
     pub weight: f64,
@@ -149,7 +149,7 @@ impl PeerRecommendation {
     async fn score(&self) -> f64 {
         self.0.score
     }
-    /// The parts of the score: similarity, network, context.
+    /// The parts of the score: walk, text, network, context.
     async fn components(&self) -> Vec<ScoreComponent> {
         components(&self.0.components)
     }
@@ -336,8 +336,9 @@ pub struct MatchQuery;
 
 #[Object]
 impl MatchQuery {
-    /// Lotsen in other municipalities with similar projects, not yet connected, ranked by
-    /// `0.6 × similarity + 0.25 × network + 0.15 × context` (see README). Never the Lotse,
+    /// Lotsen in other municipalities worth meeting, ranked by a random walk from the Lotse,
+    /// the similarity of project texts, mutual links and, as a tie-break, the place (see
+    /// README "Matchmaking"). Never the Lotse,
     /// their contacts, anyone with a pending request to or from them, nor — unless
     /// `includeCoMembers` — anyone already working on one of their projects. `first` at most 100.
     async fn recommend_peers(

@@ -1,0 +1,331 @@
+//! Stage 1 of `recommendPeers`: every Lotse the walk, the project texts or a mutual link
+//! reaches, with the three relevance signals and what explains them.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::domain::{Lotse, Municipality, NodeKind, Project};
+use crate::matching::*;
+use crate::store::StoreResult;
+
+use super::candidates::{Places, Similarities, TopicBits, label, labels, missing, shared_into, shared_topics};
+use super::exclude::excluded_peers;
+use super::index::MatchIndex;
+use super::network::Graph;
+use super::walk::walk;
+use super::weights::TopicWeights;
+
+/// Terms of my text profile a question looks up: the heaviest ones.
+const PROFILE_TERMS: usize = 32;
+/// Terms in more than this share of all projects (and at least `COMMON_TERM_MIN` of them)
+/// say little and are not looked up.
+const COMMON_TERM_SHARE: f64 = 0.02;
+const COMMON_TERM_MIN: usize = 50;
+
+/// Text similarity of my profile to every Lotse sharing a looked-up term, with the project of
+/// theirs closest to my profile.
+struct TextMatch {
+    by_lotse: HashMap<u32, (f64, u32)>,
+}
+
+fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatch {
+    let texts = &index.texts;
+    let mut profile: HashMap<u32, f64> = HashMap::default();
+    for &p in index.projects_of(me) {
+        for &(t, c) in texts.of_project(p) {
+            *profile.entry(t).or_default() += weights.text_weight(p, t, c);
+        }
+    }
+    let my_norm = weights.profile_norms.get(me as usize).copied().unwrap_or(0.0);
+    let live = weights.text_norms.len() as f64;
+    let common = COMMON_TERM_MIN.max((COMMON_TERM_SHARE * live) as usize);
+    let mut heaviest: Vec<(u32, f64)> =
+        profile.into_iter().filter(|&(t, w)| w > 0.0 && texts.postings(t).len() <= common).collect();
+    heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| texts.term(a.0).cmp(texts.term(b.0))));
+    heaviest.truncate(PROFILE_TERMS);
+    let mut dots: HashMap<u32, f64> = HashMap::default();
+    for &(t, w) in &heaviest {
+        for &q in texts.postings(t) {
+            let count = texts.of_project(q).iter().find(|e| e.0 == t).map_or(0, |e| e.1);
+            *dots.entry(q).or_default() += w * weights.text_weight(q, t, count);
+        }
+    }
+    let mine: HashSet<u32> = index.projects_of(me).iter().copied().collect();
+    let mut by_lotse: HashMap<u32, (f64, u32)> = HashMap::default();
+    for (&q, &dot) in &dots {
+        if mine.contains(&q) {
+            continue;
+        }
+        for &l in index.project(q).map_or(&[][..], |p| &p.members) {
+            let entry = by_lotse.entry(l).or_insert((0.0, q));
+            entry.0 += dot;
+            let best = dots[&entry.1];
+            if dot > best || (dot == best && index.projects.id(q) < index.projects.id(entry.1)) {
+                entry.1 = q;
+            }
+        }
+    }
+    for (&l, entry) in by_lotse.iter_mut() {
+        let norm = my_norm * weights.profile_norms[l as usize];
+        entry.0 = if norm > 0.0 { (entry.0 / norm).min(1.0) } else { 0.0 };
+    }
+    TextMatch { by_lotse }
+}
+
+/// Mutual collaborators and contacts of each Lotse linked to me, with their Adamic-Adar sum.
+#[derive(Default)]
+struct Links {
+    strength: f64,
+    collaborators: Vec<u32>,
+    contacts: Vec<u32>,
+}
+
+/// The distinct co-members of a Lotse.
+fn co_members(index: &MatchIndex, lotse: u32) -> Vec<u32> {
+    let mut found: Vec<u32> = index
+        .projects_of(lotse)
+        .iter()
+        .filter_map(|&p| index.project(p))
+        .flat_map(|p| p.members.iter().copied())
+        .filter(|&m| m != lotse)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+fn links(index: &MatchIndex, me: u32) -> HashMap<u32, Links> {
+    let mut found: HashMap<u32, Links> = HashMap::default();
+    for middle in co_members(index, me) {
+        let theirs = co_members(index, middle);
+        let weight = 1.0 / (1.0 + theirs.len() as f64).ln();
+        for other in theirs.into_iter().filter(|&o| o != me) {
+            let link = found.entry(other).or_default();
+            link.strength += weight;
+            link.collaborators.push(middle);
+        }
+    }
+    let mut contacts = index.contacts(me).to_vec();
+    contacts.sort_unstable();
+    contacts.dedup();
+    for middle in contacts {
+        let theirs = index.contacts(middle);
+        let weight = 1.0 / (1.0 + theirs.len() as f64).ln();
+        for &other in theirs.iter().filter(|&&o| o != me) {
+            let link = found.entry(other).or_default();
+            link.strength += weight;
+            link.contacts.push(middle);
+        }
+    }
+    found
+}
+
+/// A signal rounded to 12 decimals. Stores may number nodes in a different order, so sums over
+/// them may differ in the last bits; rounded, both give the same answer.
+fn settled(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
+/// A candidate that passed every rule, with its signals and place.
+struct Candidate {
+    lotse: u32,
+    signals: PeerSignals,
+    score: f64,
+    population: Option<u32>,
+    distance_km: Option<f64>,
+}
+
+/// Peers reached by the walk, by project texts or by a mutual link, scored by
+/// [`peer_score`]; with a limit, only those scoring at least the `limit`-th best.
+pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+    let me = graph.get::<Lotse>(&query.lotse).ok_or_else(|| missing(NodeKind::Lotse, &query.lotse))?;
+    let index = graph.index();
+    let my_number = index.lotsen.get(&me.id).expect("every Lotse has a number");
+    let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
+    let weights = graph.weights();
+    let excluded = excluded_peers(graph, me, query.include_co_members);
+    let walked = walk(index, weights, my_number);
+    let text = text_matches(index, weights, my_number);
+    let links = links(index, my_number);
+
+    let mut places = Places::new(graph, &query.filter, home);
+    let mut seen = vec![false; index.lotsen.count()];
+    let reached = walked.reached.iter().chain(text.by_lotse.keys()).chain(links.keys());
+    let mut admitted: Vec<(u32, super::candidates::PlaceFit)> = Vec::new();
+    for &lotse in reached {
+        if std::mem::replace(&mut seen[lotse as usize], true) || excluded.contains(&lotse) {
+            continue;
+        }
+        let brief = index.brief(lotse);
+        if !brief.live || !brief.visible || brief.municipality == home {
+            continue;
+        }
+        let fit = places.fit(brief.municipality);
+        if fit.fits {
+            admitted.push((lotse, fit));
+        }
+    }
+    let walk_best = admitted.iter().map(|&(l, _)| walked.score[l as usize]).fold(0.0, f64::max);
+    let mut candidates: Vec<Candidate> = admitted
+        .into_iter()
+        .map(|(lotse, fit)| {
+            let signals = PeerSignals {
+                walk: settled(if walk_best > 0.0 { walked.score[lotse as usize] / walk_best } else { 0.0 }),
+                text: settled(text.by_lotse.get(&lotse).map_or(0.0, |t| t.0)),
+                network: settled(links.get(&lotse).map_or(0.0, |l| 1.0 - (-l.strength).exp())),
+            };
+            let score = peer_score(&signals, fit.context, &PEER_WEIGHTS);
+            Candidate { lotse, signals, score, population: fit.population, distance_km: fit.distance_km }
+        })
+        .filter(|c| c.signals.walk > 0.0 || c.signals.text > 0.0 || c.signals.network > 0.0)
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| index.lotsen.id(a.lotse).cmp(index.lotsen.id(b.lotse)))
+    });
+    if let Some(limit) = query.limit {
+        let floor = candidates.get(limit.wrapping_sub(1)).map_or(f64::NEG_INFINITY, |c| c.score);
+        candidates.retain(|c| limit > 0 && c.score >= floor);
+    }
+
+    let explain = Explainer::new(graph, my_number);
+    let mut features: Vec<PeerFeatures> = candidates
+        .iter()
+        .map(|c| explain.features(c, text.by_lotse.get(&c.lotse).map(|t| t.1), links.get(&c.lotse)))
+        .collect();
+    features.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));
+    Ok(PeerCandidates { population: places.home_population, candidates: features })
+}
+
+/// Works out what explains a kept candidate: shared topics, similar projects, names.
+struct Explainer<'g> {
+    graph: &'g Graph,
+    index: &'g MatchIndex,
+    weights: &'g TopicWeights,
+    my_projects: Vec<u32>,
+    /// My projects grouped by signature, in the order of `similarities`' origins.
+    mine: Vec<Vec<u32>>,
+    similarities: Similarities<'g>,
+    my_topics: TopicBits,
+}
+
+impl<'g> Explainer<'g> {
+    fn new(graph: &'g Graph, me: u32) -> Self {
+        let index = graph.index();
+        let weights = graph.weights();
+        let my_projects = index.projects_of(me).to_vec();
+        let mut by_signature: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        for &p in &my_projects {
+            if let Some(entry) = index.project(p) {
+                by_signature.entry(entry.signature).or_default().push(p);
+            }
+        }
+        let origins: Vec<u32> = by_signature.keys().copied().collect();
+        let mut my_topics = TopicBits::new(index.topics.count());
+        index.profile(me).iter().for_each(|&t| my_topics.insert(t));
+        Self {
+            graph,
+            index,
+            weights,
+            similarities: Similarities::new(index, weights, &origins),
+            mine: by_signature.into_values().collect(),
+            my_projects,
+            my_topics,
+        }
+    }
+
+    fn features(&self, c: &Candidate, text_project: Option<u32>, links: Option<&Links>) -> PeerFeatures {
+        let (graph, index) = (self.graph, self.index);
+        let id = index.lotsen.id(c.lotse);
+        let lotse = graph.get::<Lotse>(id).expect("candidates exist");
+        let mut shared = Vec::new();
+        shared_into(&self.my_topics, index.profile(c.lotse), self.weights, &mut shared);
+        let names = |numbers: &[u32]| {
+            let mut ids: Vec<_> = numbers.iter().map(|&n| index.lotsen.id(n)).collect();
+            ids.sort();
+            ids.dedup();
+            labels::<Lotse>(graph, ids)
+        };
+        PeerFeatures {
+            lotse: label::<Lotse>(graph, id),
+            municipality: label::<Municipality>(graph, &lotse.municipality),
+            population: c.population,
+            distance_km: c.distance_km,
+            signals: c.signals,
+            shared_topics: shared_topics(graph, &self.weights.rarity, &shared),
+            project_pairs: self.best_pairs(c.lotse),
+            text_pair: text_project.and_then(|theirs| self.text_pair(theirs)),
+            mutual_contacts: links.map_or_else(Vec::new, |l| names(&l.contacts)),
+            mutual_collaborators: links.map_or_else(Vec::new, |l| names(&l.collaborators)),
+        }
+    }
+
+    fn pair(&self, mine: u32, theirs: u32, similarity: f64) -> ProjectPair {
+        let ids = &self.index.projects;
+        ProjectPair {
+            mine: label::<Project>(self.graph, ids.id(mine)),
+            theirs: label::<Project>(self.graph, ids.id(theirs)),
+            similarity,
+        }
+    }
+
+    /// Their project with my project whose text is closest to it.
+    fn text_pair(&self, theirs: u32) -> Option<ProjectPair> {
+        let texts = &self.index.texts;
+        let theirs_terms: HashMap<u32, u32> = texts.of_project(theirs).iter().copied().collect();
+        let ids = &self.index.projects;
+        let best = self
+            .my_projects
+            .iter()
+            .map(|&mine| {
+                let dot: f64 = texts
+                    .of_project(mine)
+                    .iter()
+                    .filter_map(|&(t, c)| {
+                        let theirs_count = *theirs_terms.get(&t)?;
+                        Some(self.weights.text_weight(mine, t, c) * self.weights.text_weight(theirs, t, theirs_count))
+                    })
+                    .sum();
+                (dot, mine)
+            })
+            .filter(|(dot, _)| *dot > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| ids.id(b.1).cmp(ids.id(a.1))))?;
+        Some(self.pair(best.1, theirs, settled(best.0.min(1.0))))
+    }
+
+    /// The pairs of my projects and the candidate's other projects with the most similar
+    /// topics, most similar first, ties by the ids of both projects.
+    fn best_pairs(&self, lotse: u32) -> Vec<ProjectPair> {
+        let ids = &self.index.projects;
+        let before = |a: &(f64, u32, u32), b: &(f64, u32, u32)| match b.0.total_cmp(&a.0) {
+            std::cmp::Ordering::Equal => (ids.id(a.1), ids.id(a.2)) < (ids.id(b.1), ids.id(b.2)),
+            order => order == std::cmp::Ordering::Less,
+        };
+        let can_enter = |similarity: f64, best: &[(f64, u32, u32)]| {
+            similarity > 0.0 && (best.len() < PROJECT_PAIRS_KEPT || similarity >= best[PROJECT_PAIRS_KEPT - 1].0)
+        };
+        let mut best: Vec<(f64, u32, u32)> = Vec::with_capacity(PROJECT_PAIRS_KEPT + 1);
+        for &theirs in self.index.projects_of(lotse) {
+            if self.my_projects.contains(&theirs) {
+                continue;
+            }
+            let Some(signature) = self.index.project(theirs).map(|p| p.signature) else { continue };
+            if !can_enter(self.similarities.best.get(signature as usize).copied().unwrap_or(0.0), &best) {
+                continue;
+            }
+            for (j, mine) in self.mine.iter().enumerate() {
+                let similarity = self.similarities.similarity(self.index, j, signature);
+                if !can_enter(similarity, &best) {
+                    continue;
+                }
+                for &my_project in mine {
+                    let pair = (similarity, my_project, theirs);
+                    let at = best.iter().position(|b| before(&pair, b)).unwrap_or(best.len());
+                    if at < PROJECT_PAIRS_KEPT {
+                        best.insert(at, pair);
+                        best.truncate(PROJECT_PAIRS_KEPT);
+                    }
+                }
+            }
+        }
+        best.into_iter().map(|(s, mine, theirs)| self.pair(mine, theirs, s)).collect()
+    }
+}

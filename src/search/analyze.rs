@@ -9,11 +9,14 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::German));
 
-/// Function words that say nothing about what a text is about (already folded).
+/// Function words that say nothing about what a text is about (already folded): German, and
+/// English, which descriptions are sometimes written in.
 const STOP_WORDS: &[&str] = &[
-    "als", "am", "an", "auf", "aus", "bei", "das", "dem", "den", "der", "des", "die", "ein", "eine", "einem", "einen",
-    "einer", "eines", "es", "fur", "im", "in", "ist", "mit", "nach", "oder", "sich", "sind", "uber", "und", "unter",
-    "vom", "von", "vor", "wie", "zu", "zum", "zur",
+    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bis", "da", "das", "dass", "dem", "den", "der", "des",
+    "die", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "es", "fur", "im", "in", "ist", "mit", "nach",
+    "noch", "oder", "sich", "sind", "so", "uber", "um", "und", "uns", "unter", "vom", "von", "vor", "wie", "wir", "zu",
+    "zum", "zur", "a", "and", "are", "as", "at", "be", "by", "for", "from", "into", "is", "it", "of", "on", "or",
+    "the", "this", "to", "with",
 ];
 
 /// One word of a text: where it stands (byte offsets into the text), its folded form and its

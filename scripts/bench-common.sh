@@ -52,6 +52,22 @@ bench_node_tools() {
   cp bench/*.mjs bench/*.graphql target/bench-npm/
 }
 
+# Reads a benchmark's arguments `[--quick] [COUNT]`: sets `quick` (1 with --quick), `count`
+# (empty when not given) and `profile` (debug with --quick, else release). USAGE is the
+# message for anything else.
+bench_args() {
+  local usage=$1 arg
+  shift
+  quick= count= profile=release
+  for arg in "$@"; do
+    case "$arg" in
+      --quick) quick=1 profile=debug ;;
+      [0-9]*) count=$arg ;;
+      *) echo "usage: $usage" >&2; exit 2 ;;
+    esac
+  done
+}
+
 # Sets `bin` to the lotsennetz binary: BENCH_BIN, else the build of PROFILE (release or
 # debug), built when it is not current.
 bench_binary() {

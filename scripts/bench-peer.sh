@@ -32,19 +32,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-common.sh
 
-quick=
-rounds=
-for arg in "$@"; do
-  case "$arg" in
-    --quick) quick=1 ;;
-    [0-9]*) rounds=$arg ;;
-    *) echo "usage: scripts/bench-peer.sh [--quick] [ROUNDS]" >&2; exit 2 ;;
-  esac
-done
+bench_args "scripts/bench-peer.sh [--quick] [ROUNDS]" "$@"
 if [ -n "$quick" ]; then
-  duration=${BENCH_SECONDS:-2} warmup=${BENCH_WARMUP_SECONDS:-1} rounds=${rounds:-1} profile=debug
+  duration=${BENCH_SECONDS:-2} warmup=${BENCH_WARMUP_SECONDS:-1} rounds=${count:-1}
 else
-  duration=${BENCH_SECONDS:-15} warmup=${BENCH_WARMUP_SECONDS:-3} rounds=${rounds:-3} profile=release
+  duration=${BENCH_SECONDS:-15} warmup=${BENCH_WARMUP_SECONDS:-3} rounds=${count:-3}
 fi
 connections=${BENCH_CONNECTIONS:-32}
 port=${BENCH_PORT:-18201}

@@ -21,16 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-common.sh
 
-quick=
-writes=
-for arg in "$@"; do
-  case "$arg" in
-    --quick) quick=1 ;;
-    [0-9]*) writes=$arg ;;
-    *) echo "usage: scripts/bench-visibility.sh [--quick] [WRITES]" >&2; exit 2 ;;
-  esac
-done
-if [ -n "$quick" ]; then writes=${writes:-10} profile=debug; else writes=${writes:-200} profile=release; fi
+bench_args "scripts/bench-visibility.sh [--quick] [WRITES]" "$@"
+if [ -n "$quick" ]; then writes=${count:-10}; else writes=${count:-200}; fi
 port=${BENCH_PORT:-18211}
 work=target/bench-visibility
 mkdir -p "$work"

@@ -45,6 +45,11 @@ pub const WRITE_DEADLINE: Duration = WRITE_IO_TIMEOUT;
 /// About ten times what a change of an import takes a small server.
 pub const WRITE_TIME_PER_CHANGE: Duration = Duration::from_millis(5);
 
+/// Longest the schema migrations take in all: index and constraint creation on a busy server
+/// takes far longer than a read may. They run in a task of their own, so a request that stops
+/// waiting for them (at its own deadline) does not cut them short.
+pub const MIGRATION_DEADLINE: Duration = WRITE_IO_TIMEOUT;
+
 /// The deadline of a write of `changes` changes.
 pub fn write_deadline(changes: usize) -> Duration {
     WRITE_DEADLINE + WRITE_TIME_PER_CHANGE * u32::try_from(changes).unwrap_or(u32::MAX)

@@ -41,14 +41,14 @@ const FEED_RESET: &str = include_str!("../../../cypher/change_feed_reset.cypher"
 const WIPE_BATCH: i64 = 10_000;
 
 pub struct Neo4jStore {
-    graph: Pool,
+    graph: Arc<Pool>,
     /// The one connection writes use (they queue on `writes` anyway), so that after a failed
     /// write exactly that connection can be reset: see [`Neo4jStore::write`]. It waits longer
     /// for answers than the read connections do: [`connect::WRITE_IO_TIMEOUT`].
     writer: Pool,
     user: String,
     /// Set once the migrations ran (or were found applied) against this database.
-    migrated: OnceCell<()>,
+    migrated: Arc<OnceCell<()>>,
     /// Writes of this process queue here rather than on the database's write lock.
     writes: Mutex<()>,
     projection: Arc<Projection>,
@@ -91,10 +91,10 @@ impl Neo4jStore {
         let feed_pool = Pool::open(&Neo4jConfig { pool_size: 2, ..config.clone() }, connect::IO_TIMEOUT)?;
         let follower = Arc::new(feed::Follower::new(feed_pool, projection.clone()));
         let store = Self {
-            graph: Pool::open(config, connect::IO_TIMEOUT)?,
+            graph: Arc::new(Pool::open(config, connect::IO_TIMEOUT)?),
             writer: Pool::open(&Neo4jConfig { pool_size: 1, ..config.clone() }, connect::WRITE_IO_TIMEOUT)?,
             user: config.user.clone(),
-            migrated: OnceCell::new(),
+            migrated: Arc::new(OnceCell::new()),
             writes: Mutex::new(()),
             projection,
             follower,
@@ -111,16 +111,34 @@ impl Neo4jStore {
         Ok(store)
     }
 
-    /// Applies the migrations unless done; gives up at `deadline` (a later call tries again).
+    /// Applies the migrations unless done. The caller waits until `deadline` (a later call
+    /// waits again); the migrations themselves run on in a task of their own until
+    /// [`connect::MIGRATION_DEADLINE`], so a short deadline (a health probe) cannot cut them
+    /// short however long a busy server takes.
     async fn ready(&self, deadline: Instant) -> StoreResult<()> {
-        self.migrated
-            .get_or_try_init(|| {
-                retry_on(&self.graph, "migrate", deadline, move |graph| async move {
-                    migrations::run(&graph, &self.user).await
-                })
-            })
-            .await
-            .copied()
+        if self.migrated.initialized() {
+            return Ok(());
+        }
+        let (migrated, graph, user) = (self.migrated.clone(), self.graph.clone(), self.user.clone());
+        let migrating =
+            tokio::spawn(async move {
+                let own_deadline = Instant::now() + connect::MIGRATION_DEADLINE;
+                let user = &user;
+                let graph = &graph;
+                migrated
+                    .get_or_try_init(|| {
+                        retry_on(graph, "migrate", own_deadline, move |graph| async move {
+                            migrations::run(&graph, user).await
+                        })
+                    })
+                    .await
+                    .copied()
+            });
+        match tokio::time::timeout_at(deadline, migrating).await {
+            Ok(Ok(migrated)) => migrated,
+            Ok(Err(stopped)) => Err(StoreError::Internal(format!("the Neo4j migrations stopped: {stopped}"))),
+            Err(_) => Err(StoreError::Unavailable("the Neo4j schema migrations are still running".into())),
+        }
     }
 
     /// One try of a write, finished by `deadline`: until COMMIT is sent, running out of time

@@ -11,9 +11,11 @@
 #
 # neo4j uses the server of `scripts/neo4j.sh env` (start one first); the demo network is
 # loaded into it when it holds no network.
-# Everything runs on 127.0.0.1; BENCH_PORT (default 18191) is the service's port.
+# Everything runs on 127.0.0.1; BENCH_PORT (default 18191) is the service's port; BENCH_BIN
+# the lotsennetz binary (default the release build, built when not current).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-common.sh
 
 store=embedded
 [ "${1:-}" = "--store" ] && store=${2:?--store needs embedded or neo4j}
@@ -22,7 +24,7 @@ subscribers=${BENCH_SUBSCRIBERS:-1000}
 writes=${BENCH_WRITES:-300}
 
 scripts/npm.sh
-cargo build --release --locked --quiet
+bench_binary release
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 export LOTSENNETZ_JWT_SECRET=bench-live-secret-of-at-least-32-bytes
@@ -31,12 +33,9 @@ if [ "$store" = neo4j ]; then
   eval "$(scripts/neo4j.sh env)"
   args+=(--store neo4j)
 fi
-LOTSENNETZ_LOG=warn target/release/lotsennetz "${args[@]}" >/dev/null &
+LOTSENNETZ_LOG=warn "$bin" "${args[@]}" >/dev/null &
 pid=$!
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-  sleep 0.2
-done
+wait_until_ok "http://127.0.0.1:$port/ready" 120
 ulimit -n 65536 2>/dev/null || true
 echo "store: $store"
 LOTSENNETZ_NPM_DIR=target/npm node scripts/bench-live.mjs "http://127.0.0.1:$port" "$pid" "$subscribers" "$writes"

@@ -160,11 +160,6 @@ impl Projection {
         f(&*self.graph.read().map_err(poisoned)?)
     }
 
-    /// The nodes of `kind` among `ids` (those that exist), in the order asked.
-    pub fn nodes(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
-        self.read(|g| Ok(ids.iter().filter_map(|id| g.node(kind, id).cloned()).collect()))
-    }
-
     /// Changes the graph under its write lock.
     pub fn write<T>(&self, f: impl FnOnce(&mut Graph) -> StoreResult<T>) -> StoreResult<T> {
         f(&mut *self.graph.write().map_err(poisoned)?)

@@ -89,7 +89,7 @@ fn disk<T>(write: impl FnOnce() -> T) -> T {
 #[async_trait]
 impl GraphStore for EmbeddedStore {
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
-        self.projection.nodes(kind, ids)
+        self.read(|g| Ok(ids.iter().filter_map(|id| g.node(kind, id).cloned()).collect()))
     }
 
     async fn list(&self, query: &ListQuery) -> StoreResult<Page> {

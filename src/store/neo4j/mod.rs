@@ -103,7 +103,7 @@ impl Neo4jStore {
         match store.ready(Instant::now() + PING_TIMEOUT).await {
             Ok(()) => tracing::info!("connected to Neo4j"),
             Err(StoreError::Unavailable(detail)) => {
-                tracing::warn!(%detail, "Neo4j is not ready yet (not reachable, or its migrations still run); serving 'unavailable' until it is");
+                tracing::warn!(%detail, "Neo4j cannot be reached yet; serving 'unavailable' until it can");
             }
             Err(error) => return Err(error),
         }
@@ -210,13 +210,7 @@ impl Neo4jStore {
 
 #[async_trait]
 impl GraphStore for Neo4jStore {
-    /// From the projection once it is loaded (it holds every node as committed: this
-    /// instance's writes at once, other instances' within the change feed's bound), so that
-    /// the nodes of an answer cost no round trip; from Neo4j before.
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
-        if self.projection.is_loaded() {
-            return self.projection.nodes(kind, ids);
-        }
         read!(self, "get", |tx| reads::get(&mut tx, kind, ids))
     }
 

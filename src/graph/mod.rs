@@ -160,18 +160,8 @@ impl Projection {
         f(&*self.graph.read().map_err(poisoned)?)
     }
 
-    /// Like [`Self::read`], but waits up to `patience` for the projection to be loaded (the
-    /// Neo4j store loads it in the background after opening).
-    pub async fn read_loaded<T>(
-        &self,
-        patience: std::time::Duration,
-        f: impl FnOnce(&Graph) -> StoreResult<T>,
-    ) -> StoreResult<T> {
-        self.wait_loaded(patience).await;
-        self.read(f)
-    }
-
-    /// Waits up to `patience` for the projection to be loaded.
+    /// Waits up to `patience` for the projection to be loaded (the Neo4j store loads it in the
+    /// background after opening).
     pub async fn wait_loaded(&self, patience: std::time::Duration) {
         let deadline = tokio::time::Instant::now() + patience;
         while !self.is_loaded() && tokio::time::Instant::now() < deadline {

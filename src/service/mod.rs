@@ -119,11 +119,17 @@ impl Services {
         Ok(self.store.list(query).await?)
     }
 
-    /// Every node of a kind in id order, read a page at a time; waits for the projection to
-    /// be loaded for up to ten minutes (the command line's export of a large Neo4j database).
+    /// Waits until the projection holds the network, for the reads of the command line and
+    /// of the start (the Neo4j store loads it in the background after opening); gives up
+    /// after ten minutes, and the reads then answer `SERVICE_UNAVAILABLE`.
+    pub async fn projection_loaded(&self) {
+        self.store.projection().wait_loaded(std::time::Duration::from_secs(600)).await;
+    }
+
+    /// Every node of a kind in id order, read a page at a time.
     pub async fn list_all(&self, kind: NodeKind) -> ServiceResult<Vec<Node>> {
         const PAGE: usize = 10_000;
-        self.store.projection().wait_loaded(std::time::Duration::from_secs(600)).await;
+        self.projection_loaded().await;
         let (mut nodes, mut after) = (Vec::new(), None);
         loop {
             let page = self.list(&ListQuery { kind: Some(kind), after, first: PAGE, ..Default::default() }).await?;

@@ -53,9 +53,6 @@ pub struct ListFilter {
     pub changed_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Longest a list waits for the projection to be loaded.
-const LIST_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
-
 /// A page of a list in an order.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
@@ -114,11 +111,10 @@ pub trait GraphStore: Send + Sync {
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>>;
 
     /// A page of a list, in its order: read from the projection, so that both stores order
-    /// and page alike (on Neo4j, other instances' writes arrive within the change feed's bound).
-    /// While the projection is still being loaded, waits for it as long as a read may take.
+    /// and page alike (on Neo4j, other instances' writes arrive within the change feed's bound);
+    /// unavailable until the projection is loaded, like every answer of the projection.
     async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
-        let projection = self.projection();
-        projection.read_loaded(LIST_PATIENCE, |graph| Ok(crate::graph::list::list(graph, query))).await
+        self.projection().read(|graph| Ok(crate::graph::list::list(graph, query)))
     }
 
     /// Ids of nodes of `kind` with an edge `rel` to any of `targets`, per target, in id order.

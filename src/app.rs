@@ -52,6 +52,7 @@ pub async fn open_store(config: &StoreConfig) -> anyhow::Result<Arc<dyn GraphSto
 /// Writes the demo network into the store unless it already holds regions; returns the
 /// number of nodes written.
 pub async fn seed_demo(services: &Services, scale: crate::demo::Scale, seed: u64) -> anyhow::Result<usize> {
+    services.projection_loaded().await;
     let existing = services
         .list(&ListQuery { kind: Some(NodeKind::Region), first: 1, ..Default::default() })
         .await
@@ -122,6 +123,7 @@ impl Application {
     pub async fn demo_tokens(&self) -> anyhow::Result<Vec<(String, String)>> {
         const DAY: u64 = 24 * 60 * 60;
         let mut tokens = Vec::new();
+        self.services.projection_loaded().await;
         for (kind, role) in [(NodeKind::Lotse, Role::Lotse), (NodeKind::Expert, Role::Expert)] {
             let page = self
                 .services

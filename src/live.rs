@@ -9,6 +9,8 @@
 //! | `CONNECTION_REQUESTED` | the Lotse asked | a connection request to them is created (or asked again) |
 //! | `CONNECTION_ACCEPTED` | the Lotse who asked | their request is accepted |
 //! | `PROJECT_MATCHED` | a Lotse | a project is created about topics they know, and they are not in it |
+//! | `INVITED_TO_PROJECT` | the Lotse invited | someone invites them to a project |
+//! | `INVITATION_ANSWERED` | the Lotse who invited | the invited Lotse accepts or declines |
 //! | `GAP_OPENED` | an expert | a municipality in their area now runs a project in one of their topics that no local Lotse knows (a gap of `municipalitiesToAdvise`) |
 //!
 //! A new kind is one more [`Notification`] variant, its [`NotificationKind`], and the arm in
@@ -19,7 +21,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::auth::Viewer;
-use crate::domain::{ConnectionRequest, ConnectionStatus, Id, Lotse, Node, NodeKind, Project};
+use crate::domain::{
+    ConnectionRequest, ConnectionStatus, Id, InvitationStatus, Lotse, Node, NodeKind, Project, ProjectInvitation,
+};
 use crate::graph::{NodeChange, Projection, candidates};
 use crate::service::policy;
 use crate::store::StoreResult;
@@ -30,6 +34,8 @@ pub enum Notification {
     ConnectionRequested(ConnectionRequest),
     ConnectionAccepted(ConnectionRequest),
     ProjectMatched { project: Project, topics: Vec<Id> },
+    InvitedToProject(ProjectInvitation),
+    InvitationAnswered(ProjectInvitation),
     GapOpened { municipality: Id, topic: Id, projects: Vec<Id> },
 }
 
@@ -42,6 +48,10 @@ pub enum NotificationKind {
     ConnectionAccepted,
     /// A new project is about topics the signed-in Lotse knows.
     ProjectMatched,
+    /// Someone invited the signed-in Lotse to a project.
+    InvitedToProject,
+    /// A Lotse the signed-in Lotse invited to a project accepted or declined.
+    InvitationAnswered,
     /// A new gap opened in the signed-in expert's area.
     GapOpened,
 }
@@ -52,6 +62,8 @@ impl Notification {
             Self::ConnectionRequested(_) => NotificationKind::ConnectionRequested,
             Self::ConnectionAccepted(_) => NotificationKind::ConnectionAccepted,
             Self::ProjectMatched { .. } => NotificationKind::ProjectMatched,
+            Self::InvitedToProject(_) => NotificationKind::InvitedToProject,
+            Self::InvitationAnswered(_) => NotificationKind::InvitationAnswered,
             Self::GapOpened { .. } => NotificationKind::GapOpened,
         }
     }
@@ -145,6 +157,9 @@ impl Listener {
             Notification::ProjectMatched { project, .. } => {
                 policy::may_see(&self.viewer, &no_contacts, &Node::Project(project.clone()))
             }
+            Notification::InvitedToProject(invitation) | Notification::InvitationAnswered(invitation) => {
+                policy::may_see(&self.viewer, &no_contacts, &Node::ProjectInvitation(invitation.clone()))
+            }
             Notification::GapOpened { .. } => self.viewer.may_read() && self.viewer.expert().is_some(),
         }
     }
@@ -162,6 +177,16 @@ fn lotse_notification(me: &Id, competences: &HashSet<Id>, change: &NodeChange) -
             if request.status == ConnectionStatus::Accepted && before.status != ConnectionStatus::Accepted =>
         {
             (&request.from == me).then(|| Notification::ConnectionAccepted(request.clone()))
+        }
+        (before, Some(Node::ProjectInvitation(invitation))) if invitation.status == InvitationStatus::Pending => {
+            let was_pending =
+                matches!(before, Some(Node::ProjectInvitation(i)) if i.status == InvitationStatus::Pending);
+            (&invitation.lotse == me && !was_pending).then(|| Notification::InvitedToProject(invitation.clone()))
+        }
+        (Some(Node::ProjectInvitation(before)), Some(Node::ProjectInvitation(invitation)))
+            if before.status == InvitationStatus::Pending =>
+        {
+            (&invitation.invited_by == me).then(|| Notification::InvitationAnswered(invitation.clone()))
         }
         (None, Some(Node::Project(project))) => {
             let topics: Vec<Id> = project.topics.iter().filter(|t| competences.contains(*t)).cloned().collect();
@@ -264,5 +289,40 @@ mod tests {
         let declined = change(Some(request(ConnectionStatus::Pending)), request(ConnectionStatus::Declined));
         assert_eq!(lotse_notification(&id("a"), &none, &declined), None);
         assert_eq!(lotse_notification(&id("b"), &none, &declined), None);
+    }
+
+    #[test]
+    fn an_invitation_is_told_to_whom_it_invites_and_its_answer_to_who_invited() {
+        use crate::domain::ProjectRole;
+        let invitation = |status| ProjectInvitation {
+            id: id("i1"),
+            project: id("p"),
+            lotse: id("b"),
+            invited_by: id("a"),
+            role: ProjectRole::Member,
+            status,
+            created_at: Utc::now(),
+            responded_at: None,
+            updated_at: None,
+        };
+        let change = |before: Option<InvitationStatus>, after| NodeChange {
+            kind: NodeKind::ProjectInvitation,
+            id: id("i1"),
+            before: before.map(|s| Node::ProjectInvitation(invitation(s))),
+            after: Some(Node::ProjectInvitation(invitation(after))),
+        };
+        let none = HashSet::new();
+        let invited = change(None, InvitationStatus::Pending);
+        assert!(matches!(lotse_notification(&id("b"), &none, &invited), Some(Notification::InvitedToProject(_))));
+        assert_eq!(lotse_notification(&id("a"), &none, &invited), None);
+        let again = change(Some(InvitationStatus::Pending), InvitationStatus::Pending);
+        assert_eq!(lotse_notification(&id("b"), &none, &again), None);
+
+        for answer in [InvitationStatus::Accepted, InvitationStatus::Declined] {
+            let answered = change(Some(InvitationStatus::Pending), answer);
+            let told = lotse_notification(&id("a"), &none, &answered);
+            assert!(matches!(told, Some(Notification::InvitationAnswered(i)) if i.status == answer));
+            assert_eq!(lotse_notification(&id("b"), &none, &answered), None);
+        }
     }
 }

@@ -1,59 +1,70 @@
-//! Filtered, id-ordered pages of nodes, and how many nodes a list holds.
+//! Filtered, ordered pages of nodes (see [`crate::store::order`]), and how many nodes a list
+//! holds.
 
 use crate::domain::{Municipality, Node, NodeKind};
 use crate::store::edges::out_edges;
-use crate::store::{ListFilter, ListQuery, Page};
+use crate::store::{ListFilter, ListOrder, ListQuery, Page, Position, SortValue};
 
 use super::{Graph, node_name};
 
+/// A page of a list in its order. In id order it stops at the end of the page; in any other
+/// it looks at every node that passes the filter and keeps the page's worth after the cursor.
 pub fn list(graph: &Graph, query: &ListQuery) -> Page {
     let Some(kind) = query.kind else {
         return Page { nodes: Vec::new(), has_next_page: false };
     };
-    let filter = &query.filter;
-    let mut nodes = Vec::with_capacity(query.first.min(128) + 1);
-    let mut push = |node: &Node| {
-        if matches(graph, node, filter) {
-            nodes.push(node.clone());
-        }
-        nodes.len() > query.first
-    };
-    // Start from the smallest fitting index: the sources of the first edge condition.
-    if let Some((rel, target)) = filter.edges.first() {
-        let sources = graph.incoming(*rel, target).iter().filter(|(k, _)| *k == kind);
-        for (_, id) in sources.skip_while(|(_, id)| query.after.as_ref().is_some_and(|a| id <= a)) {
-            if let Some(node) = graph.node(kind, id)
-                && push(node)
-            {
-                break;
-            }
-        }
+    let fits = |node: &&Node| matches(graph, node, &query.filter);
+    let wanted = query.first + 1;
+    let mut nodes: Vec<Node> = if query.order == ListOrder::default() {
+        let after = query.after.as_ref().map(|a| &a.id);
+        let fitting = candidates(graph, kind, &query.filter).skip_while(|n| after.is_some_and(|a| n.id() <= a));
+        fitting.filter(fits).take(wanted).cloned().collect()
     } else {
-        for node in graph.all(kind).skip_while(|n| query.after.as_ref().is_some_and(|a| n.id() <= a)) {
-            if push(node) {
-                break;
-            }
+        let order = &query.order;
+        let after = query.after.as_ref().map(|a| (&a.value, &a.id));
+        let mut placed: Vec<(SortValue, &Node)> = candidates(graph, kind, &query.filter)
+            .filter(fits)
+            .map(|node| (order.value(node, node_name(node)), node))
+            .filter(|(value, node)| after.is_none_or(|a| order.compare((value, node.id()), a).is_gt()))
+            .collect();
+        let compare =
+            |a: &(SortValue, &Node), b: &(SortValue, &Node)| order.compare((&a.0, a.1.id()), (&b.0, b.1.id()));
+        if placed.len() > wanted {
+            placed.select_nth_unstable_by(wanted - 1, compare);
+            placed.truncate(wanted);
         }
-    }
+        placed.sort_unstable_by(compare);
+        placed.into_iter().map(|(_, node)| node.clone()).collect()
+    };
     let has_next_page = nodes.len() > query.first;
     nodes.truncate(query.first);
     Page { nodes, has_next_page }
+}
+
+/// Where a node of `query`'s order stands: its key and id, for its cursor.
+pub fn position(order: &ListOrder, node: &Node) -> Position {
+    Position { value: order.value(node, node_name(node)), id: node.id().clone() }
 }
 
 /// How many nodes of the list's kind pass its filter and `visible`, ignoring its page:
 /// counted in place, without copying a node.
 pub fn count(graph: &Graph, query: &ListQuery, visible: impl Fn(&Node) -> bool) -> usize {
     let Some(kind) = query.kind else { return 0 };
-    let fits = |node: &&Node| visible(node) && matches(graph, node, &query.filter);
-    match query.filter.edges.first() {
-        Some((rel, target)) => graph
-            .incoming(*rel, target)
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .filter_map(|(_, id)| graph.node(kind, id))
-            .filter(fits)
-            .count(),
-        None => graph.all(kind).filter(fits).count(),
+    candidates(graph, kind, &query.filter).filter(|node| visible(node) && matches(graph, node, &query.filter)).count()
+}
+
+/// The nodes of `kind` a filter may keep, in id order: from the smallest fitting index, the
+/// sources of the first edge condition, or else every node of the kind.
+fn candidates<'g>(graph: &'g Graph, kind: NodeKind, filter: &ListFilter) -> Box<dyn Iterator<Item = &'g Node> + 'g> {
+    match filter.edges.first() {
+        Some((rel, target)) => Box::new(
+            graph
+                .incoming(*rel, target)
+                .iter()
+                .filter(move |(k, _)| *k == kind)
+                .filter_map(move |(_, id)| graph.node(kind, id)),
+        ),
+        None => Box::new(graph.all(kind)),
     }
 }
 

@@ -160,6 +160,15 @@ impl Projection {
         f(&*self.graph.read().map_err(poisoned)?)
     }
 
+    /// Waits up to `patience` for the projection to be loaded (the Neo4j store loads it in the
+    /// background after opening).
+    pub async fn wait_loaded(&self, patience: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + patience;
+        while !self.is_loaded() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Changes the graph under its write lock.
     pub fn write<T>(&self, f: impl FnOnce(&mut Graph) -> StoreResult<T>) -> StoreResult<T> {
         f(&mut *self.graph.write().map_err(poisoned)?)

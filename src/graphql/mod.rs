@@ -6,6 +6,7 @@ pub mod errors;
 mod guard;
 mod idempotent;
 pub mod limits;
+mod lists;
 mod objects;
 mod response;
 mod support;

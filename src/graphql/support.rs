@@ -8,7 +8,7 @@ use async_graphql::{Context, Error, ID, MaybeUndefined, OutputType, Result, Simp
 use crate::auth::Viewer;
 use crate::domain::{DomainError, Entity, Id, Name, Node, NodeKind};
 use crate::service::{ServiceError, Services, policy};
-use crate::store::{ListFilter, ListQuery, Rel};
+use crate::store::Rel;
 
 use super::errors::bad_input;
 
@@ -103,7 +103,7 @@ pub async fn contacts<'a>(ctx: &Context<'a>) -> Result<&'a HashSet<Id>> {
 }
 
 /// Drops the nodes the caller may not see (see `service::policy`).
-async fn visible<E: Entity>(ctx: &Context<'_>, nodes: Vec<Node>) -> Result<Vec<E>> {
+pub(super) async fn visible<E: Entity>(ctx: &Context<'_>, nodes: Vec<Node>) -> Result<Vec<E>> {
     let viewer = viewer(ctx)?;
     let needs_contacts = matches!(E::KIND, NodeKind::Lotse) && viewer.lotse().is_some();
     let empty = HashSet::new();
@@ -240,7 +240,7 @@ pub struct Edge<T: OutputType> {
     pub node: T,
 }
 
-/// A page of a list in id order (a Relay cursor connection, forward only).
+/// A page of a list in its order (a Relay cursor connection, forward only).
 #[derive(SimpleObject)]
 #[graphql(
     concrete(name = "RegionConnection", params(super::objects::RegionObject)),
@@ -267,11 +267,12 @@ where
     pub total_count: i32,
 }
 
-fn connection<T: OutputType>(items: Vec<(Id, T)>, has_previous: bool, has_next: bool) -> IdConnection<T>
+/// A page of `(cursor, node)` items.
+pub(super) fn connection<T: OutputType>(items: Vec<(String, T)>, has_previous: bool, has_next: bool) -> IdConnection<T>
 where
     Edge<T>: OutputType,
 {
-    let edges: Vec<Edge<T>> = items.into_iter().map(|(id, node)| Edge { cursor: id.to_string(), node }).collect();
+    let edges: Vec<Edge<T>> = items.into_iter().map(|(cursor, node)| Edge { cursor, node }).collect();
     let page_info = PageInfo {
         has_previous_page: has_previous,
         has_next_page: has_next,
@@ -282,7 +283,7 @@ where
 }
 
 /// Counts a list with `count` when the query selects its `totalCount`.
-async fn total_count<'a>(
+pub(super) async fn total_count<'a>(
     ctx: &Context<'a>,
     count: impl FnOnce(&'a Services, &'a Viewer, &'a HashSet<Id>) -> Result<usize, ServiceError>,
 ) -> Result<i32> {
@@ -291,29 +292,6 @@ async fn total_count<'a>(
     }
     let total = count(services(ctx)?, viewer(ctx)?, contacts(ctx).await?)?;
     Ok(i32::try_from(total).unwrap_or(i32::MAX))
-}
-
-/// A page of a top-level list from the store.
-pub async fn list<E, O>(
-    ctx: &Context<'_>,
-    changed_since: Option<chrono::DateTime<chrono::Utc>>,
-    mut filter: ListFilter,
-    first: Option<i32>,
-    after: Option<String>,
-) -> Result<IdConnection<O>>
-where
-    E: Entity,
-    O: From<E> + OutputType,
-    Edge<O>: OutputType,
-{
-    let args = PageArgs::parse(first, after)?;
-    let has_previous = args.after.is_some();
-    filter.changed_since = changed_since;
-    let query = ListQuery { kind: Some(E::KIND), filter, after: args.after, first: args.first };
-    let page = services(ctx)?.list(&query).await?;
-    let items = visible::<E>(ctx, page.nodes).await?.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
-    let total = total_count(ctx, |services, viewer, contacts| services.count(viewer, contacts, &query)).await?;
-    Ok(IdConnection { total_count: total, ..connection(items, has_previous, page.has_next_page) })
 }
 
 /// A page of a nested list whose ids are known, in id order.
@@ -334,7 +312,7 @@ where
     let start = args.after.as_ref().map_or(0, |a| ids.partition_point(|id| id <= a));
     let end = (start + args.first).min(ids.len());
     let nodes = load_many::<E>(ctx, &ids[start..end]).await?;
-    let items = nodes.into_iter().map(|e| (e.id().clone(), O::from(e))).collect();
+    let items = nodes.into_iter().map(|e| (e.id().to_string(), O::from(e))).collect();
     let total =
         total_count(ctx, |services, viewer, contacts| services.count_ids(viewer, contacts, E::KIND, &ids)).await?;
     Ok(IdConnection { total_count: total, ..connection(items, start > 0, end < ids.len()) })

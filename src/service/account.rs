@@ -5,7 +5,7 @@ use crate::auth::Viewer;
 use crate::domain::{
     AuditEntry, ConnectionRequest, Dismissal, Expert, Id, Lotse, Node, NodeKind, Project, ProjectInvitation,
 };
-use crate::store::{Change, ListQuery, Rel};
+use crate::store::{Change, Rel};
 
 /// What replaces an erased person's id in the audit log.
 pub const ERASED: &str = "[erased]";
@@ -54,18 +54,8 @@ fn mentions(entry: &AuditEntry, id: &Id) -> bool {
 impl Services {
     /// Every audit entry, oldest first.
     async fn audit_log(&self) -> ServiceResult<Vec<AuditEntry>> {
-        let mut entries = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .list(&ListQuery { kind: Some(NodeKind::AuditEntry), after, first: 1000, ..Default::default() })
-                .await?;
-            after = page.nodes.last().map(|n| n.id().clone());
-            entries.extend(page.nodes.into_iter().filter_map(|n| AuditEntry::try_from(n).ok()));
-            if !page.has_next_page {
-                return Ok(entries);
-            }
-        }
+        let entries = self.list_all(NodeKind::AuditEntry).await?;
+        Ok(entries.into_iter().filter_map(|n| AuditEntry::try_from(n).ok()).collect())
     }
 
     /// Everything stored about the calling Lotse or expert.

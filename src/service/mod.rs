@@ -19,7 +19,7 @@ use chrono::Utc;
 use crate::auth::Viewer;
 use crate::domain::{AuditEntry, ConnectionRequest, ConnectionStatus, DomainError, Id, Lotse, Node, NodeKind};
 use crate::matching::{self, *};
-use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError};
+use crate::store::{Change, GraphStore, ListOrder, ListQuery, Page, Rel, StoreError};
 
 pub use account::MyData;
 pub use connections::Response;
@@ -117,6 +117,28 @@ impl Services {
 
     pub async fn list(&self, query: &ListQuery) -> ServiceResult<Page> {
         Ok(self.store.list(query).await?)
+    }
+
+    /// Waits until the projection holds the network, for the reads of the command line and
+    /// of the start (the Neo4j store loads it in the background after opening); gives up
+    /// after ten minutes, and the reads then answer `SERVICE_UNAVAILABLE`.
+    pub async fn projection_loaded(&self) {
+        self.store.projection().wait_loaded(std::time::Duration::from_secs(600)).await;
+    }
+
+    /// Every node of a kind in id order, read a page at a time.
+    pub async fn list_all(&self, kind: NodeKind) -> ServiceResult<Vec<Node>> {
+        const PAGE: usize = 10_000;
+        self.projection_loaded().await;
+        let (mut nodes, mut after) = (Vec::new(), None);
+        loop {
+            let page = self.list(&ListQuery { kind: Some(kind), after, first: PAGE, ..Default::default() }).await?;
+            after = page.nodes.last().map(|n| crate::graph::list::position(&ListOrder::default(), n));
+            nodes.extend(page.nodes);
+            if !page.has_next_page {
+                return Ok(nodes);
+            }
+        }
     }
 
     /// How many nodes a list holds (its page left aside) that the viewer may see, counted on

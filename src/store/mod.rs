@@ -2,13 +2,14 @@
 //!
 //! A store is the system of record: writes arrive as a batch of [`Change`]s that it applies
 //! atomically after checking every rule; reads are batched by id for the GraphQL loaders;
-//! lists are pages in id order. Matchmaking reads the store's [`Projection`], which the store
+//! lists are ordered pages, read from the projection on both stores (see [`order`]). Matchmaking reads the store's [`Projection`], which the store
 //! keeps current with every committed change.
 
 pub mod edges;
 pub mod embedded;
 pub mod idempotency;
 pub mod neo4j;
+pub mod order;
 
 use async_trait::async_trait;
 
@@ -19,6 +20,7 @@ use crate::graph::Projection;
 
 pub use edges::Rel;
 pub use idempotency::{Applied, KeyRecord, WriteKey};
+pub use order::{ListOrder, Position, SortKey, SortValue};
 
 /// One write; a batch of them is applied all or nothing.
 #[derive(Debug, Clone)]
@@ -51,13 +53,14 @@ pub struct ListFilter {
     pub changed_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// A page of a list ordered by id.
+/// A page of a list in an order.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub kind: Option<NodeKind>,
     pub filter: ListFilter,
-    /// Return only ids greater than this one.
-    pub after: Option<Id>,
+    pub order: ListOrder,
+    /// Return only nodes after this place in the order.
+    pub after: Option<Position>,
     pub first: usize,
 }
 
@@ -107,8 +110,12 @@ pub trait GraphStore: Send + Sync {
     /// The nodes of `kind` with these ids; missing ids are left out.
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>>;
 
-    /// Nodes of a kind in id order.
-    async fn list(&self, query: &ListQuery) -> StoreResult<Page>;
+    /// A page of a list, in its order: read from the projection, so that both stores order
+    /// and page alike (on Neo4j, other instances' writes arrive within the change feed's bound);
+    /// unavailable until the projection is loaded, like every answer of the projection.
+    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
+        self.projection().read(|graph| Ok(crate::graph::list::list(graph, query)))
+    }
 
     /// Ids of nodes of `kind` with an edge `rel` to any of `targets`, per target, in id order.
     async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>>;

@@ -5,9 +5,6 @@ use std::io::Write;
 use super::records::dependency_order;
 use crate::domain::{Node, NodeKind};
 use crate::service::{ServiceResult, Services};
-use crate::store::ListQuery;
-
-const PAGE: usize = 10_000;
 
 #[derive(Debug, Default)]
 pub struct ExportSummary {
@@ -19,16 +16,7 @@ pub struct ExportSummary {
 pub async fn all_nodes(services: &Services) -> ServiceResult<Vec<Node>> {
     let mut nodes = Vec::new();
     for kind in NodeKind::ALL {
-        let mut after = None;
-        loop {
-            let page =
-                services.list(&ListQuery { kind: Some(*kind), after, first: PAGE, ..Default::default() }).await?;
-            after = page.nodes.last().map(|n| n.id().clone());
-            nodes.extend(page.nodes);
-            if !page.has_next_page {
-                break;
-            }
-        }
+        nodes.extend(services.list_all(*kind).await?);
     }
     Ok(dependency_order(nodes, |n| n, |n| n.id().clone()))
 }

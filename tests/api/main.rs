@@ -20,6 +20,7 @@ mod live;
 mod loaders;
 mod matching;
 mod operations;
+mod ordering;
 mod persistence;
 mod privacy;
 mod search;

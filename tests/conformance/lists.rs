@@ -1,14 +1,14 @@
-//! Filtered pages in id order, and incoming edges.
+//! Filtered pages in id order and in other orders, and incoming edges.
 
 use lotsennetz::domain::{NodeKind, ProjectStatus};
 use lotsennetz::graph::list;
-use lotsennetz::store::{GraphStore, ListFilter, ListQuery, Rel};
+use lotsennetz::store::{GraphStore, ListFilter, ListOrder, ListQuery, Position, Rel, SortKey, SortValue};
 
 use crate::fixtures::{create, id, ids, small_network};
 use crate::support::Transcript;
 
 fn query(kind: NodeKind, filter: ListFilter) -> ListQuery {
-    ListQuery { kind: Some(kind), filter, first: 100, after: None }
+    ListQuery { kind: Some(kind), filter, first: 100, ..Default::default() }
 }
 
 /// Ids of a page, for the assertions that pin the right answer.
@@ -204,18 +204,127 @@ async fn paging(store: &dyn GraphStore, t: &mut Transcript) {
             if !page.has_next_page {
                 break;
             }
-            after = page.nodes.last().map(|n| n.id().clone());
+            after = page.nodes.last().map(|n| list::position(&ListOrder::default(), n));
         }
         let mut sorted = seen.clone();
         sorted.sort();
         assert_eq!(seen, sorted, "{kind} pages are in id order");
     }
     let empty = store
-        .list(&ListQuery { kind: Some(NodeKind::Lotse), after: Some(id("zzz")), first: 5, ..Default::default() })
+        .list(&ListQuery {
+            kind: Some(NodeKind::Lotse),
+            after: Some(Position { value: SortValue::Missing, id: id("zzz") }),
+            first: 5,
+            ..Default::default()
+        })
         .await;
     t.record("after the last id", &empty);
     let none = store.list(&ListQuery { kind: Some(NodeKind::Lotse), first: 0, ..Default::default() }).await;
     t.record("first 0", &none);
+}
+
+/// Renames Lotsen so that names tie and differ only in case and umlauts, and stamps two.
+async fn rename_lotsen(store: &dyn GraphStore) {
+    let names = [
+        ("anna", "Maier", None),
+        ("ben", "Müller", Some("2026-03-01T10:00:00Z")),
+        ("carla", "maier", None),
+        ("dora", "Mueller", Some("2026-03-02T10:00:00Z")),
+        ("emil", "Maier", Some("2026-03-01T10:00:00Z")),
+        ("anton", "Ägidius", None),
+    ];
+    for (lotse, name, at) in names {
+        let mut node = serde_json::to_value(store.get(NodeKind::Lotse, &ids(&[lotse])).await.expect("get").remove(0))
+            .expect("json");
+        node["name"] = serde_json::json!(name);
+        node["updated_at"] = serde_json::json!(at);
+        store.apply(vec![lotsennetz::store::Change::Update(crate::fixtures::node(node))]).await.expect("renamed");
+    }
+}
+
+/// Lists in other orders than by id, paged two at a time: each page continues after the last
+/// node's key and id, ties are broken by id, and the pages together are the whole list.
+async fn ordering(store: &dyn GraphStore, t: &mut Transcript) {
+    create(store, small_network()).await;
+    rename_lotsen(store).await;
+    let order = |key, descending| ListOrder { key, descending };
+    let cases = [
+        ("lotsen by name", NodeKind::Lotse, ListFilter::default(), order(SortKey::Name, false)),
+        ("lotsen by name, descending", NodeKind::Lotse, ListFilter::default(), order(SortKey::Name, true)),
+        ("lotsen by last change, descending", NodeKind::Lotse, ListFilter::default(), order(SortKey::UpdatedAt, true)),
+        ("lotsen by id, descending", NodeKind::Lotse, ListFilter::default(), order(SortKey::Id, true)),
+        (
+            "municipalities by population",
+            NodeKind::Municipality,
+            ListFilter::default(),
+            order(SortKey::Population, false),
+        ),
+        (
+            "municipalities in d2 by population, descending",
+            NodeKind::Municipality,
+            ListFilter { edges: vec![(Rel::InDistrict, id("d2"))], ..Default::default() },
+            order(SortKey::Population, true),
+        ),
+        (
+            "projects about eakte by title, descending",
+            NodeKind::Project,
+            ListFilter { edges: vec![(Rel::About, id("eakte"))], ..Default::default() },
+            order(SortKey::Name, true),
+        ),
+    ];
+    for (label, kind, filter, order) in cases {
+        let whole = ListQuery { kind: Some(kind), filter: filter.clone(), order, first: 100, ..Default::default() };
+        let whole: Vec<_> = store.list(&whole).await.expect("list").nodes.iter().map(|n| n.id().clone()).collect();
+        t.record(format!("{label}: all"), &whole);
+        let (mut after, mut paged) = (None, Vec::new());
+        loop {
+            let query = ListQuery { kind: Some(kind), filter: filter.clone(), order, after: after.clone(), first: 2 };
+            let page = store.list(&query).await.expect("list");
+            t.record(format!("{label} after {after:?}"), &page);
+            paged.extend(page.nodes.iter().map(|n| n.id().clone()));
+            after = page.nodes.last().map(|n| list::position(&order, n));
+            if !page.has_next_page {
+                break;
+            }
+        }
+        assert_eq!(paged, whole, "{label}: the pages together are the whole list");
+    }
+    let by_name =
+        ListQuery { kind: Some(NodeKind::Lotse), order: order(SortKey::Name, false), first: 100, ..Default::default() };
+    let names: Vec<String> = store
+        .list(&by_name)
+        .await
+        .expect("list")
+        .nodes
+        .iter()
+        .map(|n| format!("{} {}", lotsennetz::graph::node_name(n), n.id()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Ägidius anton",
+            "Lotse frida frida",
+            "Lotse hidden hidden",
+            "Maier anna",
+            "Maier emil",
+            "maier carla",
+            "Mueller dora",
+            "Müller ben"
+        ],
+        "case and umlauts fold first, then the exact name, then the id decide"
+    );
+    let by_population = ListQuery {
+        kind: Some(NodeKind::Municipality),
+        order: order(SortKey::Population, true),
+        first: 100,
+        ..Default::default()
+    };
+    let places = store.list(&by_population).await.expect("list");
+    assert_eq!(
+        page_ids(&places),
+        ["m-d", "m-b", "m-c", "m-a", "m-e", "m-f"],
+        "descending, a missing population comes last"
+    );
 }
 
 /// Sources per target, in id order, for every relationship.
@@ -246,4 +355,4 @@ async fn incoming(store: &dyn GraphStore, t: &mut Transcript) {
     assert_eq!(members, vec![(id("emil"), ids(&["p-ben1", "p-emil"]))]);
 }
 
-crate::conformance!(changed_since, filters, paging, incoming);
+crate::conformance!(changed_since, filters, paging, ordering, incoming);

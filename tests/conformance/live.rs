@@ -135,6 +135,11 @@ async fn scenario(config: Config) -> Vec<(String, Value)> {
     let project_id = created["createProject"]["id"].clone();
     listen("a", &mut subscribers).await;
     listen("x", &mut subscribers).await;
+    let invite = "mutation($p: ID!) { inviteToProject(projectId: $p, lotseId: \"a\") { id } }";
+    let invitation = app.data(&b, invite, json!({ "p": project_id })).await["inviteToProject"]["id"].clone();
+    listen("a", &mut subscribers).await;
+    app.data(&a, "mutation($id: ID!) { acceptProjectInvitation(id: $id) { id } }", json!({ "id": invitation })).await;
+    listen("b", &mut subscribers).await;
     for (_, subscriber) in &mut subscribers {
         subscriber.quiet_for(QUIET).await;
     }
@@ -147,6 +152,7 @@ async fn scenario(config: Config) -> Vec<(String, Value)> {
         let object = notification.as_object_mut().expect("a notification is an object");
         let projects = object.iter_mut().flat_map(|(field, value)| match (field.as_str(), value) {
             ("project", project) => std::slice::from_mut(project),
+            ("invitation", invitation) => std::slice::from_mut(&mut invitation["project"]),
             ("projects", Value::Array(listed)) => listed.as_mut_slice(),
             _ => &mut [],
         });
@@ -168,6 +174,10 @@ async fn both_stores_tell_the_same_subscribers_the_same() {
         ["a", { "__typename": "ConnectionAccepted", "request": { "id": "<id>", "status": "ACCEPTED", "to": { "id": "b" } } }],
         ["a", { "__typename": "ProjectMatched", "project": { "id": "<project>", "title": "Glasfaser und E-Akte" }, "topics": [{ "id": "t1" }] }],
         ["x", { "__typename": "GapOpened", "municipality": { "id": "m2" }, "topic": { "id": "t2" }, "projects": [{ "id": "<project>" }] }],
+        ["a", { "__typename": "InvitedToProject",
+                "invitation": { "status": "PENDING", "role": "MEMBER", "project": { "id": "<project>" }, "invitedBy": { "id": "b" } } }],
+        ["b", { "__typename": "InvitationAnswered",
+                "invitation": { "status": "ACCEPTED", "project": { "id": "<project>" }, "lotse": { "id": "a" } } }],
     ]);
     assert_eq!(json!(embedded), expected);
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use lotsennetz::auth::Role;
 use serde_json::json;
 
-use super::{CREATE_REGION, Client, LIST_REGIONS, code, neo4j, region, serve, take_server, token};
+use super::{CREATE_REGION, Client, READ_REGIONS, code, neo4j, region, serve, take_server, token};
 
 /// The deadlines the README states for reads and for writes, plus the HTTP round trip.
 const READ_BOUND: Duration = Duration::from_secs(16);
@@ -50,7 +50,7 @@ async fn load(
             );
             (client.send(Some(&key), CREATE_REGION, region(&name)).await, Some((key, name)))
         } else {
-            (client.send(None, LIST_REGIONS, json!({})).await, None)
+            (client.send(None, READ_REGIONS, json!({})).await, None)
         };
         let took = started.elapsed();
         let code = match &answer {
@@ -68,7 +68,7 @@ async fn load(
 /// How long after `since` a read first succeeds, polling every 100 ms.
 async fn first_answer(client: &Client, since: Instant) -> Duration {
     loop {
-        let answer = client.send(None, LIST_REGIONS, json!({})).await;
+        let answer = client.send(None, READ_REGIONS, json!({})).await;
         if answer.as_ref().is_some_and(|a| code(a).is_none()) {
             return since.elapsed();
         }

@@ -24,6 +24,8 @@ pub fn notifications(kinds: Option<&[&str]>) -> Value {
         ... on ConnectionRequested { request { id status from { id name } to { id } } } \
         ... on ConnectionAccepted { request { id status to { id } } } \
         ... on ProjectMatched { project { id title } topics { id } } \
+        ... on InvitedToProject { invitation { status role project { id } invitedBy { id } } } \
+        ... on InvitationAnswered { invitation { status project { id } lotse { id } } } \
         ... on GapOpened { municipality { id } topic { id } projects { id } } } }";
     json!({ "name": "notifications", "query": query, "variables": { "kinds": kinds } })
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::*;
 use crate::graphql::errors::forbidden;
+use crate::graphql::lists::{ListArgs, Order, RecordOrderField, list};
 use crate::graphql::objects::feedback::DismissalObject;
 use crate::graphql::objects::people::ProjectMembership;
 use crate::graphql::objects::{ConnectionRequestObject, ExpertObject, LotseObject, ProjectInvitationObject};
@@ -117,7 +118,7 @@ impl AccountQuery {
     async fn my_data(&self, ctx: &Context<'_>) -> Result<MyDataObject> {
         Ok(MyDataObject::new(services(ctx)?.my_data(viewer(ctx)?).await?))
     }
-    /// Writes by admins and integrations, oldest first; admins only.
+    /// Writes by admins and integrations, oldest first unless `orderBy` says otherwise; admins only.
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -125,9 +126,12 @@ impl AccountQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<RecordOrderField>,
+        >,
     ) -> Result<IdConnection<AuditEntryObject>> {
         crate::service::policy::may_read_audit_log(viewer(ctx)?).map_err(forbidden)?;
-        list::<AuditEntry, _>(ctx, changed_since, ListFilter::default(), first, after).await
+        list::<AuditEntry, _>(ctx, ListFilter::default(), ListArgs::new(first, after, changed_since, order_by)).await
     }
 }
 

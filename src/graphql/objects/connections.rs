@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
 use crate::domain::*;
+use crate::graphql::lists::{ListArgs, Order, RecordOrderField, list};
 use crate::graphql::objects::LotseObject;
 use crate::graphql::support::*;
 use crate::service::Response;
@@ -74,7 +75,7 @@ impl ConnectionQuery {
     async fn connection_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ConnectionRequestObject>> {
         Ok(load::<ConnectionRequest>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Connection requests by id, filtered; `first` at most 100.
+    /// Connection requests, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn connection_requests(
         &self,
         ctx: &Context<'_>,
@@ -83,6 +84,9 @@ impl ConnectionQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<RecordOrderField>,
+        >,
     ) -> Result<IdConnection<ConnectionRequestObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -92,7 +96,12 @@ impl ConnectionQuery {
         if let Some(to) = &filter.to_id {
             edges.push((Rel::RequestTo, parse_id("toId", to)?));
         }
-        list::<ConnectionRequest, _>(ctx, changed_since, ListFilter { edges, ..Default::default() }, first, after).await
+        list::<ConnectionRequest, _>(
+            ctx,
+            ListFilter { edges, ..Default::default() },
+            ListArgs::new(first, after, changed_since, order_by),
+        )
+        .await
     }
 }
 

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use crate::domain::*;
+use crate::graphql::lists::{ListArgs, MunicipalityOrderField, NameOrderField, Order, list};
 use crate::graphql::objects::{LotseObject, ProjectObject};
 use crate::graphql::support::*;
 use crate::store::{ListFilter, Rel};
@@ -218,7 +219,7 @@ impl GeographyQuery {
     async fn region(&self, ctx: &Context<'_>, id: ID) -> Result<Option<RegionObject>> {
         Ok(load::<Region>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Regions by id, filtered; `first` at most 100.
+    /// Regions, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -227,17 +228,20 @@ impl GeographyQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<RegionObject>> {
         let filter = filter.unwrap_or_default();
         let store_filter =
             ListFilter { within: within(filter.within.as_ref())?, text: filter.name_contains, ..Default::default() };
-        list::<Region, _>(ctx, changed_since, store_filter, first, after).await
+        list::<Region, _>(ctx, store_filter, ListArgs::new(first, after, changed_since, order_by)).await
     }
     /// A district by id.
     async fn district(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DistrictObject>> {
         Ok(load::<District>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Districts by id, filtered; `first` at most 100.
+    /// Districts, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn districts(
         &self,
         ctx: &Context<'_>,
@@ -246,17 +250,20 @@ impl GeographyQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<DistrictObject>> {
         let filter = filter.unwrap_or_default();
         let store_filter =
             ListFilter { within: within(filter.within.as_ref())?, text: filter.name_contains, ..Default::default() };
-        list::<District, _>(ctx, changed_since, store_filter, first, after).await
+        list::<District, _>(ctx, store_filter, ListArgs::new(first, after, changed_since, order_by)).await
     }
     /// A municipality by id.
     async fn municipality(&self, ctx: &Context<'_>, id: ID) -> Result<Option<MunicipalityObject>> {
         Ok(load::<Municipality>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Municipalities by id, filtered; `first` at most 100.
+    /// Municipalities, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn municipalities(
         &self,
         ctx: &Context<'_>,
@@ -265,6 +272,9 @@ impl GeographyQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<MunicipalityOrderField>,
+        >,
     ) -> Result<IdConnection<MunicipalityObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -279,7 +289,7 @@ impl GeographyQuery {
             population_max: filter.population_max,
             ..Default::default()
         };
-        list::<Municipality, _>(ctx, changed_since, store_filter, first, after).await
+        list::<Municipality, _>(ctx, store_filter, ListArgs::new(first, after, changed_since, order_by)).await
     }
 }
 

@@ -11,7 +11,9 @@ use async_graphql::futures_util::Stream;
 use async_graphql::{Context, Object, Result, Subscription, Union};
 
 use crate::domain::{Id, Municipality, Project, Topic};
-use crate::graphql::objects::{ConnectionRequestObject, MunicipalityObject, ProjectObject, TopicObject};
+use crate::graphql::objects::{
+    ConnectionRequestObject, MunicipalityObject, ProjectInvitationObject, ProjectObject, TopicObject,
+};
 use crate::graphql::support::{load_many, load_required};
 use crate::live::{Notification, NotificationKind};
 
@@ -62,6 +64,30 @@ impl ProjectMatched {
     }
 }
 
+/// Someone invited the signed-in Lotse to a project; they accept or decline it.
+pub struct InvitedToProject(ProjectInvitationObject);
+
+/// Someone invited the signed-in Lotse to a project; they accept or decline it.
+#[Object]
+impl InvitedToProject {
+    /// The invitation, pending, to the signed-in Lotse.
+    async fn invitation(&self) -> &ProjectInvitationObject {
+        &self.0
+    }
+}
+
+/// A Lotse the signed-in Lotse invited to a project accepted or declined.
+pub struct InvitationAnswered(ProjectInvitationObject);
+
+/// A Lotse the signed-in Lotse invited to a project accepted or declined.
+#[Object]
+impl InvitationAnswered {
+    /// The invitation, sent by the signed-in Lotse, with its answer as `status`.
+    async fn invitation(&self) -> &ProjectInvitationObject {
+        &self.0
+    }
+}
+
 /// A municipality in the signed-in expert's area now runs a project in one of their topics
 /// that no local Lotse knows.
 pub struct GapOpened {
@@ -95,6 +121,8 @@ pub enum NotificationObject {
     ConnectionRequested(ConnectionRequested),
     ConnectionAccepted(ConnectionAccepted),
     ProjectMatched(ProjectMatched),
+    InvitedToProject(InvitedToProject),
+    InvitationAnswered(InvitationAnswered),
     GapOpened(GapOpened),
 }
 
@@ -107,6 +135,10 @@ impl From<Notification> for NotificationObject {
             Notification::ConnectionAccepted(request) => Self::ConnectionAccepted(ConnectionAccepted(request.into())),
             Notification::ProjectMatched { project, topics } => {
                 Self::ProjectMatched(ProjectMatched { project: project.into(), topics })
+            }
+            Notification::InvitedToProject(invitation) => Self::InvitedToProject(InvitedToProject(invitation.into())),
+            Notification::InvitationAnswered(invitation) => {
+                Self::InvitationAnswered(InvitationAnswered(invitation.into()))
             }
             Notification::GapOpened { municipality, topic, projects } => {
                 Self::GapOpened(GapOpened { municipality, topic, projects })
@@ -123,8 +155,9 @@ pub struct Subscription;
 #[Subscription]
 impl Subscription {
     /// What concerns the signed-in person from now on: for a Lotse connection requests to
-    /// them, acceptances of their requests and new projects in their topics; for an expert new
-    /// gaps in their area. `kinds` chooses among them (all when left out).
+    /// them, acceptances of their requests, new projects in their topics, invitations to
+    /// projects and the answers to the invitations they sent; for an expert new gaps in their
+    /// area. `kinds` chooses among them (all when left out).
     async fn notifications(
         &self,
         ctx: &Context<'_>,

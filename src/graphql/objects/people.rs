@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Si
 
 use crate::domain::*;
 use crate::graphql::errors::forbidden;
+use crate::graphql::lists::{ListArgs, NameOrderField, Order, list};
 use crate::graphql::objects::{
     ConnectionRequestObject, DistrictObject, MunicipalityObject, OrganizationObject, ProjectObject, RegionObject,
     TopicObject,
@@ -231,7 +232,7 @@ impl PeopleQuery {
     async fn lotse(&self, ctx: &Context<'_>, id: ID) -> Result<Option<LotseObject>> {
         Ok(load::<Lotse>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Lotsen by id, filtered; `first` at most 100.
+    /// Lotsen, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn lotsen(
         &self,
         ctx: &Context<'_>,
@@ -240,6 +241,9 @@ impl PeopleQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<LotseObject>> {
         let filter = filter.unwrap_or_default();
         let edges = edge_filters(&[
@@ -252,13 +256,13 @@ impl PeopleQuery {
             text: filter.name_contains,
             ..Default::default()
         };
-        list::<Lotse, _>(ctx, changed_since, store_filter, first, after).await
+        list::<Lotse, _>(ctx, store_filter, ListArgs::new(first, after, changed_since, order_by)).await
     }
     /// An expert by id.
     async fn expert(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ExpertObject>> {
         Ok(load::<Expert>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Experts by id, filtered; `first` at most 100.
+    /// Experts, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn experts(
         &self,
         ctx: &Context<'_>,
@@ -267,6 +271,9 @@ impl PeopleQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<ExpertObject>> {
         let filter = filter.unwrap_or_default();
         let edges = edge_filters(&[
@@ -276,10 +283,8 @@ impl PeopleQuery {
         ])?;
         list::<Expert, _>(
             ctx,
-            changed_since,
             ListFilter { edges, text: filter.name_contains, ..Default::default() },
-            first,
-            after,
+            ListArgs::new(first, after, changed_since, order_by),
         )
         .await
     }

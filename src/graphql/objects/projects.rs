@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::domain::*;
 use crate::graphql::errors::bad_input;
+use crate::graphql::lists::{ListArgs, Order, ProjectOrderField, list};
 use crate::graphql::objects::invitations::invitations_to;
 use crate::graphql::objects::{LotseObject, MunicipalityObject, ProjectInvitationObject, TopicObject, people::topics};
 use crate::graphql::support::*;
@@ -117,7 +118,7 @@ impl ProjectQuery {
     async fn project(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProjectObject>> {
         Ok(load::<Project>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Projects by id, filtered; `first` at most 100.
+    /// Projects, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -126,6 +127,9 @@ impl ProjectQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<ProjectOrderField>,
+        >,
     ) -> Result<IdConnection<ProjectObject>> {
         let filter = filter.unwrap_or_default();
         let mut edges = Vec::new();
@@ -145,7 +149,7 @@ impl ProjectQuery {
             status: filter.status,
             ..Default::default()
         };
-        list::<Project, _>(ctx, changed_since, store_filter, first, after).await
+        list::<Project, _>(ctx, store_filter, ListArgs::new(first, after, changed_since, order_by)).await
     }
 }
 

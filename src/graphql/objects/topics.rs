@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use crate::domain::*;
+use crate::graphql::lists::{ListArgs, NameOrderField, Order, list};
 use crate::graphql::objects::{ExpertObject, LotseObject, ProjectObject};
 use crate::graphql::support::*;
 use crate::store::{ListFilter, Rel};
@@ -138,7 +139,7 @@ impl TopicQuery {
     async fn topic(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TopicObject>> {
         Ok(load::<Topic>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Topics by id, filtered; `first` at most 100.
+    /// Topics, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn topics(
         &self,
         ctx: &Context<'_>,
@@ -147,16 +148,17 @@ impl TopicQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<TopicObject>> {
         let filter = filter.unwrap_or_default();
         let edges =
             optional_id("parentId", filter.parent_id.as_ref())?.map(|p| (Rel::Broader, p)).into_iter().collect();
         list::<Topic, _>(
             ctx,
-            changed_since,
             ListFilter { edges, text: filter.name_contains, ..Default::default() },
-            first,
-            after,
+            ListArgs::new(first, after, changed_since, order_by),
         )
         .await
     }
@@ -164,7 +166,7 @@ impl TopicQuery {
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrganizationObject>> {
         Ok(load::<Organization>(ctx, &parse_id("id", &id)?).await?.map(Into::into))
     }
-    /// Organizations by id, filtered; `first` at most 100.
+    /// Organizations, filtered, by id unless `orderBy` says otherwise; `first` at most 100.
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -173,14 +175,15 @@ impl TopicQuery {
         after: Option<String>,
         #[graphql(desc = "Only nodes written through the API at or after this time (see `updatedAt`).")]
         changed_since: Option<chrono::DateTime<chrono::Utc>>,
+        #[graphql(desc = "The order of the list: by `field`, then by id; by id when left out.")] order_by: Option<
+            Order<NameOrderField>,
+        >,
     ) -> Result<IdConnection<OrganizationObject>> {
         let filter = filter.unwrap_or_default();
         list::<Organization, _>(
             ctx,
-            changed_since,
             ListFilter { text: filter.name_contains, ..Default::default() },
-            first,
-            after,
+            ListArgs::new(first, after, changed_since, order_by),
         )
         .await
     }

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use crate::domain::{Id, Node, NodeKind};
 use crate::graph::{Graph, Projection, write};
 use crate::store::idempotency::{self, Applied, KeyRecord, WriteKey};
-use crate::store::{Change, GraphStore, ListQuery, Page, Rel, StoreError, StoreResult};
+use crate::store::{Change, GraphStore, Rel, StoreError, StoreResult};
 
 use sqlite::Database;
 
@@ -90,10 +90,6 @@ fn disk<T>(write: impl FnOnce() -> T) -> T {
 impl GraphStore for EmbeddedStore {
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
         self.read(|g| Ok(ids.iter().filter_map(|id| g.node(kind, id).cloned()).collect()))
-    }
-
-    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
-        self.read(|g| Ok(crate::graph::list::list(g, query)))
     }
 
     async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {

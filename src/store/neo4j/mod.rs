@@ -29,7 +29,7 @@ use tokio::time::Instant;
 use crate::config::{FeedConfig, Neo4jConfig};
 use crate::domain::{Id, Node, NodeKind};
 use crate::graph::Projection;
-use crate::store::{Applied, Change, GraphStore, KeyRecord, ListQuery, Page, Rel, StoreError, StoreResult, WriteKey};
+use crate::store::{Applied, Change, GraphStore, KeyRecord, Rel, StoreError, StoreResult, WriteKey};
 
 use connect::{DbResult, Pool, Tx, cypher, retry, retry_on};
 
@@ -212,10 +212,6 @@ impl Neo4jStore {
 impl GraphStore for Neo4jStore {
     async fn get(&self, kind: NodeKind, ids: &[Id]) -> StoreResult<Vec<Node>> {
         read!(self, "get", |tx| reads::get(&mut tx, kind, ids))
-    }
-
-    async fn list(&self, query: &ListQuery) -> StoreResult<Page> {
-        read!(self, "list", |tx| reads::list(&mut tx, query))
     }
 
     async fn incoming(&self, kind: NodeKind, rel: Rel, targets: &[Id]) -> StoreResult<Vec<(Id, Vec<Id>)>> {

@@ -1,4 +1,4 @@
-//! Nodes by id, filtered pages in id order, and incoming edges.
+//! Nodes by id and incoming edges.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -8,10 +8,9 @@ use serde_json::json;
 use super::connect::{DbResult, Tx, cypher};
 use super::mapping::{self, StoredNode};
 use crate::domain::{Id, Node, NodeKind};
-use crate::store::{ListQuery, Page, Rel};
+use crate::store::Rel;
 
 const READ_NODES: &str = include_str!("../../../cypher/read_nodes.cypher");
-const LIST_NODES: &str = include_str!("../../../cypher/list_nodes.cypher");
 const INCOMING: &str = include_str!("../../../cypher/incoming.cypher");
 
 #[derive(Deserialize)]
@@ -38,37 +37,6 @@ pub async fn get(tx: &mut Tx, kind: NodeKind, ids: &[Id]) -> DbResult<Vec<Node>>
     let wanted: Vec<&str> = ids.iter().map(Id::as_str).collect();
     let found = read_nodes(tx, &wanted).await?;
     Ok(ids.iter().filter_map(|id| found.get(id).filter(|n| n.kind() == kind).cloned()).collect())
-}
-
-pub async fn list(tx: &mut Tx, query: &ListQuery) -> DbResult<Page> {
-    let Some(kind) = query.kind else {
-        return Ok(Page { nodes: Vec::new(), has_next_page: false });
-    };
-    let filter = &query.filter;
-    let edges: Vec<_> = filter
-        .edges
-        .iter()
-        .map(|(rel, target)| {
-            json!({ "type": mapping::rel_type(*rel), "target": target.as_str(), "reversed": mapping::reversed(*rel) })
-        })
-        .collect();
-    let params = json!({
-        "label": mapping::label(kind),
-        "after": query.after.as_ref().map(Id::as_str),
-        "text": filter.text.as_ref().map(|t| t.to_lowercase()),
-        "status": filter.status,
-        "changed_since": filter.changed_since.as_ref().map(crate::domain::stamp::text),
-        "edges": edges,
-        "population_min": filter.population_min,
-        "population_max": filter.population_max,
-        "within": filter.within.as_ref().map(Id::as_str),
-        "limit": query.first + 1,
-    });
-    let rows: Vec<IdRow> = tx.rows(cypher(LIST_NODES, params)?).await?;
-    let has_next_page = rows.len() > query.first;
-    let ids: Vec<Id> = rows.into_iter().take(query.first).map(|r| parse_id(r.id)).collect::<DbResult<_>>()?;
-    let nodes = get(tx, kind, &ids).await?;
-    Ok(Page { nodes, has_next_page })
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,7 @@ use crate::domain::{
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
 
-use super::exclude::excluded_projects;
+use super::exclude::{excluded_experts, excluded_projects};
 use super::index::MatchIndex;
 use super::network::Graph;
 use super::weights::TopicWeights;
@@ -361,8 +361,8 @@ fn municipalities_served<'g>(graph: &'g Graph, expert: &Expert) -> Vec<&'g Munic
 }
 
 /// Experts in any topic the target needs, and whether they serve the target's area.
-pub fn experts(graph: &Graph, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-    let (municipality, needed): (&Id, BTreeSet<&Id>) = match target {
+pub fn experts(graph: &Graph, query: &ExpertQuery) -> StoreResult<ExpertCandidates> {
+    let (municipality, needed): (&Id, BTreeSet<&Id>) = match &query.target {
         ExpertTarget::Project(id) => {
             let project = graph.get::<Project>(id).ok_or_else(|| missing(NodeKind::Project, id))?;
             (&project.municipality, project.topics.iter().collect())
@@ -383,8 +383,12 @@ pub fn experts(graph: &Graph, target: &ExpertTarget) -> StoreResult<ExpertCandid
             area
         })
         .unwrap_or_default();
-    let experts: BTreeSet<&Id> =
-        needed.iter().flat_map(|t| graph.sources::<Expert>(Rel::ExpertIn, t).map(|e| &e.id)).collect();
+    let excluded = excluded_experts(query);
+    let experts: BTreeSet<&Id> = needed
+        .iter()
+        .flat_map(|t| graph.sources::<Expert>(Rel::ExpertIn, t).map(|e| &e.id))
+        .filter(|id| !excluded.contains(id))
+        .collect();
     let candidates = experts
         .into_iter()
         .filter_map(|id| graph.get::<Expert>(id))

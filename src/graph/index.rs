@@ -195,6 +195,12 @@ impl Texts {
         self.of_project.get(project as usize).map_or(&[], |t| t)
     }
 
+    /// How often a term occurs in a project's text (0 if not at all).
+    pub fn count_in(&self, project: u32, term: u32) -> u32 {
+        let terms = self.of_project(project);
+        terms.binary_search_by_key(&term, |e| e.0).map_or(0, |at| terms[at].1)
+    }
+
     /// The live projects a term occurs in.
     pub fn postings(&self, term: u32) -> &[u32] {
         self.postings.get(term as usize).map_or(&[], Vec::as_slice)

@@ -12,7 +12,7 @@ use super::exclude::excluded_peers;
 use super::index::MatchIndex;
 use super::network::Graph;
 use super::walk::walk;
-use super::weights::TopicWeights;
+use super::weights::{Distinct, TopicWeights};
 
 /// Terms of my text profile a question looks up: the heaviest ones.
 const PROFILE_TERMS: usize = 32;
@@ -45,8 +45,7 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
     let mut dots: HashMap<u32, f64> = HashMap::default();
     for &(t, w) in &heaviest {
         for &q in texts.postings(t) {
-            let count = texts.of_project(q).iter().find(|e| e.0 == t).map_or(0, |e| e.1);
-            *dots.entry(q).or_default() += w * weights.text_weight(q, t, count);
+            *dots.entry(q).or_default() += w * weights.text_weight(q, t, texts.count_in(q, t));
         }
     }
     let mine: HashSet<u32> = index.projects_of(me).iter().copied().collect();
@@ -79,7 +78,7 @@ struct Links {
     contacts: Vec<u32>,
 }
 
-/// The distinct co-members of a Lotse.
+/// The distinct co-members of a Lotse, in number order.
 fn co_members(index: &MatchIndex, lotse: u32) -> Vec<u32> {
     let mut found: Vec<u32> = index
         .projects_of(lotse)
@@ -93,15 +92,19 @@ fn co_members(index: &MatchIndex, lotse: u32) -> Vec<u32> {
     found
 }
 
-fn links(index: &MatchIndex, me: u32) -> HashMap<u32, Links> {
+fn links(index: &MatchIndex, weights: &TopicWeights, me: u32) -> HashMap<u32, Links> {
     let mut found: HashMap<u32, Links> = HashMap::default();
+    let mut seen = Distinct::new(index.lotsen.count());
     for middle in co_members(index, me) {
-        let theirs = co_members(index, middle);
-        let weight = 1.0 / (1.0 + theirs.len() as f64).ln();
-        for other in theirs.into_iter().filter(|&o| o != me) {
-            let link = found.entry(other).or_default();
-            link.strength += weight;
-            link.collaborators.push(middle);
+        let weight = 1.0 / (1.0 + f64::from(weights.collaborators[middle as usize])).ln();
+        seen.start(middle);
+        seen.first(me);
+        for project in index.projects_of(middle).iter().filter_map(|&p| index.project(p)) {
+            for &other in project.members.iter().filter(|&&o| seen.first(o)) {
+                let link = found.entry(other).or_default();
+                link.strength += weight;
+                link.collaborators.push(middle);
+            }
         }
     }
     let mut contacts = index.contacts(me).to_vec();
@@ -145,7 +148,7 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
     let excluded = excluded_peers(graph, me, query.include_co_members);
     let walked = walk(index, weights, my_number);
     let text = text_matches(index, weights, my_number);
-    let links = links(index, my_number);
+    let links = links(index, weights, my_number);
 
     let mut places = Places::new(graph, &query.filter, home);
     let mut seen = vec![false; index.lotsen.count()];

@@ -31,6 +31,7 @@ pub const CONTACT_WEIGHT: f64 = 1.0;
 pub const PUSH_THRESHOLD: f64 = 1e-6;
 
 /// Where the walker is, by node kind; only the nodes in `touched` may be non-zero.
+#[derive(Default)]
 struct Mass {
     lotsen: Vec<f64>,
     projects: Vec<f64>,
@@ -45,14 +46,18 @@ enum Node {
     Topic(u32),
 }
 
+thread_local! {
+    /// The two masses of the last walk on this thread, all zero: a walk touches a few
+    /// thousand nodes, and zeroing arrays of the whole network for each would cost more.
+    static SPARE: std::cell::Cell<(Mass, Mass)> = std::cell::Cell::default();
+}
+
 impl Mass {
-    fn new(index: &MatchIndex) -> Self {
-        Self {
-            lotsen: vec![0.0; index.lotsen.count()],
-            projects: vec![0.0; index.projects.count()],
-            topics: vec![0.0; index.topics.count()],
-            touched: Vec::new(),
-        }
+    /// Makes room for every node of the index; the entries stay zero.
+    fn fit(&mut self, index: &MatchIndex) {
+        self.lotsen.resize(index.lotsen.count(), 0.0);
+        self.projects.resize(index.projects.count(), 0.0);
+        self.topics.resize(index.topics.count(), 0.0);
     }
 
     fn cell(&mut self, node: Node) -> &mut f64 {
@@ -90,7 +95,10 @@ pub struct Walk {
 pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
     let mut score = vec![0.0; index.lotsen.count()];
     let mut reached = Vec::new();
-    let (mut now, mut next) = (Mass::new(index), Mass::new(index));
+    // Taken, not borrowed: a walk that panics leaves no half-filled masses behind.
+    let (mut now, mut next) = SPARE.take();
+    now.fit(index);
+    next.fit(index);
     now.add(Node::Lotse(start), 1.0);
     let topic_edge = |t: u32| TOPIC_WEIGHT * weights.rarity[t as usize];
     for step in 0..=STEPS {
@@ -148,5 +156,6 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
         }
         std::mem::swap(&mut now, &mut next);
     }
+    SPARE.set((now, next));
     Walk { score, reached }
 }

@@ -9,6 +9,7 @@
 mod baselines;
 mod fit;
 mod metrics;
+mod walk_grid;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -119,6 +120,8 @@ pub struct Options {
     pub seed: u64,
     /// Also fit the peer score's weights by cross-validation over the folds.
     pub fit: bool,
+    /// Also try the walk's settings on a grid, chosen by cross-validation over the folds.
+    pub walk_grid: bool,
 }
 
 /// Each method's ranked lists for every user, in user order.
@@ -202,6 +205,9 @@ pub fn evaluate(benchmark: &Benchmark, options: Options) -> anyhow::Result<Strin
     )?;
     if options.fit {
         out.push_str(&fit::report(graph, &users, options.folds)?);
+    }
+    if options.walk_grid {
+        out.push_str(&walk_grid::report(graph, &users, options.folds)?);
     }
     Ok(out)
 }

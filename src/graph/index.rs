@@ -41,6 +41,17 @@ impl Numbers {
     pub fn count(&self) -> usize {
         self.ids.len()
     }
+
+    /// The place of every number's id in id order: numbers compare as their ids do.
+    pub fn id_order(&self) -> Vec<u32> {
+        let mut numbers: Vec<u32> = (0..self.ids.len() as u32).collect();
+        numbers.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+        let mut order = vec![0; numbers.len()];
+        for (at, &n) in numbers.iter().enumerate() {
+            order[n as usize] = at as u32;
+        }
+        order
+    }
 }
 
 pub struct ProjectEntry {

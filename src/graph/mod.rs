@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub use network::{Graph, node_name};
+pub use walk::{WALK, WalkSettings};
 
 use serde::{Deserialize, Serialize};
 

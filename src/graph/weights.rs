@@ -30,6 +30,9 @@ pub struct TopicWeights {
     pub profile_norms: Vec<f64>,
     /// How many distinct Lotsen share a project with each Lotse.
     pub collaborators: Vec<u32>,
+    /// Each Lotse's and each project's place in id order, for ties.
+    pub lotse_order: Vec<u32>,
+    pub project_order: Vec<u32>,
 }
 
 impl TopicWeights {
@@ -55,8 +58,19 @@ impl TopicWeights {
             }
         }
         let (idf, text_norms, profile_norms) = text_weights(index);
-        let collaborators = collaborator_counts(index);
-        Self { rarity, squares, rank, norms, projects_about, idf, text_norms, profile_norms, collaborators }
+        Self {
+            rarity,
+            squares,
+            rank,
+            norms,
+            projects_about,
+            idf,
+            text_norms,
+            profile_norms,
+            collaborators: collaborator_counts(index),
+            lotse_order: index.lotsen.id_order(),
+            project_order: index.projects.id_order(),
+        }
     }
 
     /// The weight of a term in a project's unit TF-IDF vector.

@@ -109,6 +109,10 @@ pub struct EvaluateArgs {
     /// one, for each fold.
     #[arg(long)]
     pub fit: bool,
+    /// Also try the walk's settings (restart, topic edge weight, push threshold) on a grid,
+    /// chosen on all folds but one and scored on that one, for each fold.
+    #[arg(long)]
+    pub walk_grid: bool,
 }
 
 #[derive(Args)]

@@ -95,7 +95,8 @@ pub fn evaluate(args: &EvaluateArgs) -> anyhow::Result<()> {
         _ => anyhow::bail!("give --network and --truth, or --demo"),
     };
     eprintln!("network loaded in {:.1} s", started.elapsed().as_secs_f64());
-    let options = crate::evaluate::Options { folds: args.folds, seed: args.seed, fit: args.fit };
+    let options =
+        crate::evaluate::Options { folds: args.folds, seed: args.seed, fit: args.fit, walk_grid: args.walk_grid };
     print!("{}", crate::evaluate::evaluate(&benchmark, options)?);
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::domain::{
 use crate::matching::*;
 use crate::store::{Rel, StoreError, StoreResult};
 
-use super::exclude::excluded_projects;
+use super::exclude::{excluded_experts, excluded_projects};
 use super::index::MatchIndex;
 use super::network::Graph;
 use super::weights::TopicWeights;
@@ -57,25 +57,29 @@ pub(super) fn missing(kind: NodeKind, id: &Id) -> StoreError {
 }
 
 /// Cosine similarities of signatures to a few origin signatures: the best per signature for
-/// every signature sharing a topic with an origin, and any one pair on demand.
-pub(super) struct Similarities<'g> {
-    weights: &'g TopicWeights,
-    /// Origin signatures with their norms.
-    origins: Vec<(u32, f64)>,
+/// every signature sharing a topic with an origin.
+pub(super) struct Similarities {
     /// Best similarity to any origin, by signature; 0 for those sharing no topic.
     pub(super) best: Vec<f64>,
     /// Signatures sharing a topic with an origin.
     reached: Vec<u32>,
 }
 
-impl<'g> Similarities<'g> {
-    pub(super) fn new(index: &MatchIndex, weights: &'g TopicWeights, origins: &[u32]) -> Self {
+impl Similarities {
+    /// The similarities to `origins`; `each` hears every non-zero one as (origin's place in
+    /// `origins`, signature, similarity).
+    pub(super) fn new(
+        index: &MatchIndex,
+        weights: &TopicWeights,
+        origins: &[u32],
+        mut each: impl FnMut(usize, u32, f64),
+    ) -> Self {
         let TopicWeights { squares, norms, .. } = weights;
         let signatures = index.signatures.count();
-        let origins: Vec<(u32, f64)> = origins.iter().map(|&o| (o, norms[o as usize])).collect();
         let (mut dot, mut best) = (vec![0.0f64; signatures], vec![0.0f64; signatures]);
         let (mut reached, mut touched) = (Vec::new(), Vec::new());
-        for &(origin, origin_norm) in &origins {
+        for (j, &origin) in origins.iter().enumerate() {
+            let origin_norm = norms[origin as usize];
             // Dot products by posting lists, in the order of the origin's topics.
             for &topic in index.signatures.topics(origin) {
                 for &other in index.signatures.with_topic(topic) {
@@ -87,25 +91,14 @@ impl<'g> Similarities<'g> {
             }
             for other in touched.drain(..) {
                 let similarity = std::mem::take(&mut dot[other as usize]) / (origin_norm * norms[other as usize]);
+                each(j, other, similarity);
                 if best[other as usize] == 0.0 {
                     reached.push(other);
                 }
                 best[other as usize] = best[other as usize].max(similarity);
             }
         }
-        Self { weights, origins, best, reached }
-    }
-
-    /// Similarity of a signature to origin `j`, summed in the same order as in [`Self::new`].
-    pub(super) fn similarity(&self, index: &MatchIndex, j: usize, signature: u32) -> f64 {
-        let (origin, origin_norm) = self.origins[j];
-        let theirs = index.signatures.topics(signature);
-        let mine = index.signatures.topics(origin).iter().filter(|t| theirs.contains(t));
-        let dot: f64 = mine.map(|&t| self.weights.squares[t as usize]).sum();
-        if dot == 0.0 {
-            return 0.0;
-        }
-        dot / (origin_norm * self.weights.norms[signature as usize])
+        Self { best, reached }
     }
 
     /// Signatures with their best similarity, most similar first (ties by number), sorted
@@ -242,7 +235,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let index = graph.index();
     let entry = index.projects.get(&origin.id).and_then(|n| index.project(n)).expect("every project is indexed");
     let weights = graph.weights();
-    let similarities = Similarities::new(index, weights, &[entry.signature]);
+    let similarities = Similarities::new(index, weights, &[entry.signature], |_, _, _| {});
     let no_filter = PeerFilter::default();
     let mut places = Places::new(graph, &no_filter, entry.municipality);
     let excluded = excluded_projects(graph, origin);
@@ -361,8 +354,8 @@ fn municipalities_served<'g>(graph: &'g Graph, expert: &Expert) -> Vec<&'g Munic
 }
 
 /// Experts in any topic the target needs, and whether they serve the target's area.
-pub fn experts(graph: &Graph, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-    let (municipality, needed): (&Id, BTreeSet<&Id>) = match target {
+pub fn experts(graph: &Graph, query: &ExpertQuery) -> StoreResult<ExpertCandidates> {
+    let (municipality, needed): (&Id, BTreeSet<&Id>) = match &query.target {
         ExpertTarget::Project(id) => {
             let project = graph.get::<Project>(id).ok_or_else(|| missing(NodeKind::Project, id))?;
             (&project.municipality, project.topics.iter().collect())
@@ -383,8 +376,12 @@ pub fn experts(graph: &Graph, target: &ExpertTarget) -> StoreResult<ExpertCandid
             area
         })
         .unwrap_or_default();
-    let experts: BTreeSet<&Id> =
-        needed.iter().flat_map(|t| graph.sources::<Expert>(Rel::ExpertIn, t).map(|e| &e.id)).collect();
+    let excluded = excluded_experts(query);
+    let experts: BTreeSet<&Id> = needed
+        .iter()
+        .flat_map(|t| graph.sources::<Expert>(Rel::ExpertIn, t).map(|e| &e.id))
+        .filter(|id| !excluded.contains(id))
+        .collect();
     let candidates = experts
         .into_iter()
         .filter_map(|id| graph.get::<Expert>(id))

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::domain::{ConnectionRequest, ConnectionStatus, Id, Lotse, Project};
+use crate::matching::ExpertQuery;
 use crate::store::Rel;
 
 use super::network::Graph;
@@ -31,6 +32,12 @@ fn related_by_request<'g>(graph: &'g Graph, lotse: &'g Id) -> impl Iterator<Item
             .filter(|r| matches!(r.status, ConnectionStatus::Accepted | ConnectionStatus::Pending))
             .map(move |r| r.other(lotse))
     })
+}
+
+/// The experts an expert-finding question leaves out: the expert asking, who needs no
+/// introduction to themselves.
+pub fn excluded_experts(query: &ExpertQuery) -> HashSet<&Id> {
+    query.asking.iter().collect()
 }
 
 /// The projects (by number) a similar-project question about `origin` leaves out: the

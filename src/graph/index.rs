@@ -41,6 +41,17 @@ impl Numbers {
     pub fn count(&self) -> usize {
         self.ids.len()
     }
+
+    /// The place of every number's id in id order: numbers compare as their ids do.
+    pub fn id_order(&self) -> Vec<u32> {
+        let mut numbers: Vec<u32> = (0..self.ids.len() as u32).collect();
+        numbers.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+        let mut order = vec![0; numbers.len()];
+        for (at, &n) in numbers.iter().enumerate() {
+            order[n as usize] = at as u32;
+        }
+        order
+    }
 }
 
 pub struct ProjectEntry {
@@ -193,6 +204,12 @@ impl Texts {
     /// A project's terms with their counts, by term number.
     pub fn of_project(&self, project: u32) -> &[(u32, u32)] {
         self.of_project.get(project as usize).map_or(&[], |t| t)
+    }
+
+    /// How often a term occurs in a project's text (0 if not at all).
+    pub fn count_in(&self, project: u32, term: u32) -> u32 {
+        let terms = self.of_project(project);
+        terms.binary_search_by_key(&term, |e| e.0).map_or(0, |at| terms[at].1)
     }
 
     /// The live projects a term occurs in.

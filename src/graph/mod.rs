@@ -25,12 +25,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub use network::{Graph, node_name};
+pub use walk::{WALK, WalkSettings};
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Id, Node, NodeKind};
 use crate::matching::{
-    AdviceCandidates, ExpertCandidates, ExpertTarget, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
+    AdviceCandidates, ExpertCandidates, ExpertQuery, PeerCandidates, PeerQuery, ProjectCandidates, ProjectQuery,
 };
 use crate::store::{StoreError, StoreResult};
 
@@ -242,7 +243,7 @@ impl Projection {
     }
 
     #[tracing::instrument(skip_all)]
-    pub fn experts(&self, target: &ExpertTarget) -> StoreResult<ExpertCandidates> {
-        self.read(|g| candidates::experts(g, target))
+    pub fn experts(&self, query: &ExpertQuery) -> StoreResult<ExpertCandidates> {
+        self.read(|g| candidates::experts(g, query))
     }
 }

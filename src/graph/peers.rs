@@ -11,8 +11,8 @@ use super::candidates::{Places, Similarities, TopicBits, label, labels, missing,
 use super::exclude::excluded_peers;
 use super::index::MatchIndex;
 use super::network::Graph;
-use super::walk::walk;
-use super::weights::TopicWeights;
+use super::walk::{WALK, WalkSettings, walk};
+use super::weights::{Distinct, TopicWeights};
 
 /// Terms of my text profile a question looks up: the heaviest ones.
 const PROFILE_TERMS: usize = 32;
@@ -45,8 +45,7 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
     let mut dots: HashMap<u32, f64> = HashMap::default();
     for &(t, w) in &heaviest {
         for &q in texts.postings(t) {
-            let count = texts.of_project(q).iter().find(|e| e.0 == t).map_or(0, |e| e.1);
-            *dots.entry(q).or_default() += w * weights.text_weight(q, t, count);
+            *dots.entry(q).or_default() += w * weights.text_weight(q, t, texts.count_in(q, t));
         }
     }
     let mine: HashSet<u32> = index.projects_of(me).iter().copied().collect();
@@ -59,7 +58,8 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
             let entry = by_lotse.entry(l).or_insert((0.0, q));
             entry.0 += dot;
             let best = dots[&entry.1];
-            if dot > best || (dot == best && index.projects.id(q) < index.projects.id(entry.1)) {
+            let order = &weights.project_order;
+            if dot > best || (dot == best && order[q as usize] < order[entry.1 as usize]) {
                 entry.1 = q;
             }
         }
@@ -79,7 +79,7 @@ struct Links {
     contacts: Vec<u32>,
 }
 
-/// The distinct co-members of a Lotse.
+/// The distinct co-members of a Lotse, in number order.
 fn co_members(index: &MatchIndex, lotse: u32) -> Vec<u32> {
     let mut found: Vec<u32> = index
         .projects_of(lotse)
@@ -93,15 +93,19 @@ fn co_members(index: &MatchIndex, lotse: u32) -> Vec<u32> {
     found
 }
 
-fn links(index: &MatchIndex, me: u32) -> HashMap<u32, Links> {
+fn links(index: &MatchIndex, weights: &TopicWeights, me: u32) -> HashMap<u32, Links> {
     let mut found: HashMap<u32, Links> = HashMap::default();
+    let mut seen = Distinct::new(index.lotsen.count());
     for middle in co_members(index, me) {
-        let theirs = co_members(index, middle);
-        let weight = 1.0 / (1.0 + theirs.len() as f64).ln();
-        for other in theirs.into_iter().filter(|&o| o != me) {
-            let link = found.entry(other).or_default();
-            link.strength += weight;
-            link.collaborators.push(middle);
+        let weight = 1.0 / (1.0 + f64::from(weights.collaborators[middle as usize])).ln();
+        seen.start(middle);
+        seen.first(me);
+        for project in index.projects_of(middle).iter().filter_map(|&p| index.project(p)) {
+            for &other in project.members.iter().filter(|&&o| seen.first(o)) {
+                let link = found.entry(other).or_default();
+                link.strength += weight;
+                link.collaborators.push(middle);
+            }
         }
     }
     let mut contacts = index.contacts(me).to_vec();
@@ -137,15 +141,20 @@ struct Candidate {
 /// Peers reached by the walk, by project texts or by a mutual link, scored by
 /// [`peer_score`]; with a limit, only those scoring at least the `limit`-th best.
 pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
+    peers_with(graph, query, &WALK)
+}
+
+/// [`peers`] with other settings of the walk, for `evaluate --walk-grid`.
+pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> StoreResult<PeerCandidates> {
     let me = graph.get::<Lotse>(&query.lotse).ok_or_else(|| missing(NodeKind::Lotse, &query.lotse))?;
     let index = graph.index();
     let my_number = index.lotsen.get(&me.id).expect("every Lotse has a number");
     let home = index.municipalities.get(&me.municipality).expect("every Lotse's municipality has a number");
     let weights = graph.weights();
     let excluded = excluded_peers(graph, me, query.include_co_members);
-    let walked = walk(index, weights, my_number);
+    let walked = walk(index, weights, my_number, settings);
     let text = text_matches(index, weights, my_number);
-    let links = links(index, my_number);
+    let links = links(index, weights, my_number);
 
     let mut places = Places::new(graph, &query.filter, home);
     let mut seen = vec![false; index.lotsen.count()];
@@ -178,8 +187,9 @@ pub fn peers(graph: &Graph, query: &PeerQuery) -> StoreResult<PeerCandidates> {
         })
         .filter(|c| c.signals.walk > 0.0 || c.signals.text > 0.0 || c.signals.network > 0.0)
         .collect();
+    let order = &weights.lotse_order;
     candidates.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then_with(|| index.lotsen.id(a.lotse).cmp(index.lotsen.id(b.lotse)))
+        b.score.total_cmp(&a.score).then_with(|| order[a.lotse as usize].cmp(&order[b.lotse as usize]))
     });
     if let Some(limit) = query.limit {
         let floor = candidates.get(limit.wrapping_sub(1)).map_or(f64::NEG_INFINITY, |c| c.score);
@@ -200,36 +210,60 @@ struct Explainer<'g> {
     graph: &'g Graph,
     index: &'g MatchIndex,
     weights: &'g TopicWeights,
+    /// My projects by number.
     my_projects: Vec<u32>,
-    /// My projects grouped by signature, in the order of `similarities`' origins.
-    mine: Vec<Vec<u32>>,
-    similarities: Similarities<'g>,
+    /// For every signature sharing a topic with one of my projects, the pairs of its projects
+    /// with mine whose topics are most similar: (similarity, my project), most similar first,
+    /// then by the id of my project; at most [`PROJECT_PAIRS_KEPT`].
+    pairs: HashMap<u32, Vec<(f64, u32)>>,
     my_topics: TopicBits,
+}
+
+/// Puts `item` into `best` (ordered by `before`, at most [`PROJECT_PAIRS_KEPT`] long) if it
+/// belongs there; tells whether it did.
+fn keep_best<T>(best: &mut Vec<T>, item: T, before: impl Fn(&T, &T) -> bool) -> bool {
+    let at = best.iter().position(|b| before(&item, b)).unwrap_or(best.len());
+    if at >= PROJECT_PAIRS_KEPT {
+        return false;
+    }
+    best.insert(at, item);
+    best.truncate(PROJECT_PAIRS_KEPT);
+    true
 }
 
 impl<'g> Explainer<'g> {
     fn new(graph: &'g Graph, me: u32) -> Self {
         let index = graph.index();
         let weights = graph.weights();
-        let my_projects = index.projects_of(me).to_vec();
+        let mut my_projects = index.projects_of(me).to_vec();
+        my_projects.sort_unstable();
         let mut by_signature: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
         for &p in &my_projects {
             if let Some(entry) = index.project(p) {
                 by_signature.entry(entry.signature).or_default().push(p);
             }
         }
+        by_signature.values_mut().for_each(|group| group.sort_unstable_by_key(|&p| weights.project_order[p as usize]));
         let origins: Vec<u32> = by_signature.keys().copied().collect();
+        let mine: Vec<Vec<u32>> = by_signature.into_values().collect();
+        let order = &weights.project_order;
+        let before = |a: &(f64, u32), b: &(f64, u32)| match b.0.total_cmp(&a.0) {
+            std::cmp::Ordering::Equal => order[a.1 as usize] < order[b.1 as usize],
+            other => other == std::cmp::Ordering::Less,
+        };
+        let mut pairs: HashMap<u32, Vec<(f64, u32)>> = HashMap::default();
+        Similarities::new(index, weights, &origins, |j, signature, similarity| {
+            let best = pairs.entry(signature).or_default();
+            // In id order: once one of the group stays out, the rest would too.
+            for &my_project in &mine[j] {
+                if !keep_best(best, (similarity, my_project), before) {
+                    break;
+                }
+            }
+        });
         let mut my_topics = TopicBits::new(index.topics.count());
         index.profile(me).iter().for_each(|&t| my_topics.insert(t));
-        Self {
-            graph,
-            index,
-            weights,
-            similarities: Similarities::new(index, weights, &origins),
-            mine: by_signature.into_values().collect(),
-            my_projects,
-            my_topics,
-        }
+        Self { graph, index, weights, pairs, my_projects, my_topics }
     }
 
     fn features(&self, c: &Candidate, text_project: Option<u32>, links: Option<&Links>) -> PeerFeatures {
@@ -271,7 +305,7 @@ impl<'g> Explainer<'g> {
     fn text_pair(&self, theirs: u32) -> Option<ProjectPair> {
         let texts = &self.index.texts;
         let theirs_terms: HashMap<u32, u32> = texts.of_project(theirs).iter().copied().collect();
-        let ids = &self.index.projects;
+        let order = &self.weights.project_order;
         let best = self
             .my_projects
             .iter()
@@ -287,42 +321,28 @@ impl<'g> Explainer<'g> {
                 (dot, mine)
             })
             .filter(|(dot, _)| *dot > 0.0)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| ids.id(b.1).cmp(ids.id(a.1))))?;
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| order[b.1 as usize].cmp(&order[a.1 as usize])))?;
         Some(self.pair(best.1, theirs, settled(best.0.min(1.0))))
     }
 
     /// The pairs of my projects and the candidate's other projects with the most similar
     /// topics, most similar first, ties by the ids of both projects.
     fn best_pairs(&self, lotse: u32) -> Vec<ProjectPair> {
-        let ids = &self.index.projects;
+        let order = |p: u32| self.weights.project_order[p as usize];
         let before = |a: &(f64, u32, u32), b: &(f64, u32, u32)| match b.0.total_cmp(&a.0) {
-            std::cmp::Ordering::Equal => (ids.id(a.1), ids.id(a.2)) < (ids.id(b.1), ids.id(b.2)),
-            order => order == std::cmp::Ordering::Less,
-        };
-        let can_enter = |similarity: f64, best: &[(f64, u32, u32)]| {
-            similarity > 0.0 && (best.len() < PROJECT_PAIRS_KEPT || similarity >= best[PROJECT_PAIRS_KEPT - 1].0)
+            std::cmp::Ordering::Equal => (order(a.1), order(a.2)) < (order(b.1), order(b.2)),
+            other => other == std::cmp::Ordering::Less,
         };
         let mut best: Vec<(f64, u32, u32)> = Vec::with_capacity(PROJECT_PAIRS_KEPT + 1);
         for &theirs in self.index.projects_of(lotse) {
-            if self.my_projects.contains(&theirs) {
+            if self.my_projects.binary_search(&theirs).is_ok() {
                 continue;
             }
             let Some(signature) = self.index.project(theirs).map(|p| p.signature) else { continue };
-            if !can_enter(self.similarities.best.get(signature as usize).copied().unwrap_or(0.0), &best) {
-                continue;
-            }
-            for (j, mine) in self.mine.iter().enumerate() {
-                let similarity = self.similarities.similarity(self.index, j, signature);
-                if !can_enter(similarity, &best) {
-                    continue;
-                }
-                for &my_project in mine {
-                    let pair = (similarity, my_project, theirs);
-                    let at = best.iter().position(|b| before(&pair, b)).unwrap_or(best.len());
-                    if at < PROJECT_PAIRS_KEPT {
-                        best.insert(at, pair);
-                        best.truncate(PROJECT_PAIRS_KEPT);
-                    }
+            // Most similar first: once one of them stays out, the rest would too.
+            for &(similarity, mine) in self.pairs.get(&signature).into_iter().flatten() {
+                if !keep_best(&mut best, (similarity, mine, theirs), before) {
+                    break;
                 }
             }
         }

@@ -1,36 +1,47 @@
 //! A personalised random walk with restart from one Lotse over Lotsen, projects and topics.
 //!
 //! The walker starts at the asking Lotse; at every step it goes home with probability
-//! `RESTART`, else along an edge chosen by weight: Lotse–project 1, Lotse–Lotse (accepted
-//! contact) `CONTACT_WEIGHT`, project–topic and Lotse–topic (competence) `TOPIC_WEIGHT ×
+//! `restart` (α), else along an edge chosen by weight: Lotse–project 1, Lotse–Lotse (accepted
+//! contact) `contact_weight`, project–topic and Lotse–topic (competence) `topic_weight ×
 //! rarity`. A topic hands its walkers on evenly to its projects and competent Lotsen, so a
 //! topic shared by few carries much further than one shared by thousands. The score of a
 //! Lotse is the probability of finding the walker there (personalised PageRank).
 //!
-//! It is computed by power iteration over `STEPS` steps: `π = Σₖ α (1−α)ᵏ xₖ`, where `xₖ` is
+//! It is computed by power iteration over `steps` steps: `π = Σₖ α (1−α)ᵏ xₖ`, where `xₖ` is
 //! where the walker is after `k` steps without a restart. A node hands its share on only when
-//! it holds at least `PUSH_THRESHOLD` per edge, which bounds the work by
-//! `STEPS / PUSH_THRESHOLD` edge visits whatever the size of the network. Error bound: the
-//! walk's total mass left out is at most `(1−α)^(STEPS+1)` (steps not taken) plus the mass of
-//! nodes below the threshold, each of which held less than `PUSH_THRESHOLD` times its edges;
-//! no score is above the exact personalised PageRank.
+//! it holds at least `push_threshold` per edge. The mass of one step sums to at most 1, so a
+//! step visits at most `1 / push_threshold` edges and a walk `steps / push_threshold`,
+//! whatever the size of the network or the degree of a node: a topic of thousands of projects
+//! is passed on only when the walker is there with a probability of thousands of thresholds.
+//! Error bound: the walk's total mass left out is at most `(1−α)^(steps+1)` (steps not taken)
+//! plus the mass of the nodes held back, each of which held less than `push_threshold` times
+//! its edges; no score is above the exact personalised PageRank.
 
 use super::index::MatchIndex;
 use super::weights::TopicWeights;
 
-/// Probability of going home at each step.
-pub const RESTART: f64 = 0.3;
-/// Steps taken: Lotsen two hops away (through a project or a topic) and four hops away
-/// (through a project and a topic, or two projects).
-pub const STEPS: usize = 4;
-/// Weight of a topic edge per unit of the topic's rarity, against 1 for a membership.
-pub const TOPIC_WEIGHT: f64 = 0.1;
-/// Weight of an accepted contact, against 1 for a membership.
-pub const CONTACT_WEIGHT: f64 = 1.0;
-/// Least share per edge a node must hold to hand it on.
-pub const PUSH_THRESHOLD: f64 = 1e-6;
+/// How the walker walks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WalkSettings {
+    /// Probability of going home at each step (α).
+    pub restart: f64,
+    /// Steps taken: 4 reaches Lotsen two hops away (through a project or a topic) and four
+    /// hops away (through a project and a topic, or two projects).
+    pub steps: usize,
+    /// Weight of a topic edge per unit of the topic's rarity, against 1 for a membership.
+    pub topic_weight: f64,
+    /// Weight of an accepted contact, against 1 for a membership.
+    pub contact_weight: f64,
+    /// Least share per edge a node must hold to hand it on.
+    pub push_threshold: f64,
+}
+
+/// The settings every question uses.
+pub const WALK: WalkSettings =
+    WalkSettings { restart: 0.3, steps: 4, topic_weight: 0.1, contact_weight: 1.0, push_threshold: 1e-5 };
 
 /// Where the walker is, by node kind; only the nodes in `touched` may be non-zero.
+#[derive(Default)]
 struct Mass {
     lotsen: Vec<f64>,
     projects: Vec<f64>,
@@ -45,14 +56,18 @@ enum Node {
     Topic(u32),
 }
 
+thread_local! {
+    /// The two masses of the last walk on this thread, all zero: a walk touches a few
+    /// thousand nodes, and zeroing arrays of the whole network for each would cost more.
+    static SPARE: std::cell::Cell<(Mass, Mass)> = std::cell::Cell::default();
+}
+
 impl Mass {
-    fn new(index: &MatchIndex) -> Self {
-        Self {
-            lotsen: vec![0.0; index.lotsen.count()],
-            projects: vec![0.0; index.projects.count()],
-            topics: vec![0.0; index.topics.count()],
-            touched: Vec::new(),
-        }
+    /// Makes room for every node of the index; the entries stay zero.
+    fn fit(&mut self, index: &MatchIndex) {
+        self.lotsen.resize(index.lotsen.count(), 0.0);
+        self.projects.resize(index.projects.count(), 0.0);
+        self.topics.resize(index.topics.count(), 0.0);
     }
 
     fn cell(&mut self, node: Node) -> &mut f64 {
@@ -87,44 +102,48 @@ pub struct Walk {
 }
 
 /// Walks from `start` and returns where the walker is likely to be.
-pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
+pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &WalkSettings) -> Walk {
+    let WalkSettings { restart, steps, topic_weight, contact_weight, push_threshold } = *settings;
     let mut score = vec![0.0; index.lotsen.count()];
     let mut reached = Vec::new();
-    let (mut now, mut next) = (Mass::new(index), Mass::new(index));
+    // Taken, not borrowed: a walk that panics leaves no half-filled masses behind.
+    let (mut now, mut next) = SPARE.take();
+    now.fit(index);
+    next.fit(index);
     now.add(Node::Lotse(start), 1.0);
-    let topic_edge = |t: u32| TOPIC_WEIGHT * weights.rarity[t as usize];
-    for step in 0..=STEPS {
+    let topic_edge = |t: u32| topic_weight * weights.rarity[t as usize];
+    for step in 0..=steps {
         for (node, mass) in now.drain() {
             if let Node::Lotse(l) = node {
                 if score[l as usize] == 0.0 {
                     reached.push(l);
                 }
-                score[l as usize] += RESTART * mass;
+                score[l as usize] += restart * mass;
             }
-            if step == STEPS {
+            if step == steps {
                 continue;
             }
-            let moving = (1.0 - RESTART) * mass;
+            let moving = (1.0 - restart) * mass;
             match node {
                 Node::Lotse(l) => {
                     let (projects, contacts, topics) = (index.projects_of(l), index.contacts(l), index.competences(l));
                     let edges = projects.len() + contacts.len() + topics.len();
-                    if edges == 0 || mass < PUSH_THRESHOLD * edges as f64 {
+                    if edges == 0 || mass < push_threshold * edges as f64 {
                         continue;
                     }
                     let total = projects.len() as f64
-                        + CONTACT_WEIGHT * contacts.len() as f64
+                        + contact_weight * contacts.len() as f64
                         + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
                     let share = moving / total;
                     projects.iter().for_each(|&p| next.add(Node::Project(p), share));
-                    contacts.iter().for_each(|&c| next.add(Node::Lotse(c), share * CONTACT_WEIGHT));
+                    contacts.iter().for_each(|&c| next.add(Node::Lotse(c), share * contact_weight));
                     topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
                 }
                 Node::Project(p) => {
                     let Some(entry) = index.project(p) else { continue };
                     let topics = index.signatures.topics(entry.signature);
                     let edges = entry.members.len() + topics.len();
-                    if edges == 0 || mass < PUSH_THRESHOLD * edges as f64 {
+                    if edges == 0 || mass < push_threshold * edges as f64 {
                         continue;
                     }
                     let total = entry.members.len() as f64 + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
@@ -135,7 +154,7 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
                 Node::Topic(t) => {
                     let competent = index.competent(t);
                     let edges = weights.projects_about[t as usize] as usize + competent.len();
-                    if edges == 0 || mass < PUSH_THRESHOLD * edges as f64 {
+                    if edges == 0 || mass < push_threshold * edges as f64 {
                         continue;
                     }
                     let share = moving / edges as f64;
@@ -148,5 +167,6 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32) -> Walk {
         }
         std::mem::swap(&mut now, &mut next);
     }
+    SPARE.set((now, next));
     Walk { score, reached }
 }

@@ -28,6 +28,11 @@ pub struct TopicWeights {
     pub text_norms: Vec<f64>,
     /// Norm of every Lotse's text profile, the sum of their projects' unit TF-IDF vectors.
     pub profile_norms: Vec<f64>,
+    /// How many distinct Lotsen share a project with each Lotse.
+    pub collaborators: Vec<u32>,
+    /// Each Lotse's and each project's place in id order, for ties.
+    pub lotse_order: Vec<u32>,
+    pub project_order: Vec<u32>,
 }
 
 impl TopicWeights {
@@ -53,13 +58,61 @@ impl TopicWeights {
             }
         }
         let (idf, text_norms, profile_norms) = text_weights(index);
-        Self { rarity, squares, rank, norms, projects_about, idf, text_norms, profile_norms }
+        Self {
+            rarity,
+            squares,
+            rank,
+            norms,
+            projects_about,
+            idf,
+            text_norms,
+            profile_norms,
+            collaborators: collaborator_counts(index),
+            lotse_order: index.lotsen.id_order(),
+            project_order: index.projects.id_order(),
+        }
     }
 
     /// The weight of a term in a project's unit TF-IDF vector.
     pub fn text_weight(&self, project: u32, term: u32, count: u32) -> f64 {
         let norm = self.text_norms[project as usize];
         if norm > 0.0 { f64::from(count) * self.idf[term as usize] / norm } else { 0.0 }
+    }
+}
+
+/// The number of distinct co-members of every Lotse.
+fn collaborator_counts(index: &MatchIndex) -> Vec<u32> {
+    let mut seen = Distinct::new(index.lotsen.count());
+    (0..index.lotsen.count() as u32)
+        .map(|l| {
+            seen.start(l);
+            let others = index.projects_of(l).iter().filter_map(|&p| index.project(p)).flat_map(|p| p.members.iter());
+            others.filter(|&&m| seen.first(m)).count() as u32
+        })
+        .collect()
+}
+
+/// Tells the first sight of each Lotse within a round, without clearing anything between
+/// rounds: a Lotse is marked with the round it was last seen in.
+pub struct Distinct {
+    round: Vec<u32>,
+    now: u32,
+}
+
+impl Distinct {
+    pub fn new(lotsen: usize) -> Self {
+        Self { round: vec![u32::MAX; lotsen], now: u32::MAX }
+    }
+
+    /// Starts a round, named by a Lotse number, in which `name` itself counts as seen.
+    pub fn start(&mut self, name: u32) {
+        self.now = name;
+        self.round[name as usize] = name;
+    }
+
+    /// Whether `lotse` is seen for the first time this round.
+    pub fn first(&mut self, lotse: u32) -> bool {
+        std::mem::replace(&mut self.round[lotse as usize], self.now) != self.now
     }
 }
 

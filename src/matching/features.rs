@@ -161,6 +161,13 @@ pub enum ExpertTarget {
     Project(Id),
 }
 
+/// An `expertsFor` question: the target, and the expert asking when an expert asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertQuery {
+    pub target: ExpertTarget,
+    pub asking: Option<Id>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpertFeatures {
     pub expert: Labelled,

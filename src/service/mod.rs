@@ -323,8 +323,15 @@ impl Services {
         Ok(matching::rank_advice(self.store.projection().advice(expert)?, first))
     }
 
-    pub async fn experts_for(&self, target: &ExpertTarget, first: usize) -> ServiceResult<Vec<Ranked<ExpertFeatures>>> {
-        Ok(matching::rank_experts(self.store.projection().experts(target)?, first))
+    /// Experts for a target; an expert asking is not among them.
+    pub async fn experts_for(
+        &self,
+        viewer: &Viewer,
+        target: ExpertTarget,
+        first: usize,
+    ) -> ServiceResult<Vec<Ranked<ExpertFeatures>>> {
+        let query = ExpertQuery { target, asking: viewer.expert().cloned() };
+        Ok(matching::rank_experts(self.store.projection().experts(&query)?, first))
     }
 }
 

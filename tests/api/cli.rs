@@ -114,6 +114,21 @@ fn evaluate_scores_a_tiny_network_as_computed_by_hand() {
     assert!((figures[0] - ndcg).abs() < 1e-4, "NDCG@10 {} != {ndcg}:\n{report}", figures[0]);
     assert_eq!(&figures[1..4], &[0.6667, 0.5, 0.6667], "hit@10, recall@50, MRR:\n{report}");
     assert!(report.contains("3 users with a project in 1 fold(s)"), "{report}");
+    assert!(report.contains("time on the CPU of recommendPeers"), "Linux tells each thread's CPU time:\n{report}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["evaluate", "--folds", "1", "--walk-grid", "--network", network.to_str().unwrap(), "--truth"])
+        .arg(&truth)
+        .output()
+        .expect("binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = String::from_utf8(output.stdout).unwrap();
+    let settings: Vec<&str> = report.lines().filter(|l| l.starts_with("restart ")).collect();
+    assert_eq!(settings.len(), 27, "3 restarts x 3 topic weights x 3 thresholds:\n{report}");
+    let committed: Vec<&&str> = settings.iter().filter(|l| l.contains("(committed)")).collect();
+    assert_eq!(committed.len(), 1, "{report}");
+    // The walk only scales the same hop here: every setting finds a for u.
+    assert!(settings.iter().all(|l| l.contains(&format!("all {:.4} / 0.6667", ndcg))), "{report}");
 }
 
 #[test]

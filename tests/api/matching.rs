@@ -185,6 +185,22 @@ async fn experts_for_a_project_prefer_those_serving_the_region() {
 }
 
 #[tokio::test]
+async fn an_expert_asking_for_experts_is_not_suggested_to_themselves() {
+    let app = TestApp::spawn().await;
+    seed_small_network(&app).await;
+    let query = r#"{ expertsFor(projectId: "p-carla1") { expert { id } } }"#;
+
+    let by_admin = app.data(query, json!({})).await;
+    assert_eq!(ids(&by_admin["expertsFor"], "expert"), ["x-near", "x-far"]);
+    let by_near = app.as_user(token("x-near", lotsennetz::auth::Role::Expert)).data(query, json!({})).await;
+    assert_eq!(ids(&by_near["expertsFor"], "expert"), ["x-far"], "x-near is left out of their own answer");
+    let by_far = app.as_user(token("x-far", lotsennetz::auth::Role::Expert)).data(query, json!({})).await;
+    assert_eq!(ids(&by_far["expertsFor"], "expert"), ["x-near"]);
+    let by_lotse = app.as_user(token("carla", lotsennetz::auth::Role::Lotse)).data(query, json!({})).await;
+    assert_eq!(ids(&by_lotse["expertsFor"], "expert"), ["x-near", "x-far"], "a Lotse asking sees both");
+}
+
+#[tokio::test]
 async fn rankings_are_deterministic() {
     let app = TestApp::spawn().await;
     seed_small_network(&app).await;

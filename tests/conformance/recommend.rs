@@ -1,6 +1,6 @@
 //! Each recommendation on the hand-built network: candidates (stage 1) and rankings (stage 2).
 
-use lotsennetz::matching::{self, ExpertTarget, PeerFilter, PeerQuery, ProjectQuery};
+use lotsennetz::matching::{self, ExpertQuery, ExpertTarget, PeerFilter, PeerQuery, ProjectQuery};
 use lotsennetz::store::{Change, GraphStore};
 
 use serde_json::json;
@@ -85,8 +85,19 @@ pub async fn advice(store: &dyn GraphStore, t: &mut Transcript, expert: &str) ->
 }
 
 pub async fn experts(store: &dyn GraphStore, t: &mut Transcript, target: ExpertTarget) -> Vec<String> {
-    let label = format!("experts for {target:?}");
-    match store.projection().experts(&target) {
+    experts_asked_by(store, t, target, None).await
+}
+
+/// Experts for a target as an expert (or, with `None`, anyone else) asks.
+pub async fn experts_asked_by(
+    store: &dyn GraphStore,
+    t: &mut Transcript,
+    target: ExpertTarget,
+    asking: Option<&str>,
+) -> Vec<String> {
+    let query = ExpertQuery { target, asking: asking.map(id) };
+    let label = format!("experts for {query:?}");
+    match store.projection().experts(&query) {
         Ok(candidates) => {
             t.record(format!("{label}: needed rarity"), &candidates.needed_rarity);
             let ranked = matching::rank_experts(candidates, usize::MAX);
@@ -239,6 +250,11 @@ async fn recommend_advice_and_experts(store: &dyn GraphStore, t: &mut Transcript
     let mut found = experts(store, t, ExpertTarget::Project(id("p-carla1"))).await;
     found.sort();
     assert_eq!(found, ["x-far", "x-near"], "experts in eakte or breitband, not x-none");
+    let found = experts_asked_by(store, t, ExpertTarget::Project(id("p-carla1")), Some("x-near")).await;
+    assert_eq!(found, ["x-far"], "an expert asking is not suggested to themselves");
+    let mut found = experts_asked_by(store, t, ExpertTarget::Municipality(id("m-a")), Some("x-none")).await;
+    found.sort();
+    assert_eq!(found, ["x-far", "x-near"], "an expert asking leaves out only themselves");
     for target in [
         ExpertTarget::Project(id("p-emil")),
         ExpertTarget::Project(id("p-anna2")),

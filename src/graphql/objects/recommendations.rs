@@ -385,7 +385,7 @@ impl MatchQuery {
         with_nodes(ctx, "municipality", ranked, |f| &f.municipality, AdviceRecommendation).await
     }
     /// Experts for a municipality's projects or for one project; give exactly one of the ids.
-    /// `first` at most 100.
+    /// An expert asking is not among them. `first` at most 100.
     async fn experts_for(
         &self,
         ctx: &Context<'_>,
@@ -399,7 +399,7 @@ impl MatchQuery {
             (None, Some(p)) => matching::ExpertTarget::Project(parse_id("projectId", &p)?),
             _ => return Err(bad_input("municipalityId", "give exactly one of municipalityId and projectId")),
         };
-        let ranked = services(ctx)?.experts_for(&target, first).await?;
+        let ranked = services(ctx)?.experts_for(viewer(ctx)?, target, first).await?;
         with_nodes(ctx, "expert", ranked, |f| &f.expert, ExpertRecommendation).await
     }
 }

@@ -38,7 +38,7 @@ pub struct WalkSettings {
 
 /// The settings every question uses.
 pub const WALK: WalkSettings =
-    WalkSettings { restart: 0.3, steps: 4, topic_weight: 0.1, contact_weight: 1.0, push_threshold: 1e-6 };
+    WalkSettings { restart: 0.3, steps: 4, topic_weight: 0.2, contact_weight: 1.0, push_threshold: 1e-6 };
 
 /// Where the walker is, by node kind; only the nodes in `touched` may be non-zero.
 #[derive(Default)]

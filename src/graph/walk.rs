@@ -124,6 +124,11 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &W
                 continue;
             }
             let moving = (1.0 - restart) * mass;
+            // On the last move only Lotsen are worth reaching: the walk ends there, and mass
+            // handed to projects and topics would be counted nowhere. (Leaving those pushes
+            // out changes no score: the shares are the same, and so is the order in which
+            // each Lotse's mass adds up.)
+            let onward = step + 1 < steps;
             match node {
                 Node::Lotse(l) => {
                     let (projects, contacts, topics) = (index.projects_of(l), index.contacts(l), index.competences(l));
@@ -135,9 +140,13 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &W
                         + contact_weight * contacts.len() as f64
                         + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
                     let share = moving / total;
-                    projects.iter().for_each(|&p| next.add(Node::Project(p), share));
+                    if onward {
+                        projects.iter().for_each(|&p| next.add(Node::Project(p), share));
+                    }
                     contacts.iter().for_each(|&c| next.add(Node::Lotse(c), share * contact_weight));
-                    topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
+                    if onward {
+                        topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
+                    }
                 }
                 Node::Project(p) => {
                     let Some(entry) = index.project(p) else { continue };
@@ -149,7 +158,9 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &W
                     let total = entry.members.len() as f64 + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
                     let share = moving / total;
                     entry.members.iter().for_each(|&l| next.add(Node::Lotse(l), share));
-                    topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
+                    if onward {
+                        topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
+                    }
                 }
                 Node::Topic(t) => {
                     let competent = index.competent(t);
@@ -158,8 +169,14 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &W
                         continue;
                     }
                     let share = moving / edges as f64;
-                    for &signature in index.signatures.with_topic(t) {
-                        index.signatures.projects(signature).iter().for_each(|&p| next.add(Node::Project(p), share));
+                    if onward {
+                        for &signature in index.signatures.with_topic(t) {
+                            index
+                                .signatures
+                                .projects(signature)
+                                .iter()
+                                .for_each(|&p| next.add(Node::Project(p), share));
+                        }
                     }
                     competent.iter().for_each(|&l| next.add(Node::Lotse(l), share));
                 }

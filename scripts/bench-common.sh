@@ -102,3 +102,25 @@ import_bw() {
   "$bin" import "$1" 2>&1 | sed 's/^/import: /'
   lotsen=$(grep -c '"type":"lotse"' "$1")
 }
+
+# Processes a benchmark started, for bench_cleanup to stop.
+bench_processes=()
+
+# Stops the benchmark's processes and the Neo4j server it started for itself (if it did);
+# for `trap bench_cleanup EXIT`.
+bench_cleanup() {
+  local process
+  for process in "${bench_processes[@]}"; do
+    kill "$process" 2>/dev/null && wait "$process" 2>/dev/null
+  done
+  [ -n "${stop_neo4j:-}" ] && scripts/neo4j.sh stop
+  return 0
+}
+
+# The Neo4j a benchmark uses (see use_bench_neo4j) with the `bw` network imported, and the
+# store of the commands that follow set to it. WORK is the benchmark's directory.
+bench_neo4j_with_bw() {
+  use_bench_neo4j "$1"
+  export LOTSENNETZ_STORE=neo4j
+  import_bw "$1/bw.jsonl"
+}

@@ -50,24 +50,16 @@ bench_node_tools
 bench_binary "$profile"
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123 LOTSENNETZ_LOG=warn
 
-service= peer= stop_neo4j=
-cleanup() {
-  for process in "$service" "$peer"; do
-    [ -n "$process" ] && kill "$process" 2>/dev/null && wait "$process" 2>/dev/null
-  done
-  [ -n "$stop_neo4j" ] && scripts/neo4j.sh stop
-  return 0
-}
-trap cleanup EXIT
-
-use_bench_neo4j "$work"
-export LOTSENNETZ_STORE=neo4j
-import_bw "$work/bw.jsonl"
+stop_neo4j=
+trap bench_cleanup EXIT
+bench_neo4j_with_bw "$work"
 
 "$bin" serve --port "$port" >"$work/service.log" 2>&1 &
 service=$!
+bench_processes+=("$service")
 PEER_PORT=$peer_port node "$node_dir/peer-server.mjs" >"$work/peer.log" 2>&1 &
 peer=$!
+bench_processes+=("$peer")
 wait_until_ok "http://127.0.0.1:$port/ready"
 wait_until_ok "http://127.0.0.1:$peer_port/graphql" 60 -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' ||
   { cat "$work/peer.log" >&2; exit 1; }

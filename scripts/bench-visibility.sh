@@ -31,23 +31,13 @@ bench_node_tools
 bench_binary "$profile"
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123 LOTSENNETZ_LOG=warn
 
-instances=() stop_neo4j=
-cleanup() {
-  for process in "${instances[@]}"; do
-    kill "$process" 2>/dev/null && wait "$process" 2>/dev/null
-  done
-  [ -n "$stop_neo4j" ] && scripts/neo4j.sh stop
-  return 0
-}
-trap cleanup EXIT
-
-use_bench_neo4j "$work"
-export LOTSENNETZ_STORE=neo4j
-import_bw "$work/bw.jsonl"
+stop_neo4j=
+trap bench_cleanup EXIT
+bench_neo4j_with_bw "$work"
 
 for number in 0 1; do
   "$bin" serve --port $((port + number)) >"$work/instance-$number.log" 2>&1 &
-  instances+=($!)
+  bench_processes+=($!)
 done
 for number in 0 1; do
   wait_until_ok "http://127.0.0.1:$((port + number))/ready"

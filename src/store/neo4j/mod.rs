@@ -103,7 +103,7 @@ impl Neo4jStore {
         match store.ready(Instant::now() + PING_TIMEOUT).await {
             Ok(()) => tracing::info!("connected to Neo4j"),
             Err(StoreError::Unavailable(detail)) => {
-                tracing::warn!(%detail, "Neo4j cannot be reached yet; serving 'unavailable' until it can");
+                tracing::warn!(%detail, "Neo4j is not ready yet (not reachable, or its migrations still run); serving 'unavailable' until it is");
             }
             Err(error) => return Err(error),
         }

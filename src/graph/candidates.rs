@@ -66,19 +66,13 @@ pub(super) struct Similarities {
 }
 
 impl Similarities {
-    /// The similarities to `origins`; `each` hears every non-zero one as (origin's place in
-    /// `origins`, signature, similarity).
-    pub(super) fn new(
-        index: &MatchIndex,
-        weights: &TopicWeights,
-        origins: &[u32],
-        mut each: impl FnMut(usize, u32, f64),
-    ) -> Self {
+    /// The similarities to `origins`.
+    pub(super) fn new(index: &MatchIndex, weights: &TopicWeights, origins: &[u32]) -> Self {
         let TopicWeights { squares, norms, .. } = weights;
         let signatures = index.signatures.count();
         let (mut dot, mut best) = (vec![0.0f64; signatures], vec![0.0f64; signatures]);
         let (mut reached, mut touched) = (Vec::new(), Vec::new());
-        for (j, &origin) in origins.iter().enumerate() {
+        for &origin in origins {
             let origin_norm = norms[origin as usize];
             // Dot products by posting lists, in the order of the origin's topics.
             for &topic in index.signatures.topics(origin) {
@@ -91,7 +85,6 @@ impl Similarities {
             }
             for other in touched.drain(..) {
                 let similarity = std::mem::take(&mut dot[other as usize]) / (origin_norm * norms[other as usize]);
-                each(j, other, similarity);
                 if best[other as usize] == 0.0 {
                     reached.push(other);
                 }
@@ -108,6 +101,24 @@ impl Similarities {
         let mut heap = BinaryHeap::from(rows.collect::<Vec<_>>());
         std::iter::from_fn(move || heap.pop().map(|(Score(best), Reverse(sig))| (best, sig)))
     }
+}
+
+/// Cosine similarity of the signature `origin` to `other`, whose topics are `others_topics`:
+/// summed in the order of the origin's topics, as [`Similarities`] does.
+pub(super) fn similarity(
+    index: &MatchIndex,
+    weights: &TopicWeights,
+    origin: u32,
+    others_topics: &TopicBits,
+    other: u32,
+) -> f64 {
+    let dot: f64 = index
+        .signatures
+        .topics(origin)
+        .iter()
+        .filter(|&&t| others_topics.contains(t))
+        .fold(0.0, |dot, &t| dot + weights.squares[t as usize]);
+    dot / (weights.norms[origin as usize] * weights.norms[other as usize])
 }
 
 /// What a candidate's municipality means for a question, worked out once per municipality.
@@ -203,6 +214,10 @@ impl TopicBits {
         Self(vec![0; topics.div_ceil(64)])
     }
 
+    pub(super) fn clear(&mut self) {
+        self.0.iter_mut().for_each(|word| *word = 0);
+    }
+
     pub(super) fn insert(&mut self, topic: u32) {
         self.0[topic as usize / 64] |= 1 << (topic % 64);
     }
@@ -235,7 +250,7 @@ pub fn projects(graph: &Graph, query: &ProjectQuery) -> StoreResult<ProjectCandi
     let index = graph.index();
     let entry = index.projects.get(&origin.id).and_then(|n| index.project(n)).expect("every project is indexed");
     let weights = graph.weights();
-    let similarities = Similarities::new(index, weights, &[entry.signature], |_, _, _| {});
+    let similarities = Similarities::new(index, weights, &[entry.signature]);
     let no_filter = PeerFilter::default();
     let mut places = Places::new(graph, &no_filter, entry.municipality);
     let excluded = excluded_projects(graph, origin);

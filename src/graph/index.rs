@@ -158,8 +158,8 @@ pub struct Texts {
     terms: Vec<Box<str>>,
     /// Each project's distinct terms with how often they occur, by term number.
     of_project: Vec<Box<[(u32, u32)]>>,
-    /// The live projects each term occurs in, in no particular order.
-    postings: Vec<Vec<u32>>,
+    /// The live projects each term occurs in, with how often, in no particular order.
+    postings: Vec<Vec<(u32, u32)>>,
 }
 
 impl Texts {
@@ -179,8 +179,8 @@ impl Texts {
         }
         let mut terms: Vec<(u32, u32)> = counts.into_iter().collect();
         terms.sort_unstable();
-        for &(t, _) in &terms {
-            slot(&mut self.postings, t).push(project);
+        for &(t, count) in &terms {
+            slot(&mut self.postings, t).push((project, count));
         }
         *slot(&mut self.of_project, project) = terms.into();
     }
@@ -188,7 +188,10 @@ impl Texts {
     fn remove(&mut self, project: u32) {
         let terms = std::mem::take(slot(&mut self.of_project, project));
         for &(t, _) in terms.iter() {
-            remove_value(&mut self.postings[t as usize], project);
+            let postings = &mut self.postings[t as usize];
+            if let Some(at) = postings.iter().position(|&(p, _)| p == project) {
+                postings.swap_remove(at);
+            }
         }
     }
 
@@ -206,14 +209,8 @@ impl Texts {
         self.of_project.get(project as usize).map_or(&[], |t| t)
     }
 
-    /// How often a term occurs in a project's text (0 if not at all).
-    pub fn count_in(&self, project: u32, term: u32) -> u32 {
-        let terms = self.of_project(project);
-        terms.binary_search_by_key(&term, |e| e.0).map_or(0, |at| terms[at].1)
-    }
-
-    /// The live projects a term occurs in.
-    pub fn postings(&self, term: u32) -> &[u32] {
+    /// The live projects a term occurs in, with how often it occurs there.
+    pub fn postings(&self, term: u32) -> &[(u32, u32)] {
         self.postings.get(term as usize).map_or(&[], Vec::as_slice)
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::{Lotse, Municipality, NodeKind, Project};
 use crate::matching::*;
 use crate::store::StoreResult;
 
-use super::candidates::{Places, Similarities, TopicBits, label, labels, missing, shared_into, shared_topics};
+use super::candidates::{Places, TopicBits, label, labels, missing, shared_into, shared_topics, similarity};
 use super::exclude::excluded_peers;
 use super::index::MatchIndex;
 use super::network::Graph;
@@ -24,7 +24,18 @@ const COMMON_TERM_MIN: usize = 50;
 /// Text similarity of my profile to every Lotse sharing a looked-up term, with the project of
 /// theirs closest to my profile.
 struct TextMatch {
-    by_lotse: HashMap<u32, (f64, u32)>,
+    /// By Lotse number: similarity and closest project; [`TextMatch::NONE`] for those not reached.
+    by_lotse: Vec<(f64, u32)>,
+    /// The Lotsen reached, each once.
+    reached: Vec<u32>,
+}
+
+impl TextMatch {
+    const NONE: (f64, u32) = (0.0, u32::MAX);
+
+    fn get(&self, lotse: u32) -> Option<(f64, u32)> {
+        Some(self.by_lotse[lotse as usize]).filter(|&(_, project)| project != u32::MAX)
+    }
 }
 
 fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatch {
@@ -42,33 +53,46 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
         profile.into_iter().filter(|&(t, w)| w > 0.0 && texts.postings(t).len() <= common).collect();
     heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| texts.term(a.0).cmp(texts.term(b.0))));
     heaviest.truncate(PROFILE_TERMS);
-    let mut dots: HashMap<u32, f64> = HashMap::default();
+    // Dot products by project, dense; `touched` lists the projects reached, in first-reached order.
+    let mut dots = vec![0.0f64; index.projects.count()];
+    let mut touched: Vec<u32> = Vec::new();
     for &(t, w) in &heaviest {
-        for &q in texts.postings(t) {
-            *dots.entry(q).or_default() += w * weights.text_weight(q, t, texts.count_in(q, t));
+        for &(q, count) in texts.postings(t) {
+            let dot = &mut dots[q as usize];
+            if *dot == 0.0 {
+                touched.push(q);
+            }
+            *dot += w * weights.text_weight(q, t, count);
         }
     }
     let mine: HashSet<u32> = index.projects_of(me).iter().copied().collect();
-    let mut by_lotse: HashMap<u32, (f64, u32)> = HashMap::default();
-    for (&q, &dot) in &dots {
+    let mut by_lotse = vec![TextMatch::NONE; index.lotsen.count()];
+    let mut reached: Vec<u32> = Vec::new();
+    for &q in &touched {
+        let dot = dots[q as usize];
         if mine.contains(&q) {
             continue;
         }
         for &l in index.project(q).map_or(&[][..], |p| &p.members) {
-            let entry = by_lotse.entry(l).or_insert((0.0, q));
+            let entry = &mut by_lotse[l as usize];
+            if entry.1 == u32::MAX {
+                *entry = (0.0, q);
+                reached.push(l);
+            }
             entry.0 += dot;
-            let best = dots[&entry.1];
+            let best = dots[entry.1 as usize];
             let order = &weights.project_order;
             if dot > best || (dot == best && order[q as usize] < order[entry.1 as usize]) {
                 entry.1 = q;
             }
         }
     }
-    for (&l, entry) in by_lotse.iter_mut() {
+    for &l in &reached {
+        let entry = &mut by_lotse[l as usize];
         let norm = my_norm * weights.profile_norms[l as usize];
         entry.0 = if norm > 0.0 { (entry.0 / norm).min(1.0) } else { 0.0 };
     }
-    TextMatch { by_lotse }
+    TextMatch { by_lotse, reached }
 }
 
 /// Mutual collaborators and contacts of each Lotse linked to me, with their Adamic-Adar sum.
@@ -158,7 +182,7 @@ pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> 
 
     let mut places = Places::new(graph, &query.filter, home);
     let mut seen = vec![false; index.lotsen.count()];
-    let reached = walked.reached.iter().chain(text.by_lotse.keys()).chain(links.keys());
+    let reached = walked.reached.iter().chain(&text.reached).chain(links.keys());
     let mut admitted: Vec<(u32, super::candidates::PlaceFit)> = Vec::new();
     for &lotse in reached {
         if std::mem::replace(&mut seen[lotse as usize], true) || excluded.contains(&lotse) {
@@ -179,7 +203,7 @@ pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> 
         .map(|(lotse, fit)| {
             let signals = PeerSignals {
                 walk: settled(if walk_best > 0.0 { walked.score[lotse as usize] / walk_best } else { 0.0 }),
-                text: settled(text.by_lotse.get(&lotse).map_or(0.0, |t| t.0)),
+                text: settled(text.get(lotse).map_or(0.0, |t| t.0)),
                 network: settled(links.get(&lotse).map_or(0.0, |l| 1.0 - (-l.strength).exp())),
             };
             let score = peer_score(&signals, fit.context, &PEER_WEIGHTS);
@@ -188,18 +212,24 @@ pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> 
         .filter(|c| c.signals.walk > 0.0 || c.signals.text > 0.0 || c.signals.network > 0.0)
         .collect();
     let order = &weights.lotse_order;
-    candidates.sort_by(|a, b| {
+    let better = |a: &Candidate, b: &Candidate| {
         b.score.total_cmp(&a.score).then_with(|| order[a.lotse as usize].cmp(&order[b.lotse as usize]))
-    });
+    };
     if let Some(limit) = query.limit {
-        let floor = candidates.get(limit.wrapping_sub(1)).map_or(f64::NEG_INFINITY, |c| c.score);
-        candidates.retain(|c| limit > 0 && c.score >= floor);
+        // Only the `limit`-th best needs finding: everyone scoring as well stays.
+        let floor = match limit.checked_sub(1) {
+            Some(at) if at < candidates.len() => candidates.select_nth_unstable_by(at, better).1.score,
+            Some(_) => f64::NEG_INFINITY,
+            None => f64::INFINITY,
+        };
+        candidates.retain(|c| c.score >= floor);
     }
-
-    let explain = Explainer::new(graph, my_number);
+    let kept: Vec<(u32, Option<u32>)> = candidates.iter().map(|c| (c.lotse, text.get(c.lotse).map(|t| t.1))).collect();
+    let explain = Explainer::new(graph, my_number, &kept);
     let mut features: Vec<PeerFeatures> = candidates
         .iter()
-        .map(|c| explain.features(c, text.by_lotse.get(&c.lotse).map(|t| t.1), links.get(&c.lotse)))
+        .zip(&kept)
+        .map(|(c, &(_, text_project))| explain.features(c, text_project, links.get(&c.lotse)))
         .collect();
     features.sort_by(|a, b| a.lotse.id.cmp(&b.lotse.id));
     Ok(PeerCandidates { population: places.home_population, candidates: features })
@@ -212,11 +242,15 @@ struct Explainer<'g> {
     weights: &'g TopicWeights,
     /// My projects by number.
     my_projects: Vec<u32>,
-    /// For every signature sharing a topic with one of my projects, the pairs of its projects
+    /// For every signature of a kept candidate's project sharing a topic with one of my
+    /// projects, the pairs of its projects
     /// with mine whose topics are most similar: (similarity, my project), most similar first,
     /// then by the id of my project; at most [`PROJECT_PAIRS_KEPT`].
     pairs: HashMap<u32, Vec<(f64, u32)>>,
     my_topics: TopicBits,
+    /// The terms of the kept candidates' closest texts in my projects: (my project, count) by
+    /// term, in project number order.
+    my_terms: HashMap<u32, Vec<(u32, u32)>>,
 }
 
 /// Puts `item` into `best` (ordered by `before`, at most [`PROJECT_PAIRS_KEPT`] long) if it
@@ -232,7 +266,10 @@ fn keep_best<T>(best: &mut Vec<T>, item: T, before: impl Fn(&T, &T) -> bool) -> 
 }
 
 impl<'g> Explainer<'g> {
-    fn new(graph: &'g Graph, me: u32) -> Self {
+    /// What explains the candidates `kept` (with the project of theirs whose text is closest
+    /// to mine): the best project pairs are worked out only for the signatures of their
+    /// projects, text pairs only over the terms of those closest projects.
+    fn new(graph: &'g Graph, me: u32, kept: &[(u32, Option<u32>)]) -> Self {
         let index = graph.index();
         let weights = graph.weights();
         let mut my_projects = index.projects_of(me).to_vec();
@@ -246,24 +283,64 @@ impl<'g> Explainer<'g> {
         by_signature.values_mut().for_each(|group| group.sort_unstable_by_key(|&p| weights.project_order[p as usize]));
         let origins: Vec<u32> = by_signature.keys().copied().collect();
         let mine: Vec<Vec<u32>> = by_signature.into_values().collect();
+        // Which of my signatures (by place in `origins`) have each topic, in that order.
+        let mut origins_with: HashMap<u32, Vec<usize>> = HashMap::default();
+        for (j, &origin) in origins.iter().enumerate() {
+            index.signatures.topics(origin).iter().for_each(|&t| origins_with.entry(t).or_default().push(j));
+        }
+        let mut needed: Vec<u32> = kept
+            .iter()
+            .flat_map(|&(l, _)| index.projects_of(l))
+            .filter_map(|&p| index.project(p).map(|e| e.signature))
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
         let order = &weights.project_order;
         let before = |a: &(f64, u32), b: &(f64, u32)| match b.0.total_cmp(&a.0) {
             std::cmp::Ordering::Equal => order[a.1 as usize] < order[b.1 as usize],
             other => other == std::cmp::Ordering::Less,
         };
         let mut pairs: HashMap<u32, Vec<(f64, u32)>> = HashMap::default();
-        Similarities::new(index, weights, &origins, |j, signature, similarity| {
+        let mut theirs = TopicBits::new(index.topics.count());
+        let mut sharing: Vec<usize> = Vec::new();
+        for signature in needed {
+            let topics = index.signatures.topics(signature);
+            sharing.clear();
+            sharing.extend(topics.iter().filter_map(|t| origins_with.get(t)).flatten());
+            if sharing.is_empty() {
+                continue;
+            }
+            sharing.sort_unstable();
+            sharing.dedup();
+            theirs.clear();
+            topics.iter().for_each(|&t| theirs.insert(t));
             let best = pairs.entry(signature).or_default();
-            // In id order: once one of the group stays out, the rest would too.
-            for &my_project in &mine[j] {
-                if !keep_best(best, (similarity, my_project), before) {
-                    break;
+            for &j in &sharing {
+                let similarity = similarity(index, weights, origins[j], &theirs, signature);
+                // In id order: once one of the group stays out, the rest would too.
+                for &my_project in &mine[j] {
+                    if !keep_best(best, (similarity, my_project), before) {
+                        break;
+                    }
                 }
             }
-        });
+        }
+        let mut my_terms: HashMap<u32, Vec<(u32, u32)>> = kept
+            .iter()
+            .filter_map(|&(_, text)| text)
+            .flat_map(|p| index.texts.of_project(p))
+            .map(|&(t, _)| (t, Vec::new()))
+            .collect();
+        for &p in &my_projects {
+            for &(t, c) in index.texts.of_project(p) {
+                if let Some(with_term) = my_terms.get_mut(&t) {
+                    with_term.push((p, c));
+                }
+            }
+        }
         let mut my_topics = TopicBits::new(index.topics.count());
         index.profile(me).iter().for_each(|&t| my_topics.insert(t));
-        Self { graph, index, weights, pairs, my_projects, my_topics }
+        Self { graph, index, weights, pairs, my_projects, my_topics, my_terms }
     }
 
     fn features(&self, c: &Candidate, text_project: Option<u32>, links: Option<&Links>) -> PeerFeatures {
@@ -303,26 +380,20 @@ impl<'g> Explainer<'g> {
 
     /// Their project with my project whose text is closest to it.
     fn text_pair(&self, theirs: u32) -> Option<ProjectPair> {
-        let texts = &self.index.texts;
-        let theirs_terms: HashMap<u32, u32> = texts.of_project(theirs).iter().copied().collect();
+        // Dot products with each of my projects sharing a term, summed in term order.
+        let mut dots: HashMap<u32, f64> = HashMap::default();
+        for &(t, theirs_count) in self.index.texts.of_project(theirs) {
+            let their_weight = self.weights.text_weight(theirs, t, theirs_count);
+            for &(mine, c) in self.my_terms.get(&t).into_iter().flatten() {
+                *dots.entry(mine).or_default() += self.weights.text_weight(mine, t, c) * their_weight;
+            }
+        }
         let order = &self.weights.project_order;
-        let best = self
-            .my_projects
-            .iter()
-            .map(|&mine| {
-                let dot: f64 = texts
-                    .of_project(mine)
-                    .iter()
-                    .filter_map(|&(t, c)| {
-                        let theirs_count = *theirs_terms.get(&t)?;
-                        Some(self.weights.text_weight(mine, t, c) * self.weights.text_weight(theirs, t, theirs_count))
-                    })
-                    .sum();
-                (dot, mine)
-            })
-            .filter(|(dot, _)| *dot > 0.0)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| order[b.1 as usize].cmp(&order[a.1 as usize])))?;
-        Some(self.pair(best.1, theirs, settled(best.0.min(1.0))))
+        let best = dots
+            .into_iter()
+            .filter(|(_, dot)| *dot > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| order[b.0 as usize].cmp(&order[a.0 as usize])))?;
+        Some(self.pair(best.0, theirs, settled(best.1.min(1.0))))
     }
 
     /// The pairs of my projects and the candidate's other projects with the most similar

@@ -40,25 +40,19 @@ pub struct WalkSettings {
 pub const WALK: WalkSettings =
     WalkSettings { restart: 0.3, steps: 4, topic_weight: 0.2, contact_weight: 1.0, push_threshold: 1e-6 };
 
-/// Where the walker is, by node kind; only the nodes in `touched` may be non-zero.
+/// Where the walker is, by node kind: dense, one entry per node of the index. A step scans
+/// every entry: on a network whose few topics reach most projects within two steps that is
+/// cheaper than keeping a list of the nodes touched, and each push is a plain addition.
 #[derive(Default)]
 struct Mass {
     lotsen: Vec<f64>,
     projects: Vec<f64>,
     topics: Vec<f64>,
-    touched: Vec<Node>,
-}
-
-#[derive(Clone, Copy)]
-enum Node {
-    Lotse(u32),
-    Project(u32),
-    Topic(u32),
 }
 
 thread_local! {
-    /// The two masses of the last walk on this thread, all zero: a walk touches a few
-    /// thousand nodes, and zeroing arrays of the whole network for each would cost more.
+    /// The two masses of the last walk on this thread, all zero: allocating and zeroing
+    /// arrays of the whole network for each walk would cost more than reusing them.
     static SPARE: std::cell::Cell<(Mass, Mass)> = std::cell::Cell::default();
 }
 
@@ -69,28 +63,14 @@ impl Mass {
         self.projects.resize(index.projects.count(), 0.0);
         self.topics.resize(index.topics.count(), 0.0);
     }
+}
 
-    fn cell(&mut self, node: Node) -> &mut f64 {
-        match node {
-            Node::Lotse(n) => &mut self.lotsen[n as usize],
-            Node::Project(n) => &mut self.projects[n as usize],
-            Node::Topic(n) => &mut self.topics[n as usize],
+/// Takes every non-zero entry of `cells` out, in number order, leaving all zero.
+fn drain(cells: &mut [f64], mut each: impl FnMut(u32, f64)) {
+    for (n, cell) in cells.iter_mut().enumerate() {
+        if *cell != 0.0 {
+            each(n as u32, std::mem::take(cell));
         }
-    }
-
-    fn add(&mut self, node: Node, mass: f64) {
-        let cell = self.cell(node);
-        let fresh = *cell == 0.0;
-        *cell += mass;
-        if fresh {
-            self.touched.push(node);
-        }
-    }
-
-    /// Takes every non-zero entry out, leaving all zero.
-    fn drain(&mut self) -> Vec<(Node, f64)> {
-        let touched = std::mem::take(&mut self.touched);
-        touched.into_iter().map(|node| (node, std::mem::take(self.cell(node)))).collect()
     }
 }
 
@@ -105,85 +85,73 @@ pub struct Walk {
 pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &WalkSettings) -> Walk {
     let WalkSettings { restart, steps, topic_weight, contact_weight, push_threshold } = *settings;
     let mut score = vec![0.0; index.lotsen.count()];
-    let mut reached = Vec::new();
     // Taken, not borrowed: a walk that panics leaves no half-filled masses behind.
     let (mut now, mut next) = SPARE.take();
     now.fit(index);
     next.fit(index);
-    now.add(Node::Lotse(start), 1.0);
+    now.lotsen[start as usize] = 1.0;
     let topic_edge = |t: u32| topic_weight * weights.rarity[t as usize];
     for step in 0..=steps {
-        for (node, mass) in now.drain() {
-            if let Node::Lotse(l) = node {
-                if score[l as usize] == 0.0 {
-                    reached.push(l);
-                }
-                score[l as usize] += restart * mass;
+        let last = step == steps;
+        // On the last move only Lotsen are worth reaching: the walk ends there, and mass
+        // handed to projects and topics would be counted nowhere.
+        let onward = step + 1 < steps;
+        let moving = 1.0 - restart;
+        let Mass { lotsen, projects, topics } = &mut next;
+        drain(&mut now.lotsen, |l, mass| {
+            score[l as usize] += restart * mass;
+            if last {
+                return;
             }
-            if step == steps {
-                continue;
+            let (mine, contacts, competences) = (index.projects_of(l), index.contacts(l), index.competences(l));
+            let edges = mine.len() + contacts.len() + competences.len();
+            if edges == 0 || mass < push_threshold * edges as f64 {
+                return;
             }
-            let moving = (1.0 - restart) * mass;
-            // On the last move only Lotsen are worth reaching: the walk ends there, and mass
-            // handed to projects and topics would be counted nowhere. (Leaving those pushes
-            // out changes no score: the shares are the same, and so is the order in which
-            // each Lotse's mass adds up.)
-            let onward = step + 1 < steps;
-            match node {
-                Node::Lotse(l) => {
-                    let (projects, contacts, topics) = (index.projects_of(l), index.contacts(l), index.competences(l));
-                    let edges = projects.len() + contacts.len() + topics.len();
-                    if edges == 0 || mass < push_threshold * edges as f64 {
-                        continue;
-                    }
-                    let total = projects.len() as f64
-                        + contact_weight * contacts.len() as f64
-                        + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
-                    let share = moving / total;
-                    if onward {
-                        projects.iter().for_each(|&p| next.add(Node::Project(p), share));
-                    }
-                    contacts.iter().for_each(|&c| next.add(Node::Lotse(c), share * contact_weight));
-                    if onward {
-                        topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
-                    }
-                }
-                Node::Project(p) => {
-                    let Some(entry) = index.project(p) else { continue };
-                    let topics = index.signatures.topics(entry.signature);
-                    let edges = entry.members.len() + topics.len();
-                    if edges == 0 || mass < push_threshold * edges as f64 {
-                        continue;
-                    }
-                    let total = entry.members.len() as f64 + topics.iter().map(|&t| topic_edge(t)).sum::<f64>();
-                    let share = moving / total;
-                    entry.members.iter().for_each(|&l| next.add(Node::Lotse(l), share));
-                    if onward {
-                        topics.iter().for_each(|&t| next.add(Node::Topic(t), share * topic_edge(t)));
-                    }
-                }
-                Node::Topic(t) => {
-                    let competent = index.competent(t);
-                    let edges = weights.projects_about[t as usize] as usize + competent.len();
-                    if edges == 0 || mass < push_threshold * edges as f64 {
-                        continue;
-                    }
-                    let share = moving / edges as f64;
-                    if onward {
-                        for &signature in index.signatures.with_topic(t) {
-                            index
-                                .signatures
-                                .projects(signature)
-                                .iter()
-                                .for_each(|&p| next.add(Node::Project(p), share));
-                        }
-                    }
-                    competent.iter().for_each(|&l| next.add(Node::Lotse(l), share));
-                }
+            let total = mine.len() as f64
+                + contact_weight * contacts.len() as f64
+                + competences.iter().map(|&t| topic_edge(t)).sum::<f64>();
+            let share = moving * mass / total;
+            contacts.iter().for_each(|&c| lotsen[c as usize] += share * contact_weight);
+            if onward {
+                mine.iter().for_each(|&p| projects[p as usize] += share);
+                competences.iter().for_each(|&t| topics[t as usize] += share * topic_edge(t));
             }
+        });
+        if last {
+            break;
         }
+        drain(&mut now.projects, |p, mass| {
+            let Some(entry) = index.project(p) else { return };
+            let about = index.signatures.topics(entry.signature);
+            let edges = entry.members.len() + about.len();
+            if edges == 0 || mass < push_threshold * edges as f64 {
+                return;
+            }
+            let total = entry.members.len() as f64 + about.iter().map(|&t| topic_edge(t)).sum::<f64>();
+            let share = moving * mass / total;
+            entry.members.iter().for_each(|&l| lotsen[l as usize] += share);
+            if onward {
+                about.iter().for_each(|&t| topics[t as usize] += share * topic_edge(t));
+            }
+        });
+        drain(&mut now.topics, |t, mass| {
+            let competent = index.competent(t);
+            let edges = weights.projects_about[t as usize] as usize + competent.len();
+            if edges == 0 || mass < push_threshold * edges as f64 {
+                return;
+            }
+            let share = moving * mass / edges as f64;
+            if onward {
+                for &signature in index.signatures.with_topic(t) {
+                    index.signatures.projects(signature).iter().for_each(|&p| projects[p as usize] += share);
+                }
+            }
+            competent.iter().for_each(|&l| lotsen[l as usize] += share);
+        });
         std::mem::swap(&mut now, &mut next);
     }
     SPARE.set((now, next));
+    let reached = (0..score.len() as u32).filter(|&l| score[l as usize] > 0.0).collect();
     Walk { score, reached }
 }

@@ -103,24 +103,6 @@ impl Similarities {
     }
 }
 
-/// Cosine similarity of the signature `origin` to `other`, whose topics are `others_topics`:
-/// summed in the order of the origin's topics, as [`Similarities`] does.
-pub(super) fn similarity(
-    index: &MatchIndex,
-    weights: &TopicWeights,
-    origin: u32,
-    others_topics: &TopicBits,
-    other: u32,
-) -> f64 {
-    let dot: f64 = index
-        .signatures
-        .topics(origin)
-        .iter()
-        .filter(|&&t| others_topics.contains(t))
-        .fold(0.0, |dot, &t| dot + weights.squares[t as usize]);
-    dot / (weights.norms[origin as usize] * weights.norms[other as usize])
-}
-
 /// What a candidate's municipality means for a question, worked out once per municipality.
 #[derive(Clone, Copy)]
 pub(super) struct PlaceFit {
@@ -212,10 +194,6 @@ pub(super) struct TopicBits(Vec<u64>);
 impl TopicBits {
     pub(super) fn new(topics: usize) -> Self {
         Self(vec![0; topics.div_ceil(64)])
-    }
-
-    pub(super) fn clear(&mut self) {
-        self.0.iter_mut().for_each(|word| *word = 0);
     }
 
     pub(super) fn insert(&mut self, topic: u32) {

@@ -7,7 +7,7 @@ use crate::domain::{Lotse, Municipality, NodeKind, Project};
 use crate::matching::*;
 use crate::store::StoreResult;
 
-use super::candidates::{Places, TopicBits, label, labels, missing, shared_into, shared_topics, similarity};
+use super::candidates::{Places, TopicBits, label, labels, missing, shared_into, shared_topics};
 use super::exclude::excluded_peers;
 use super::index::MatchIndex;
 use super::network::Graph;
@@ -181,9 +181,12 @@ pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> 
     let links = links(index, weights, my_number);
 
     let mut places = Places::new(graph, &query.filter, home);
+    // Without a filter a place only has to exist; its context is worked out below, only for
+    // those who can still make the cut.
+    let filtered = query.filter != PeerFilter::default();
     let mut seen = vec![false; index.lotsen.count()];
     let reached = walked.reached.iter().chain(&text.reached).chain(links.keys());
-    let mut admitted: Vec<(u32, super::candidates::PlaceFit)> = Vec::new();
+    let mut admitted: Vec<u32> = Vec::new();
     for &lotse in reached {
         if std::mem::replace(&mut seen[lotse as usize], true) || excluded.contains(&lotse) {
             continue;
@@ -192,24 +195,39 @@ pub fn peers_with(graph: &Graph, query: &PeerQuery, settings: &WalkSettings) -> 
         if !brief.live || !brief.visible || brief.municipality == home {
             continue;
         }
-        let fit = places.fit(brief.municipality);
-        if fit.fits {
-            admitted.push((lotse, fit));
+        let fits =
+            if filtered { places.fit(brief.municipality).fits } else { index.place(brief.municipality).is_some() };
+        if fits {
+            admitted.push(lotse);
         }
     }
-    let walk_best = admitted.iter().map(|&(l, _)| walked.score[l as usize]).fold(0.0, f64::max);
-    let mut candidates: Vec<Candidate> = admitted
+    let walk_best = admitted.iter().map(|&l| walked.score[l as usize]).fold(0.0, f64::max);
+    // Each with its score without context (context 0): the score with it lies between that
+    // and that plus the context's weight.
+    let mut signalled: Vec<(u32, PeerSignals, f64)> = admitted
         .into_iter()
-        .map(|(lotse, fit)| {
+        .map(|lotse| {
             let signals = PeerSignals {
                 walk: settled(if walk_best > 0.0 { walked.score[lotse as usize] / walk_best } else { 0.0 }),
                 text: settled(text.get(lotse).map_or(0.0, |t| t.0)),
                 network: settled(links.get(&lotse).map_or(0.0, |l| 1.0 - (-l.strength).exp())),
             };
+            (lotse, signals, peer_score(&signals, 0.0, &PEER_WEIGHTS))
+        })
+        .filter(|(_, s, _)| s.walk > 0.0 || s.text > 0.0 || s.network > 0.0)
+        .collect();
+    if let Some(at) = query.limit.and_then(|limit| limit.checked_sub(1)).filter(|&at| at < signalled.len()) {
+        let floor = signalled.select_nth_unstable_by(at, |a, b| b.2.total_cmp(&a.2)).1.2;
+        let reach = PEER_WEIGHTS.context.max(0.0);
+        signalled.retain(|&(_, _, without)| without + reach >= floor);
+    }
+    let mut candidates: Vec<Candidate> = signalled
+        .into_iter()
+        .map(|(lotse, signals, _)| {
+            let fit = places.fit(index.brief(lotse).municipality);
             let score = peer_score(&signals, fit.context, &PEER_WEIGHTS);
             Candidate { lotse, signals, score, population: fit.population, distance_km: fit.distance_km }
         })
-        .filter(|c| c.signals.walk > 0.0 || c.signals.text > 0.0 || c.signals.network > 0.0)
         .collect();
     let order = &weights.lotse_order;
     let better = |a: &Candidate, b: &Candidate| {
@@ -301,22 +319,26 @@ impl<'g> Explainer<'g> {
             other => other == std::cmp::Ordering::Less,
         };
         let mut pairs: HashMap<u32, Vec<(f64, u32)>> = HashMap::default();
-        let mut theirs = TopicBits::new(index.topics.count());
+        // Dot products with my signatures, by place in `origins`, summed in the order of the
+        // other signature's topics; `sharing` lists the places touched.
+        let mut dots = vec![0.0f64; origins.len()];
         let mut sharing: Vec<usize> = Vec::new();
         for signature in needed {
-            let topics = index.signatures.topics(signature);
-            sharing.clear();
-            sharing.extend(topics.iter().filter_map(|t| origins_with.get(t)).flatten());
+            for &t in index.signatures.topics(signature) {
+                for &j in origins_with.get(&t).into_iter().flatten() {
+                    if dots[j] == 0.0 {
+                        sharing.push(j);
+                    }
+                    dots[j] += weights.squares[t as usize];
+                }
+            }
             if sharing.is_empty() {
                 continue;
             }
-            sharing.sort_unstable();
-            sharing.dedup();
-            theirs.clear();
-            topics.iter().for_each(|&t| theirs.insert(t));
             let best = pairs.entry(signature).or_default();
-            for &j in &sharing {
-                let similarity = similarity(index, weights, origins[j], &theirs, signature);
+            for j in sharing.drain(..) {
+                let dot = std::mem::take(&mut dots[j]);
+                let similarity = dot / (weights.norms[origins[j] as usize] * weights.norms[signature as usize]);
                 // In id order: once one of the group stays out, the rest would too.
                 for &my_project in &mine[j] {
                     if !keep_best(best, (similarity, my_project), before) {

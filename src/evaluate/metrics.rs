@@ -43,16 +43,15 @@ pub fn mean(scores: &[UserScores]) -> UserScores {
     }
 }
 
-/// The value below which a share `q` of the sorted values lie (nearest rank).
-/// The time this thread has spent on a CPU, in ms, where the system tells it (Linux:
-/// `/proc/thread-self/schedstat`): unlike the time on the clock, it does not grow while
-/// other work holds the CPUs.
-pub fn thread_cpu_ms() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(nanos / 1e6)
+/// The time this thread has spent on a CPU, in ms (the thread's CPU-time clock, to the
+/// nanosecond): unlike the time on the clock, it does not grow while other work holds the
+/// CPUs.
+pub fn thread_cpu_ms() -> f64 {
+    let time = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    time.tv_sec as f64 * 1e3 + time.tv_nsec as f64 / 1e6
 }
 
+/// The value below which a share `q` of the sorted values lie (nearest rank).
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

@@ -114,7 +114,10 @@ fn evaluate_scores_a_tiny_network_as_computed_by_hand() {
     assert!((figures[0] - ndcg).abs() < 1e-4, "NDCG@10 {} != {ndcg}:\n{report}", figures[0]);
     assert_eq!(&figures[1..4], &[0.6667, 0.5, 0.6667], "hit@10, recall@50, MRR:\n{report}");
     assert!(report.contains("3 users with a project in 1 fold(s)"), "{report}");
-    assert!(report.contains("time on the CPU of recommendPeers"), "Linux tells each thread's CPU time:\n{report}");
+    assert!(
+        report.contains("time on the CPU of recommendPeers"),
+        "each question's time on the thread's CPU-time clock:\n{report}"
+    );
 
     let output = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
         .args(["evaluate", "--folds", "1", "--walk-grid", "--network", network.to_str().unwrap(), "--truth"])

@@ -14,7 +14,7 @@ use crate::store::{Rel, StoreError, StoreResult};
 use super::exclude::{excluded_experts, excluded_projects};
 use super::index::MatchIndex;
 use super::network::Graph;
-use super::weights::TopicWeights;
+use super::weights::{Sums, TopicWeights};
 
 /// Topic rarities, computed once per request.
 struct Rarity<'g> {
@@ -70,21 +70,18 @@ impl Similarities {
     pub(super) fn new(index: &MatchIndex, weights: &TopicWeights, origins: &[u32]) -> Self {
         let TopicWeights { squares, norms, .. } = weights;
         let signatures = index.signatures.count();
-        let (mut dot, mut best) = (vec![0.0f64; signatures], vec![0.0f64; signatures]);
-        let (mut reached, mut touched) = (Vec::new(), Vec::new());
+        let (mut dots, mut best) = (Sums::new(signatures), vec![0.0f64; signatures]);
+        let mut reached = Vec::new();
         for &origin in origins {
             let origin_norm = norms[origin as usize];
             // Dot products by posting lists, in the order of the origin's topics.
             for &topic in index.signatures.topics(origin) {
                 for &other in index.signatures.with_topic(topic) {
-                    if dot[other as usize] == 0.0 {
-                        touched.push(other);
-                    }
-                    dot[other as usize] += squares[topic as usize];
+                    dots.add(other, squares[topic as usize]);
                 }
             }
-            for other in touched.drain(..) {
-                let similarity = std::mem::take(&mut dot[other as usize]) / (origin_norm * norms[other as usize]);
+            for (other, dot) in dots.drain() {
+                let similarity = dot / (origin_norm * norms[other as usize]);
                 if best[other as usize] == 0.0 {
                     reached.push(other);
                 }

@@ -188,10 +188,7 @@ impl Texts {
     fn remove(&mut self, project: u32) {
         let terms = std::mem::take(slot(&mut self.of_project, project));
         for &(t, _) in terms.iter() {
-            let postings = &mut self.postings[t as usize];
-            if let Some(at) = postings.iter().position(|&(p, _)| p == project) {
-                postings.swap_remove(at);
-            }
+            remove_first(&mut self.postings[t as usize], |&(p, _)| p == project);
         }
     }
 
@@ -245,7 +242,12 @@ fn slot<T: Default>(v: &mut Vec<T>, n: u32) -> &mut T {
 }
 
 fn remove_value(v: &mut Vec<u32>, value: u32) {
-    if let Some(at) = v.iter().position(|&x| x == value) {
+    remove_first(v, |&x| x == value);
+}
+
+/// Removes the first element that matches, not keeping the order.
+fn remove_first<T>(v: &mut Vec<T>, matches: impl Fn(&T) -> bool) {
+    if let Some(at) = v.iter().position(matches) {
         v.swap_remove(at);
     }
 }

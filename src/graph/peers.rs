@@ -12,7 +12,7 @@ use super::exclude::excluded_peers;
 use super::index::MatchIndex;
 use super::network::Graph;
 use super::walk::{WALK, WalkSettings, walk};
-use super::weights::{Distinct, TopicWeights};
+use super::weights::{Distinct, Sums, TopicWeights};
 
 /// Terms of my text profile a question looks up: the heaviest ones.
 const PROFILE_TERMS: usize = 32;
@@ -53,23 +53,17 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
         profile.into_iter().filter(|&(t, w)| w > 0.0 && texts.postings(t).len() <= common).collect();
     heaviest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| texts.term(a.0).cmp(texts.term(b.0))));
     heaviest.truncate(PROFILE_TERMS);
-    // Dot products by project, dense; `touched` lists the projects reached, in first-reached order.
-    let mut dots = vec![0.0f64; index.projects.count()];
-    let mut touched: Vec<u32> = Vec::new();
+    let mut dots = Sums::new(index.projects.count());
     for &(t, w) in &heaviest {
         for &(q, count) in texts.postings(t) {
-            let dot = &mut dots[q as usize];
-            if *dot == 0.0 {
-                touched.push(q);
-            }
-            *dot += w * weights.text_weight(q, t, count);
+            dots.add(q, w * weights.text_weight(q, t, count));
         }
     }
     let mine: HashSet<u32> = index.projects_of(me).iter().copied().collect();
     let mut by_lotse = vec![TextMatch::NONE; index.lotsen.count()];
     let mut reached: Vec<u32> = Vec::new();
-    for &q in &touched {
-        let dot = dots[q as usize];
+    for &q in dots.touched() {
+        let dot = dots.get(q);
         if mine.contains(&q) {
             continue;
         }
@@ -80,7 +74,7 @@ fn text_matches(index: &MatchIndex, weights: &TopicWeights, me: u32) -> TextMatc
                 reached.push(l);
             }
             entry.0 += dot;
-            let best = dots[entry.1 as usize];
+            let best = dots.get(entry.1);
             let order = &weights.project_order;
             if dot > best || (dot == best && order[q as usize] < order[entry.1 as usize]) {
                 entry.1 = q;
@@ -261,9 +255,9 @@ struct Explainer<'g> {
     /// My projects by number.
     my_projects: Vec<u32>,
     /// For every signature of a kept candidate's project sharing a topic with one of my
-    /// projects, the pairs of its projects
-    /// with mine whose topics are most similar: (similarity, my project), most similar first,
-    /// then by the id of my project; at most [`PROJECT_PAIRS_KEPT`].
+    /// projects, the pairs of its projects with mine whose topics are most similar:
+    /// (similarity, my project), most similar first, then by the id of my project; at most
+    /// [`PROJECT_PAIRS_KEPT`].
     pairs: HashMap<u32, Vec<(f64, u32)>>,
     my_topics: TopicBits,
     /// The terms of the kept candidates' closest texts in my projects: (my project, count) by
@@ -302,9 +296,9 @@ impl<'g> Explainer<'g> {
         let origins: Vec<u32> = by_signature.keys().copied().collect();
         let mine: Vec<Vec<u32>> = by_signature.into_values().collect();
         // Which of my signatures (by place in `origins`) have each topic, in that order.
-        let mut origins_with: HashMap<u32, Vec<usize>> = HashMap::default();
+        let mut origins_with: HashMap<u32, Vec<u32>> = HashMap::default();
         for (j, &origin) in origins.iter().enumerate() {
-            index.signatures.topics(origin).iter().for_each(|&t| origins_with.entry(t).or_default().push(j));
+            index.signatures.topics(origin).iter().for_each(|&t| origins_with.entry(t).or_default().push(j as u32));
         }
         let mut needed: Vec<u32> = kept
             .iter()
@@ -320,27 +314,23 @@ impl<'g> Explainer<'g> {
         };
         let mut pairs: HashMap<u32, Vec<(f64, u32)>> = HashMap::default();
         // Dot products with my signatures, by place in `origins`, summed in the order of the
-        // other signature's topics; `sharing` lists the places touched.
-        let mut dots = vec![0.0f64; origins.len()];
-        let mut sharing: Vec<usize> = Vec::new();
+        // other signature's topics.
+        let mut dots = Sums::new(origins.len());
         for signature in needed {
             for &t in index.signatures.topics(signature) {
                 for &j in origins_with.get(&t).into_iter().flatten() {
-                    if dots[j] == 0.0 {
-                        sharing.push(j);
-                    }
-                    dots[j] += weights.squares[t as usize];
+                    dots.add(j, weights.squares[t as usize]);
                 }
             }
-            if sharing.is_empty() {
+            if dots.touched().is_empty() {
                 continue;
             }
             let best = pairs.entry(signature).or_default();
-            for j in sharing.drain(..) {
-                let dot = std::mem::take(&mut dots[j]);
-                let similarity = dot / (weights.norms[origins[j] as usize] * weights.norms[signature as usize]);
+            for (j, dot) in dots.drain() {
+                let similarity =
+                    dot / (weights.norms[origins[j as usize] as usize] * weights.norms[signature as usize]);
                 // In id order: once one of the group stays out, the rest would too.
-                for &my_project in &mine[j] {
+                for &my_project in &mine[j as usize] {
                     if !keep_best(best, (similarity, my_project), before) {
                         break;
                     }

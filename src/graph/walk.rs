@@ -91,12 +91,12 @@ pub fn walk(index: &MatchIndex, weights: &TopicWeights, start: u32, settings: &W
     next.fit(index);
     now.lotsen[start as usize] = 1.0;
     let topic_edge = |t: u32| topic_weight * weights.rarity[t as usize];
+    let moving = 1.0 - restart;
     for step in 0..=steps {
         let last = step == steps;
         // On the last move only Lotsen are worth reaching: the walk ends there, and mass
         // handed to projects and topics would be counted nowhere.
         let onward = step + 1 < steps;
-        let moving = 1.0 - restart;
         let Mass { lotsen, projects, topics } = &mut next;
         drain(&mut now.lotsen, |l, mass| {
             score[l as usize] += restart * mass;

@@ -116,6 +116,43 @@ impl Distinct {
     }
 }
 
+/// Sums by number, kept dense, with the numbers touched in the order first touched: adding is
+/// an index, and only the touched need reading or clearing. Every addend is positive, so a
+/// sum of 0 means untouched.
+pub struct Sums {
+    values: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Sums {
+    pub fn new(len: usize) -> Self {
+        Self { values: vec![0.0; len], touched: Vec::new() }
+    }
+
+    pub fn add(&mut self, n: u32, x: f64) {
+        let value = &mut self.values[n as usize];
+        if *value == 0.0 {
+            self.touched.push(n);
+        }
+        *value += x;
+    }
+
+    pub fn get(&self, n: u32) -> f64 {
+        self.values[n as usize]
+    }
+
+    /// The numbers touched, in the order first touched.
+    pub fn touched(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// Takes every sum out (number, sum) in the order first touched, leaving all zero.
+    pub fn drain(&mut self) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let values = &mut self.values;
+        self.touched.drain(..).map(|n| (n, std::mem::take(&mut values[n as usize])))
+    }
+}
+
 /// Term weights, project norms and Lotse profile norms of the project texts.
 fn text_weights(index: &MatchIndex) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let texts = &index.texts;

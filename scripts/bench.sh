@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks with figures, per storage backend: import throughput, recommendPeers over HTTP
-# under concurrent load (wrk) and one request at a time (one connection), and peak memory. Recommendation latency inside the process is
-# measured by criterion: `cargo bench --bench recommend`.
+# under concurrent load (wrk) and one request at a time (one connection), and peak memory. The
+# requests run twice: with the service's kept answers (the default) and with none
+# (--peer-cache 0). Recommendation latency inside the process is measured by criterion:
+# `cargo bench --bench recommend`.
 #
 #   scripts/bench.sh [--store embedded|neo4j|both] [bw|de ...]     (default: embedded, bw de)
 #
@@ -125,35 +127,45 @@ for store in "${stores[@]}"; do
     fi
     [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"
 
-    log="$work/serve-$store-$scale.log"
-    started=$(date +%s.%N)
-    "$bin" serve "${options[@]}" --port "$port" >"$log" 2>&1 &
-    server=$!
-    wait_until_ok "http://127.0.0.1:$port/ready" 300
-    echo "ready after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
-    grep -h "matching projection loaded" "$log" | sed 's/^/serve: /' || true
-    echo "server RSS after start: $(memory "$server" VmRSS)"
-    lotsen=$(grep -c '"type":"lotse"' "$file")
-    token=$("$bin" token --sub bench --role integration --scope read)
-    # Warm-up, not reported: the first requests parse each query text once (the document
-    # cache) and fault in the pages of the graph.
-    LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${warmup}s" --timeout "$wrk_timeout" \
-      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" >/dev/null 2>&1 || true
-    LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --timeout "$wrk_timeout" --latency \
-      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
-    # One connection: the latency of a request that has the service to itself (HTTP, GraphQL
-    # and the recommendation; an upper bound of the time in the process).
-    LOTSEN=$lotsen TOKEN=$token wrk -t1 -c1 -d"${single}s" --timeout "$wrk_timeout" --latency \
-      -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 |
-      awk '/Requests\/sec/ {rps = $2} /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /requests in/ {n = $1}
-        END {printf "single connection: %s requests, p50 %s, p99 %s (%s requests/s)\n", n, p50, p99, rps}'
-    echo "server peak RSS: $(memory "$server" VmHWM)"
-    if [ "$store" = neo4j ]; then
-      neo4j_pid=$(cat "$neo4j_pid_file")
-      echo "neo4j JVM RSS: $(memory "$neo4j_pid" VmRSS) (peak $(memory "$neo4j_pid" VmHWM))"
-    fi
-    kill "$server"
-    wait "$server" 2>/dev/null || true
-    server=
+    # Twice: with the answers of recommendPeers kept for the unchanged network (the default,
+    # --peer-cache; after the warm-up every question of the run is answered from one), and
+    # with none kept (--peer-cache 0), every question worked out by the engine.
+    for answers in kept worked-out; do
+      cache=()
+      [ "$answers" = worked-out ] && cache=(--peer-cache 0)
+      echo "-- recommendPeers answers: $answers"
+      log="$work/serve-$store-$scale-$answers.log"
+      started=$(date +%s.%N)
+      "$bin" serve "${options[@]}" "${cache[@]}" --port "$port" >"$log" 2>&1 &
+      server=$!
+      wait_until_ok "http://127.0.0.1:$port/ready" 300
+      echo "ready after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
+      grep -h "matching projection loaded" "$log" | sed 's/^/serve: /' || true
+      echo "server RSS after start: $(memory "$server" VmRSS)"
+      lotsen=$(grep -c '"type":"lotse"' "$file")
+      token=$("$bin" token --sub bench --role integration --scope read)
+      # Warm-up, not reported: the first requests parse each query text once (the document
+      # cache) and fault in the pages of the graph.
+      LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${warmup}s" --timeout "$wrk_timeout" \
+        -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" >/dev/null 2>&1 || true
+      LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${duration}s" --timeout "$wrk_timeout" --latency \
+        -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 | sed 's/^/wrk: /'
+      # One connection: the latency of a request that has the service to itself (HTTP, GraphQL
+      # and the recommendation; an upper bound of the time in the process).
+      LOTSEN=$lotsen TOKEN=$token wrk -t1 -c1 -d"${single}s" --timeout "$wrk_timeout" --latency \
+        -s scripts/wrk-recommend.lua "http://127.0.0.1:$port" 2>&1 |
+        awk '/Requests\/sec/ {rps = $2} /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /requests in/ {n = $1}
+          END {printf "single connection: %s requests, p50 %s, p99 %s (%s requests/s)\n", n, p50, p99, rps}'
+      echo "server peak RSS: $(memory "$server" VmHWM)"
+      echo "peer answers: $(curl -s "http://127.0.0.1:$port/metrics" |
+        grep -E '^lotsennetz_peer_answers_(kept|worked_out)_total' | tr '\n' ' ')"
+      if [ "$store" = neo4j ]; then
+        neo4j_pid=$(cat "$neo4j_pid_file")
+        echo "neo4j JVM RSS: $(memory "$neo4j_pid" VmRSS) (peak $(memory "$neo4j_pid" VmHWM))"
+      fi
+      kill "$server"
+      wait "$server" 2>/dev/null || true
+      server=
+    done
   done
 done

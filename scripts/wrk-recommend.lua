@@ -8,6 +8,10 @@ local width = math.max(4, string.len(tostring(count)))
 local token = os.getenv("TOKEN")
 local selection = os.getenv("SELECTION") or "lotse { id name } score explanation { summary }"
 local seed = tonumber(os.getenv("SEED") or "42")
+local write_every = tonumber(os.getenv("WRITE_EVERY") or "0")
+local write_token = os.getenv("WRITE_TOKEN")
+local projects = tonumber(os.getenv("PROJECTS") or "4000")
+local project_width = math.max(5, string.len(tostring(projects)))
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -25,7 +29,17 @@ function init(args)
   math.randomseed(seed * 1000 + (thread_number or 0))
 end
 
+local sent = 0
+
 request = function()
+  sent = sent + 1
+  if write_every > 0 and sent % write_every == 0 then
+    local project = string.format("project-%0" .. project_width .. "d", math.random(1, projects))
+    local body = '{"query":"mutation { updateProject(id: \\"' .. project ..
+      '\\", input: { description: \\"Stand ' .. sent .. '\\" }) { id } }"}'
+    return wrk.format(nil, "/graphql", { ["Content-Type"] = "application/json",
+      ["Authorization"] = "Bearer " .. write_token }, body)
+  end
   local id = string.format("lotse-%0" .. width .. "d", math.random(1, count))
   local body = '{"query":"{ recommendPeers(lotseId: \\"' .. id ..
     '\\", first: 10) { ' .. selection .. ' } }"}'

@@ -82,6 +82,7 @@ impl Application {
         let store = MeteredStore::new(Box::pin(open_store(&config.store)).await?, metrics.clone());
         metrics.watch_projection(store.projection());
         let projection = store.projection();
+        projection.keep_peer_answers(config.peer_cache);
         let services = Services::new(Arc::new(store));
         if let Some((scale, seed)) = config.demo {
             seed_demo(&services, scale, seed).await?;

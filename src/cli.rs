@@ -181,6 +181,10 @@ pub struct ServeArgs {
     /// `*` for any. Repeat the flag or separate by commas; none by default.
     #[arg(long = "cors-origin", env = "LOTSENNETZ_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Answers of `recommendPeers` kept for the network as it is (the least recently asked go
+    /// first; any write makes all of them old); 0 keeps none.
+    #[arg(long, env = "LOTSENNETZ_PEER_CACHE", default_value_t = crate::graph::DEFAULT_PEER_ANSWERS)]
+    peer_cache: usize,
     #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
@@ -291,6 +295,7 @@ impl ServeArgs {
             limits: self.limits.limits(),
             live: self.live.limits(),
             cors_origins: self.cors_origins,
+            peer_cache: self.peer_cache,
             web,
         })
     }
@@ -430,6 +435,8 @@ mod tests {
         let config = serve(&[]);
         assert_eq!(config.schema, SchemaOptions { introspection: true, suggestions: true });
         assert_eq!(config.shutdown_timeout, DEFAULT_SHUTDOWN_TIMEOUT);
+        assert_eq!(config.peer_cache, crate::graph::DEFAULT_PEER_ANSWERS);
+        assert_eq!(serve(&["--peer-cache", "0"]).peer_cache, 0);
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Web origins whose pages may call the API (CORS); empty: none, `*`: any.
     pub cors_origins: Vec<String>,
+    /// Answers of `recommendPeers` kept for the network's current state; 0 keeps none.
+    pub peer_cache: usize,
     /// The web app: demo sign-in and OIDC client.
     pub web: crate::web::WebConfig,
 }
@@ -121,6 +123,7 @@ impl Config {
             schema: SchemaOptions::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             cors_origins: Vec::new(),
+            peer_cache: crate::graph::DEFAULT_PEER_ANSWERS,
             web: crate::web::WebConfig::default(),
         }
     }

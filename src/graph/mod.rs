@@ -8,6 +8,7 @@
 //! own writes and the change feed. The write rules ([`write`]) live here too, so that every
 //! store checks a batch of changes with the same code.
 
+mod answers;
 pub mod candidates;
 mod dismissals;
 mod exclude;
@@ -24,6 +25,7 @@ pub mod write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+pub use answers::DEFAULT_PEER_ANSWERS;
 pub use network::{Graph, node_name};
 pub use walk::{WALK, WalkSettings};
 
@@ -64,6 +66,10 @@ const WATCH_CAPACITY: usize = 1024;
 /// The graph the engine reads, and whether it holds the whole network yet.
 pub struct Projection {
     graph: RwLock<Graph>,
+    /// The graph's state: a new number for every write under its lock.
+    state: AtomicU64,
+    /// Answers of `recommendPeers` for the current state.
+    peer_answers: answers::PeerAnswers,
     loaded: AtomicBool,
     /// Change feed entries that the last poll found unread (0 where there is no feed).
     feed_behind: AtomicU64,
@@ -90,6 +96,8 @@ impl Projection {
     fn with(graph: Graph, loaded: bool) -> Self {
         Self {
             graph: RwLock::new(graph),
+            state: AtomicU64::new(0),
+            peer_answers: answers::PeerAnswers::default(),
             loaded: AtomicBool::new(loaded),
             feed_behind: AtomicU64::new(0),
             changes: tokio::sync::broadcast::channel(WATCH_CAPACITY).0,
@@ -146,9 +154,23 @@ impl Projection {
         self.feed_behind.store(entries, Ordering::Relaxed);
     }
 
+    /// Keeps up to `capacity` answers of `recommendPeers` for the graph's current state
+    /// (`--peer-cache`); 0 keeps none.
+    pub fn keep_peer_answers(&self, capacity: usize) {
+        self.peer_answers.resize(capacity);
+    }
+
+    /// Questions of `recommendPeers` answered from a kept answer, and worked out, since the start.
+    pub fn peer_answer_counts(&self) -> (u64, u64) {
+        self.peer_answers.counts()
+    }
+
     /// Puts a freshly loaded network in place of the current one.
     pub fn replace(&self, graph: Graph) -> StoreResult<()> {
-        *self.graph.write().map_err(poisoned)? = graph;
+        let mut current = self.graph.write().map_err(poisoned)?;
+        *current = graph;
+        self.state.fetch_add(1, Ordering::AcqRel);
+        drop(current);
         self.loaded.store(true, Ordering::Release);
         Ok(())
     }
@@ -172,7 +194,11 @@ impl Projection {
 
     /// Changes the graph under its write lock.
     pub fn write<T>(&self, f: impl FnOnce(&mut Graph) -> StoreResult<T>) -> StoreResult<T> {
-        f(&mut *self.graph.write().map_err(poisoned)?)
+        let mut graph = self.graph.write().map_err(poisoned)?;
+        // A new state before the change: also a write that fails halfway makes the kept
+        // answers old.
+        self.state.fetch_add(1, Ordering::AcqRel);
+        f(&mut graph)
     }
 
     /// Puts node states written elsewhere, in the order they were committed.
@@ -207,7 +233,8 @@ impl Projection {
 
     #[tracing::instrument(skip_all, fields(lotse = %query.lotse))]
     pub fn peers(&self, query: &PeerQuery) -> StoreResult<PeerCandidates> {
-        self.read(|g| peers::peers(g, query))
+        // The state cannot change while the graph is read.
+        self.read(|g| self.peer_answers.answer(self.state.load(Ordering::Acquire), query, || peers::peers(g, query)))
     }
 
     #[tracing::instrument(skip_all, fields(project = %query.project))]

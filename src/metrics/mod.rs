@@ -88,7 +88,9 @@ pub struct Metrics {
     projection_loaded: Gauge,
     feed_behind: Gauge,
     dismissals: Gauge,
-    /// The projection the four gauges above show, read at each scrape.
+    peer_answers_kept: Counter,
+    peer_answers_worked_out: Counter,
+    /// The projection the gauges and the two counters above show, read at each scrape.
     projection: Mutex<Option<std::sync::Arc<crate::graph::Projection>>>,
 }
 
@@ -116,6 +118,8 @@ impl Metrics {
             projection_loaded: Gauge::default(),
             feed_behind: Gauge::default(),
             dismissals: Gauge::default(),
+            peer_answers_kept: Counter::default(),
+            peer_answers_worked_out: Counter::default(),
             projection: Mutex::new(None),
         };
         let registry = &mut metrics.registry;
@@ -159,6 +163,16 @@ impl Metrics {
             "Recommended peers dismissed by Lotsen (\"kein Interesse\"), each a miss of the recommendations",
             metrics.dismissals.clone(),
         );
+        registry.register(
+            "peer_answers_kept",
+            "recommendPeers questions answered from an answer kept for the network as it is (--peer-cache)",
+            metrics.peer_answers_kept.clone(),
+        );
+        registry.register(
+            "peer_answers_worked_out",
+            "recommendPeers questions worked out while answers are kept (--peer-cache)",
+            metrics.peer_answers_worked_out.clone(),
+        );
         metrics
     }
 
@@ -174,6 +188,10 @@ impl Metrics {
             self.projection_loaded.set(i64::from(projection.is_loaded()));
             self.feed_behind.set(projection.feed_behind() as i64);
             self.dismissals.set(projection.count(crate::domain::NodeKind::Dismissal) as i64);
+            let (kept, worked_out) = projection.peer_answer_counts();
+            // Counters only go up: each scrape adds what happened since the last.
+            self.peer_answers_kept.inc_by(kept.saturating_sub(self.peer_answers_kept.get()));
+            self.peer_answers_worked_out.inc_by(worked_out.saturating_sub(self.peer_answers_worked_out.get()));
         }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry).expect("writing to a String cannot fail");

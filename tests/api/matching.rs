@@ -377,3 +377,47 @@ async fn pending_requests_and_co_members_are_left_out_unless_co_members_are_aske
     assert!(!similar.contains(&"p-carla1".to_owned()), "anna works on p-carla1: {similar:?}");
     assert!(similar.contains(&"p-ben1".to_owned()), "{similar:?}");
 }
+
+/// The value of the counter `name` in a scrape of `/metrics`.
+async fn counter(app: &TestApp, name: &str) -> f64 {
+    let scrape = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap().text().await.unwrap();
+    let line = scrape.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')).map(str::to_owned);
+    line.and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {name} in\n{scrape}"))
+}
+
+const KEPT: &str = "lotsennetz_peer_answers_kept_total";
+const WORKED_OUT: &str = "lotsennetz_peer_answers_worked_out_total";
+
+#[tokio::test]
+async fn kept_answers_are_those_of_the_network_as_it_is() {
+    // Arrange: one service keeping answers (the default), one keeping none.
+    let app = TestApp::spawn().await;
+    let uncached = TestApp::spawn_with(|config| config.peer_cache = 0).await;
+    for app in [&app, &uncached] {
+        seed_small_network(app).await;
+    }
+    let answer = async |app: &TestApp, filter: serde_json::Value| {
+        app.data(PEERS, json!({ "lotse": "anna", "filter": filter })).await["recommendPeers"].clone()
+    };
+
+    // Act and assert: the same question twice is worked out once.
+    let first = answer(&app, json!(null)).await;
+    assert_eq!(answer(&app, json!(null)).await, first);
+    assert_eq!((counter(&app, KEPT).await, counter(&app, WORKED_OUT).await), (1.0, 1.0));
+    assert_eq!(first, answer(&uncached, json!(null)).await, "a kept answer is the one worked out");
+    // Another filter is another question.
+    let near = answer(&app, json!({ "maxDistanceKm": 30 })).await;
+    assert_eq!(near, answer(&uncached, json!({ "maxDistanceKm": 30 })).await);
+    assert_eq!(counter(&app, WORKED_OUT).await, 2.0);
+
+    // A write makes every kept answer old: the next question sees it.
+    let dismiss = r#"mutation { dismissRecommendation(lotseId: "ben") { id } }"#;
+    for app in [&app, &uncached] {
+        app.as_user(token("anna", lotsennetz::auth::Role::Lotse)).data(dismiss, json!({})).await;
+    }
+    let after = answer(&app, json!(null)).await;
+    assert_ne!(after, first, "ben was dismissed");
+    assert_eq!(after, answer(&uncached, json!(null)).await);
+    assert_eq!((counter(&app, KEPT).await, counter(&app, WORKED_OUT).await), (1.0, 3.0));
+    assert_eq!((counter(&uncached, KEPT).await, counter(&uncached, WORKED_OUT).await), (0.0, 0.0));
+}

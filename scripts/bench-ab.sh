@@ -6,7 +6,9 @@
 #   scripts/bench-ab.sh OLD_BINARY NEW_BINARY [ROUNDS]      (default 3 rounds)
 #
 # Environment: BENCH_SECONDS (each wrk run, default 15), BENCH_CONNECTIONS (default 32),
-# BENCH_PORT (default 18191). Prints one line per run and the median requests/s of each.
+# BENCH_PORT (default 18191), LOTSENNETZ_PEER_CACHE (default 0: every question worked out by
+# the engine, so that the builds' engines are compared, not their kept answers; builds without
+# the setting ignore it). Prints one line per run and the median requests/s of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export LOTSENNETZ_JWT_SECRET=benchmark-secret-0123456789abcdef0123 LOTSENNETZ_LOG=warn
+export LOTSENNETZ_PEER_CACHE=${LOTSENNETZ_PEER_CACHE:-0}
 
 "$new" generate --scale bw --seed 42 "$work/bw.jsonl" 2>/dev/null
 lotsen=$(grep -c '"type":"lotse"' "$work/bw.jsonl")

@@ -29,9 +29,15 @@ impl FromStr for LogFormat {
     }
 }
 
-/// Installs the global subscriber; the filter comes from `LOTSENNETZ_LOG` (default `info`).
+/// The filter without `LOTSENNETZ_LOG`: the service's news, and only the Neo4j driver's
+/// warnings (it tells of every connection pool it creates, several a second while Neo4j
+/// cannot be reached; the service's own warning names the failure).
+const DEFAULT_FILTER: &str = "info,neo4rs=warn";
+
+/// Installs the global subscriber; the filter comes from `LOTSENNETZ_LOG` (default
+/// [`DEFAULT_FILTER`]).
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("LOTSENNETZ_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("LOTSENNETZ_LOG").unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.with_ansi(colours_wanted()).init(),

@@ -120,10 +120,24 @@ impl Services {
     }
 
     /// Waits until the projection holds the network, for the reads of the command line and
-    /// of the start (the Neo4j store loads it in the background after opening); gives up
-    /// after ten minutes, and the reads then answer `SERVICE_UNAVAILABLE`.
+    /// of the start (the Neo4j store loads it in the background after opening, and keeps
+    /// trying while Neo4j cannot be reached); says so every half minute while it waits;
+    /// gives up after ten minutes, and the reads then answer `SERVICE_UNAVAILABLE`.
     pub async fn projection_loaded(&self) {
-        self.store.projection().wait_loaded(std::time::Duration::from_secs(600)).await;
+        const PATIENCE: std::time::Duration = std::time::Duration::from_secs(600);
+        const NOTICE: std::time::Duration = std::time::Duration::from_secs(30);
+        let projection = self.store.projection();
+        let started = std::time::Instant::now();
+        projection.wait_loaded(std::time::Duration::from_secs(2)).await;
+        while !projection.is_loaded() && started.elapsed() < PATIENCE {
+            let left = PATIENCE.saturating_sub(started.elapsed());
+            tracing::warn!(
+                waited_s = started.elapsed().as_secs(),
+                "waiting for the store to load the network (is Neo4j reachable?); giving up in {} s",
+                left.as_secs()
+            );
+            projection.wait_loaded(NOTICE.min(left)).await;
+        }
     }
 
     /// Every node of a kind in id order, read a page at a time.

@@ -150,3 +150,39 @@ fn evaluate_refuses_a_malformed_truth_file_with_its_line() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("line 2"), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn serve_demo_without_a_reachable_neo4j_says_what_it_waits_for() {
+    use std::io::{BufRead, BufReader};
+    // A port nothing listens on: taken, then given back.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lotsennetz"))
+        .args(["serve", "--demo", "--port", "0", "--store", "neo4j", "--neo4j-password", "secret"])
+        .arg("--neo4j-uri")
+        .arg(format!("bolt://127.0.0.1:{port}"))
+        .env_remove("LOTSENNETZ_LOG")
+        .env("LOTSENNETZ_JWT_SECRET", "a-test-secret-of-at-least-32-bytes!!")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let stderr = child.stderr.take().expect("piped");
+    let (lines, found) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut seen = Vec::new();
+    while let Ok(line) = found.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+        let waiting = line.contains("waiting for the store to load the network (is Neo4j reachable?)");
+        seen.push(line);
+        if waiting {
+            break;
+        }
+    }
+    child.kill().expect("stopped");
+    let _ = child.wait();
+    assert!(seen.last().is_some_and(|l| l.contains("giving up in")), "no waiting notice in:\n{}", seen.join("\n"));
+    assert!(!seen.iter().any(|l| l.contains("neo4rs::pool")), "driver chatter by default:\n{}", seen.join("\n"));
+}

@@ -3,11 +3,46 @@
 //! become `a`, `ß` becomes `ss`, as Lucene's German normalisation does), common function
 //! words dropped, and each word stemmed with the Snowball German stemmer.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::German));
+
+static FUNCTION_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// Words analysed per thread before the memory of them starts afresh: about a megabyte.
+const REMEMBERED_WORDS: usize = 8192;
+
+/// A word's folded form and stem; `None` for a function word.
+type Analysis = Option<(String, String)>;
+
+thread_local! {
+    /// Each word as written, with its folded form and stem (`None`: a function word). Texts
+    /// repeat their words, and folding and stemming are most of the work of indexing a text.
+    static ANALYSED: RefCell<FxHashMap<Box<str>, Analysis>> = RefCell::default();
+}
+
+/// The folded form and stem of a word as written.
+fn analyse(raw: &str) -> Analysis {
+    ANALYSED.with_borrow_mut(|remembered| {
+        if let Some(known) = remembered.get(raw) {
+            return known.clone();
+        }
+        let folded = fold(raw);
+        let found = (!FUNCTION_WORDS.contains(folded.as_str())).then(|| {
+            let stem = STEMMER.stem(&folded).into_owned();
+            (folded, stem)
+        });
+        if remembered.len() >= REMEMBERED_WORDS {
+            remembered.clear();
+        }
+        remembered.insert(raw.into(), found.clone());
+        found
+    })
+}
 
 /// Function words that say nothing about what a text is about (already folded): German, and
 /// English, which descriptions are sometimes written in.
@@ -38,9 +73,7 @@ pub fn words(text: &str) -> Vec<Word> {
             (true, None) => start = Some(at),
             (false, Some(from)) => {
                 start = None;
-                let folded = fold(&text[from..at]);
-                if !STOP_WORDS.contains(&folded.as_str()) {
-                    let stem = STEMMER.stem(&folded).into_owned();
+                if let Some((folded, stem)) = analyse(&text[from..at]) {
                     found.push(Word { start: from, end: at, folded, stem });
                 }
             }
@@ -136,5 +169,17 @@ mod tests {
         let text = "E-Akte für Ulm";
         let found = words(text);
         assert_eq!(found.iter().map(|w| &text[w.start..w.end]).collect::<Vec<_>>(), ["E", "Akte", "Ulm"]);
+    }
+
+    #[test]
+    fn a_remembered_word_is_analysed_as_a_new_one() {
+        let text = "Die Bürger der Bürgerdienste";
+        let fresh = words(text);
+        assert_eq!(words(text), fresh, "the second time from memory");
+        for n in 0..REMEMBERED_WORDS + 1 {
+            words(&format!("wort{n}"));
+        }
+        assert_eq!(words(text), fresh, "after the memory started afresh");
+        assert_eq!(fresh.iter().map(|w| w.stem.as_str()).collect::<Vec<_>>(), ["burg", "burgerdien"]);
     }
 }

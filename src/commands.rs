@@ -8,9 +8,42 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Application;
-use crate::cli::{DemoArgs, DemoScale, EvaluateArgs, ServeArgs, StoreArgs, TokenArgs};
+use crate::cli::{Command, DemoArgs, DemoScale, EvaluateArgs, ServeArgs, StoreArgs, TokenArgs};
 use crate::service::Services;
 use crate::transfer::{self, ImportOptions};
+
+/// How long the process waits at exit for work that cancellation could not stop (a request
+/// cut at the shutdown deadline inside synchronous store code); the process ends anyway.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Runs a subcommand on a runtime of its own, to its end. A plain function of the library:
+/// the commands' futures are compiled once, here, not again into the binary that calls it.
+pub fn run(command: Command) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let result = runtime.block_on(dispatch(command));
+    runtime.shutdown_timeout(EXIT_GRACE);
+    result
+}
+
+/// Runs a command; each is boxed, as one future holding every command's would be a type too
+/// deep for the compiler.
+async fn dispatch(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => Box::pin(serve(*args)).await,
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Token(args) => token(&args),
+        Command::Demo { store, demo: scale } => Box::pin(demo(&store, &scale)).await,
+        Command::Import { file, dry_run, batch_size, store } => {
+            Box::pin(import(&file, ImportOptions { dry_run, batch_size }, &store)).await
+        }
+        Command::Export { file, store } => Box::pin(export(&file, &store)).await,
+        Command::Generate { scale, seed, file } => generate(scale, seed, &file),
+        Command::Evaluate(args) => evaluate(&args),
+    }
+}
 
 /// `serve`: runs the API until SIGTERM or Ctrl-C.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -260,6 +260,31 @@ async fn a_write_through_one_instance_reaches_the_others_recommendations() {
 }
 
 #[tokio::test]
+async fn an_answer_kept_by_one_instance_gives_way_to_a_write_through_another() {
+    let _turn = take_server().await;
+    import_demo();
+    let (a, b) = (Instance::start(&[]).await, Instance::start(&[]).await);
+    // b works the answer out and keeps it (the default); asked again, it answers from it.
+    let kept = b.peers("lotse-0001").await;
+    assert_eq!(b.peers("lotse-0001").await, kept);
+    let first = kept[0]["lotse"]["id"].as_str().expect("a recommended peer").to_owned();
+
+    // The peer hides from recommendations through a.
+    let hide = r#"mutation($id: ID!) { updateLotse(id: $id, input: { visibility: CONTACTS_ONLY }) { id } }"#;
+    let hidden = a.gql(hide, json!({ "id": first })).await;
+    assert_eq!(hidden["data"]["updateLotse"]["id"], first.as_str(), "{hidden}");
+
+    let ids = |answer: &Value| -> Vec<Value> {
+        answer.as_array().unwrap().iter().map(|p| p["lotse"]["id"].clone()).collect()
+    };
+    let _ = eventually!(
+        "the hidden peer leaving b's kept answer",
+        !ids(&b.peers("lotse-0001").await).contains(&json!(first))
+    );
+    assert_eq!(b.peers("lotse-0001").await, a.peers("lotse-0001").await);
+}
+
+#[tokio::test]
 async fn a_write_through_one_instance_reaches_a_subscriber_of_another() {
     let _turn = take_server().await;
     import_demo();

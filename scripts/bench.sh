@@ -127,6 +127,8 @@ for store in "${stores[@]}"; do
     fi
     [ "$store" = neo4j ] && echo "neo4j JVM RSS after import: $(memory "$(cat "$neo4j_pid_file")" VmRSS)"
 
+    lotsen=$(grep -c '"type":"lotse"' "$file")
+    token=$("$bin" token --sub bench --role integration --scope read)
     # Twice: with the answers of recommendPeers kept for the unchanged network (the default,
     # --peer-cache; after the warm-up every question of the run is answered from one), and
     # with none kept (--peer-cache 0), every question worked out by the engine.
@@ -142,8 +144,6 @@ for store in "${stores[@]}"; do
       echo "ready after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}') s"
       grep -h "matching projection loaded" "$log" | sed 's/^/serve: /' || true
       echo "server RSS after start: $(memory "$server" VmRSS)"
-      lotsen=$(grep -c '"type":"lotse"' "$file")
-      token=$("$bin" token --sub bench --role integration --scope read)
       # Warm-up, not reported: the first requests parse each query text once (the document
       # cache) and fault in the pages of the graph.
       LOTSEN=$lotsen TOKEN=$token wrk -t2 -c"$connections" -d"${warmup}s" --timeout "$wrk_timeout" \

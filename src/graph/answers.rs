@@ -101,13 +101,13 @@ impl PeerAnswers {
         query: &PeerQuery,
         work: impl FnOnce() -> Result<PeerCandidates, E>,
     ) -> Result<PeerCandidates, E> {
-        let key = Key::of(query);
-        {
+        let key = {
             let mut kept = self.lock();
             if kept.answers.is_none() {
                 drop(kept);
                 return work();
             }
+            let key = Key::of(query);
             if kept.state != state {
                 kept.state = state;
                 kept.answers.as_mut().map(LruCache::clear);
@@ -116,7 +116,8 @@ impl PeerAnswers {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(found.clone());
             }
-        }
+            key
+        };
         self.misses.fetch_add(1, Ordering::Relaxed);
         let found = work()?;
         if query.limit.is_some() && found.candidates.len() <= LARGEST_KEPT {

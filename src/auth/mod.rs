@@ -5,6 +5,7 @@
 
 mod cache;
 mod config;
+pub mod crypto;
 mod keys;
 mod verify;
 

@@ -24,6 +24,7 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn from_args(args: &AuthArgs) -> anyhow::Result<Self> {
+        super::crypto::install();
         Ok(Self {
             keys: KeySet::from_args(args)?,
             issuer: args.jwt_issuer.clone(),
@@ -129,6 +130,7 @@ pub fn mint(
     scope: Option<&str>,
     ttl_seconds: u64,
 ) -> anyhow::Result<String> {
+    super::crypto::install();
     let secret = args.jwt_secret.as_ref().context("minting tokens needs LOTSENNETZ_JWT_SECRET")?;
     check_secret(secret.expose())?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).context("system clock before 1970")?.as_secs();

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use lotsennetz::auth::KeyAlgorithm;
 use serde_json::{Value, json};
 
@@ -31,6 +31,17 @@ pub(crate) fn merged(mut base: Value, overrides: Value) -> Value {
     base
 }
 
+/// `jsonwebtoken::encode` with the service's signature provider (ring), so that the tests sign
+/// with the code that checks their tokens.
+pub(crate) fn encode<T: serde::Serialize>(
+    header: &Header,
+    claims: &T,
+    key: &EncodingKey,
+) -> jsonwebtoken::errors::Result<String> {
+    lotsennetz::auth::crypto::install();
+    jsonwebtoken::encode(header, claims, key)
+}
+
 pub(crate) fn hs256(claims: &Value, secret: &[u8]) -> String {
     encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret)).unwrap()
 }
@@ -48,6 +59,7 @@ pub(crate) fn fixture(name: &str) -> Vec<u8> {
 
 /// The public half of a private key fixture as a JWK with this `kid` (none if `None`).
 pub(crate) fn jwk(key: &EncodingKey, alg: Algorithm, kid: Option<&str>) -> Jwk {
+    lotsennetz::auth::crypto::install();
     let mut jwk = Jwk::from_encoding_key(key, alg).unwrap();
     jwk.common.key_id = kid.map(str::to_owned);
     jwk

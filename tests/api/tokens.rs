@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use lotsennetz::auth::KeyAlgorithm;
 use serde_json::{Value, json};
 
-use crate::auth::{FIXTURES, QUERY, claims, fixture, hs256, jwk, jwks_file, merged, now, refused, signed};
+use crate::auth::{FIXTURES, QUERY, claims, encode, fixture, hs256, jwk, jwks_file, merged, now, refused, signed};
 use crate::helpers::*;
 
 const KEYCLOAK_ISSUER: &str = "https://sso.example.org/realms/kommunen";

@@ -13,6 +13,10 @@ use tokio::sync::oneshot;
 
 const SECRET: &str = "browser-test-secret-of-at-least-32-bytes";
 
+/// One browser at a time: the page times of the first test are measured against the budget,
+/// so no second Chromium (and demo network) may share the machine's cores meanwhile.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -44,6 +48,7 @@ async fn start(config: Config) -> (String, oneshot::Sender<()>) {
 
 #[tokio::test]
 async fn lotsen_connect_and_an_expert_sees_gaps_in_a_real_browser() {
+    let _alone = ONE_BROWSER.lock().await;
     // Arrange: the demo network with demo sign-in, as `serve --demo` runs it.
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::embedded(dir.path().to_path_buf(), SECRET);
@@ -78,6 +83,7 @@ async fn lotsen_connect_and_an_expert_sees_gaps_in_a_real_browser() {
 
 #[tokio::test]
 async fn a_lotse_signs_in_through_openid_connect_with_pkce() {
+    let _alone = ONE_BROWSER.lock().await;
     // Arrange: a real OpenID provider, whose JWKS the service trusts.
     let dir = tempfile::tempdir().unwrap();
     let jwks = dir.path().join("jwks.json");

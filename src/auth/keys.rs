@@ -125,7 +125,9 @@ fn pem_key(path: &Path, algorithm: KeyAlgorithm) -> anyhow::Result<Key> {
         KeyAlgorithm::EdDsa => (Algorithm::EdDSA, DecodingKey::from_ed_pem(&pem)),
     };
     let key = key.with_context(|| format!("{} is not a {algorithm:?} public key", path.display()))?;
-    Ok(Key { kid: None, algorithm, key, source: Source::PublicKey(path.to_owned()) })
+    let source = Source::PublicKey(path.to_owned());
+    check_rsa_size(&key, &source)?;
+    Ok(Key { kid: None, algorithm, key, source })
 }
 
 /// The signing keys of a JWKS; encryption keys (`"use": "enc"` or an encryption `alg`, as
@@ -142,9 +144,23 @@ fn jwks_keys(path: &Path) -> anyhow::Result<Vec<Key>> {
         let algorithm = jwk_algorithm(jwk).with_context(|| source.to_string())?;
         // `from_jwk` ignores the JWK's `alg`: the algorithm is pinned above, from `alg` and the key type.
         let key = DecodingKey::from_jwk(jwk).with_context(|| source.to_string())?;
+        check_rsa_size(&key, &source)?;
         keys.push(Key { kid: jwk.common.key_id.clone(), algorithm, key, source });
     }
     Ok(keys)
+}
+
+/// An RSA key that no token signature could match (ring checks 2,048 to 8,192 bits) stops the
+/// start instead of refusing every token.
+fn check_rsa_size(key: &DecodingKey, source: &Source) -> anyhow::Result<()> {
+    match super::crypto::rsa_modulus_bits(key) {
+        Some(bits) if !super::crypto::RSA_BITS.contains(&bits) => bail!(
+            "{source}: an RSA key of {bits} bits; token signatures are checked with keys of {} to {} bits",
+            super::crypto::RSA_BITS.start(),
+            super::crypto::RSA_BITS.end()
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn is_for_encryption(jwk: &Jwk) -> bool {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use lotsennetz::auth::KeyAlgorithm;
 use serde_json::{Value, json};
@@ -304,6 +305,36 @@ async fn ambiguous_key_sets_are_refused_at_start_with_the_keys_named() {
     assert!(one_kid.contains("key 2 of LOTSENNETZ_JWT_JWKS"), "{one_kid}");
     assert!(one_kid.contains("kid \"k1\""), "{one_kid}");
     assert_eq!(distinct, None);
+}
+
+#[tokio::test]
+async fn rsa_keys_shorter_than_2048_bits_are_refused_at_start() {
+    // Arrange: a JWKS whose RSA key has a 1,024-bit modulus, and one with a 2,048-bit one.
+    let dir = tempfile::tempdir().unwrap();
+    let modulus = |bits: usize| {
+        let mut n = vec![0u8; bits / 8];
+        n[0] = 0x80;
+        n[bits / 8 - 1] = 1;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n)
+    };
+    let jwks =
+        |name, bits| write_jwks(&dir, name, vec![json!({ "kty": "RSA", "kid": "k", "n": modulus(bits), "e": "AQAB" })]);
+    let short = jwks("short.json", 1024);
+    let long = jwks("long.json", 2048);
+    let build = |jwks: PathBuf| {
+        let mut config = lotsennetz::Config::embedded(dir.path().join("data"), SECRET);
+        config.auth.jwt_jwks = Some(jwks);
+        async move { lotsennetz::Application::build(config).await.err().map(|e| format!("{e:#}")) }
+    };
+
+    // Act
+    let refused = build(short).await.expect("refused");
+    let accepted = build(long).await;
+
+    // Assert
+    assert!(refused.contains("key 1 of LOTSENNETZ_JWT_JWKS"), "{refused}");
+    assert!(refused.contains("an RSA key of 1024 bits"), "{refused}");
+    assert_eq!(accepted, None);
 }
 
 /// A started service, stopped however the test ends.

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use lotsennetz::auth::KeyAlgorithm;
 use serde_json::{Value, json};
@@ -315,7 +316,7 @@ async fn rsa_keys_shorter_than_2048_bits_are_refused_at_start() {
         let mut n = vec![0u8; bits / 8];
         n[0] = 0x80;
         n[bits / 8 - 1] = 1;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n)
+        URL_SAFE_NO_PAD.encode(n)
     };
     let jwks =
         |name, bits| write_jwks(&dir, name, vec![json!({ "kty": "RSA", "kid": "k", "n": modulus(bits), "e": "AQAB" })]);

@@ -26,7 +26,7 @@ pub struct AuthArgs {
     /// Shared secret for HS256 tokens (at least 32 bytes); for development and `lotsennetz token`.
     #[arg(long, env = "LOTSENNETZ_JWT_SECRET", hide_env_values = true, value_parser = secret)]
     pub jwt_secret: Option<Secret>,
-    /// PEM file with the public key of the identity provider.
+    /// PEM file with the public key (or the certificate) of the identity provider.
     #[arg(long, env = "LOTSENNETZ_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<PathBuf>,
     /// Algorithm of `--jwt-public-key`.

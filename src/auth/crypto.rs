@@ -180,34 +180,13 @@ pub(super) fn rsa_modulus_bits(key: &DecodingKey) -> Option<usize> {
     }
     let modulus = match key.kind() {
         DecodingKeyKind::RsaModulusExponent { n, .. } => n.as_slice(),
-        // PKCS #1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
-        DecodingKeyKind::SecretOrDer(der) => der_contents(der_contents(der, 0x30)?, 0x02)?,
+        DecodingKeyKind::SecretOrDer(der) => super::pem::rsa_public_key(der)?,
     };
     let significant = &modulus[modulus.iter().position(|&b| b != 0)?..];
     Some(significant.len() * 8 - significant[0].leading_zeros() as usize)
 }
 
 /// The contents of the DER element at the start of `input` if its tag is `tag`.
-fn der_contents(input: &[u8], tag: u8) -> Option<&[u8]> {
-    let (&found, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    if found != tag {
-        return None;
-    }
-    let (length, rest) = match first {
-        short @ 0..0x80 => (usize::from(short), rest),
-        long => {
-            let octets = usize::from(long & 0x7f);
-            if octets == 0 || octets > 4 || rest.len() < octets {
-                return None;
-            }
-            let (length, rest) = rest.split_at(octets);
-            (length.iter().fold(0, |n, &b| (n << 8) | usize::from(b)), rest)
-        }
-    };
-    rest.get(..length)
-}
-
 fn extract_rsa_public_key_components(private_der: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error> {
     let pair = RsaKeyPair::from_der(private_der).map_err(|e| ErrorKind::InvalidRsaKey(e.to_string()))?;
     let public = rsa::PublicKeyComponents::<Vec<u8>>::from(pair.public());
@@ -272,7 +251,8 @@ mod tests {
         // SEQUENCE { INTEGER (0x00 0x01 0xff: 9 bits), INTEGER 65537 }
         let pkcs1 = DecodingKey::from_rsa_der(&[0x30, 0x0a, 0x02, 0x03, 0x00, 0x01, 0xff, 0x02, 0x03, 1, 0, 1]);
         assert_eq!(rsa_modulus_bits(&pkcs1), Some(9));
-        let long_form = DecodingKey::from_rsa_der(&[0x30, 0x81, 0x05, 0x02, 0x03, 0x00, 0x7f, 0xff]);
+        let long_form =
+            DecodingKey::from_rsa_der(&[0x30, 0x81, 0x0a, 0x02, 0x03, 0x00, 0x7f, 0xff, 0x02, 0x03, 1, 0, 1]);
         assert_eq!(rsa_modulus_bits(&long_form), Some(15));
         assert_eq!(rsa_modulus_bits(&DecodingKey::from_rsa_der(&[0x30, 0x85, 0, 0])), None);
         assert_eq!(rsa_modulus_bits(&DecodingKey::from_secret(b"secret")), None);

@@ -15,6 +15,7 @@ use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgo
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::config::{AuthArgs, KeyAlgorithm};
+use super::pem::{self, PublicKey};
 
 /// Shortest HS256 secret accepted, in bytes (the length of a SHA-256 block half).
 const MIN_SECRET_BYTES: usize = 32;
@@ -118,13 +119,23 @@ fn refuse_ambiguity(keys: &[Key]) -> anyhow::Result<()> {
 }
 
 fn pem_key(path: &Path, algorithm: KeyAlgorithm) -> anyhow::Result<Key> {
-    let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let (algorithm, key) = match algorithm {
-        KeyAlgorithm::Rs256 => (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem)),
-        KeyAlgorithm::Es256 => (Algorithm::ES256, DecodingKey::from_ec_pem(&pem)),
-        KeyAlgorithm::EdDsa => (Algorithm::EdDSA, DecodingKey::from_ed_pem(&pem)),
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let public = pem::public_key(&text).with_context(|| format!("{} holds no public key", path.display()))?;
+    let algorithm = match algorithm {
+        KeyAlgorithm::Rs256 => Algorithm::RS256,
+        KeyAlgorithm::Es256 => Algorithm::ES256,
+        KeyAlgorithm::EdDsa => Algorithm::EdDSA,
     };
-    let key = key.with_context(|| format!("{} is not a {algorithm:?} public key", path.display()))?;
+    let key = match (algorithm, &public) {
+        (Algorithm::RS256, PublicKey::Rsa(der)) => DecodingKey::from_rsa_der(der),
+        (Algorithm::ES256, PublicKey::P256(point)) => DecodingKey::from_ec_der(point),
+        (Algorithm::EdDSA, PublicKey::Ed25519(key)) => DecodingKey::from_ed_der(key),
+        (_, other) => bail!(
+            "{} holds {}, not a key for {algorithm:?} (LOTSENNETZ_JWT_PUBLIC_KEY_ALG)",
+            path.display(),
+            other.kind()
+        ),
+    };
     let source = Source::PublicKey(path.to_owned());
     check_rsa_size(&key, &source)?;
     Ok(Key { kid: None, algorithm, key, source })

@@ -7,6 +7,7 @@ mod cache;
 mod config;
 pub mod crypto;
 mod keys;
+mod pem;
 mod verify;
 
 use serde::{Deserialize, Serialize};

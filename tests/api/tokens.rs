@@ -309,6 +309,57 @@ async fn ambiguous_key_sets_are_refused_at_start_with_the_keys_named() {
 }
 
 #[tokio::test]
+async fn pem_keys_of_every_offered_algorithm_and_a_certificate_check_their_tokens() {
+    let ed_private = EncodingKey::from_ed_pem(&fixture("ed-private.pem")).unwrap();
+    let cases = [
+        ("ec-public.pem", KeyAlgorithm::Es256, Algorithm::ES256, ec_private()),
+        ("ed-public.pem", KeyAlgorithm::EdDsa, Algorithm::EdDSA, ed_private),
+        ("rsa-certificate.pem", KeyAlgorithm::Rs256, Algorithm::RS256, rsa_private()),
+    ];
+    for (file, configured, algorithm, private) in cases {
+        // Arrange
+        let app = TestApp::spawn_with(|config| {
+            config.auth.jwt_secret = None;
+            config.auth.jwt_public_key = Some(format!("{FIXTURES}/{file}").into());
+            config.auth.jwt_public_key_alg = configured;
+        })
+        .await;
+
+        // Act
+        let own = accepts(&app, &signed(algorithm, None, &claims(json!({})), &private)).await;
+        let other = accepts(&app, &signed(Algorithm::RS256, None, &claims(json!({})), &rsa_2_private())).await;
+
+        // Assert
+        assert!(own, "{file}: a token signed with its private key");
+        assert!(!other, "{file}: a token of another key");
+    }
+}
+
+#[tokio::test]
+async fn a_pem_file_without_the_configured_key_stops_the_start_with_what_it_holds() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    let build = |file: &str, algorithm: KeyAlgorithm| {
+        let mut config = lotsennetz::Config::embedded(dir.path().join("data"), SECRET);
+        config.auth.jwt_public_key = Some(format!("{FIXTURES}/{file}").into());
+        config.auth.jwt_public_key_alg = algorithm;
+        async move { lotsennetz::Application::build(config).await.err().map(|e| format!("{e:#}")) }
+    };
+
+    // Act
+    let ec_as_rsa = build("ec-public.pem", KeyAlgorithm::Rs256).await.expect("refused");
+    let rsa_as_ed = build("rsa-public.pem", KeyAlgorithm::EdDsa).await.expect("refused");
+    let private = build("rsa-private.pem", KeyAlgorithm::Rs256).await.expect("refused");
+    let text = build("README.md", KeyAlgorithm::Rs256).await.expect("refused");
+
+    // Assert
+    assert!(ec_as_rsa.contains("ec-public.pem holds an EC P-256 key, not a key for RS256"), "{ec_as_rsa}");
+    assert!(rsa_as_ed.contains("rsa-public.pem holds an RSA key, not a key for EdDSA"), "{rsa_as_ed}");
+    assert!(private.contains("a PEM block \"PRIVATE KEY\" holds no public key"), "{private}");
+    assert!(text.contains("README.md holds no public key: no PEM block"), "{text}");
+}
+
+#[tokio::test]
 async fn rsa_keys_shorter_than_2048_bits_are_refused_at_start() {
     // Arrange: a JWKS whose RSA key has a 1,024-bit modulus, and one with a 2,048-bit one.
     let dir = tempfile::tempdir().unwrap();

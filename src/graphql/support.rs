@@ -22,6 +22,8 @@ pub struct NodeLoader(pub Services);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeKey(pub NodeKind, pub Id);
 
+// `Loader` is an `async_trait` with async-graphql's `boxed-trait` feature (Cargo.toml).
+#[async_trait::async_trait]
 impl Loader<NodeKey> for NodeLoader {
     type Value = Node;
     type Error = Error;
@@ -47,6 +49,7 @@ pub struct IncomingLoader(pub Services);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IncomingKey(pub NodeKind, pub Rel, pub Id);
 
+#[async_trait::async_trait]
 impl Loader<IncomingKey> for IncomingLoader {
     type Value = Vec<Id>;
     type Error = Error;

@@ -186,7 +186,6 @@ pub(super) fn rsa_modulus_bits(key: &DecodingKey) -> Option<usize> {
     Some(significant.len() * 8 - significant[0].leading_zeros() as usize)
 }
 
-/// The contents of the DER element at the start of `input` if its tag is `tag`.
 fn extract_rsa_public_key_components(private_der: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error> {
     let pair = RsaKeyPair::from_der(private_der).map_err(|e| ErrorKind::InvalidRsaKey(e.to_string()))?;
     let public = rsa::PublicKeyComponents::<Vec<u8>>::from(pair.public());

@@ -61,7 +61,7 @@ impl fmt::Display for PemError {
             ),
             PemError::Base64 => write!(f, "the PEM block is not valid base64"),
             PemError::Structure(what) => write!(f, "the PEM block is not a valid {what}"),
-            PemError::Unsupported(what) => write!(f, "{what}; accepted are RSA, EC P-256 and P-384, and Ed25519 keys"),
+            PemError::Unsupported(what) => write!(f, "{what}; accepted are RSA, EC P-256 and Ed25519 keys"),
         }
     }
 }
